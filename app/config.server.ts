@@ -1,0 +1,87 @@
+import { z } from "zod";
+
+/**
+ * The environment, parsed and validated once. A bad value stops start-up with one line per variable
+ * (see `formatConfigErrors`), so nobody debugs a half-configured dashboard at 3 a.m.
+ */
+const booleanFromString = z
+  .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
+  .transform((value) => value === "true" || value === "1" || value === "yes");
+
+const positiveInt = (fallback: number) =>
+  z.coerce.number({ message: "must be a number" }).int("must be a whole number").positive("must be above 0").default(fallback);
+
+const emptyToUndefined = (value: unknown) => (value === "" ? undefined : value);
+
+export const configSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
+  PORT: z.coerce.number({ message: "must be a port number" }).int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  SUPERTOKENS_CONNECTION_URI: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .url("must be a URL such as http://localhost:3567")
+      .refine((value) => /^https?:\/\//.test(value), "must start with http:// or https://")
+      .optional(),
+  ),
+  SUPERTOKENS_API_KEY: z.preprocess(emptyToUndefined, z.string().optional()),
+  DATA_DIR: z.string().min(1).default("data"),
+  DATABASE_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .refine((value) => /^(postgres(ql)?:\/\/|sqlite:|file:)/.test(value), "must start with postgres://, sqlite: or file:")
+      .optional(),
+  ),
+  SESSION_SECRET: z.preprocess(emptyToUndefined, z.string().min(32, "must be at least 32 characters").optional()),
+  STAFF_IDLE_TIMEOUT_MINUTES: positiveInt(30),
+  STAFF_SESSION_MAX_HOURS: positiveInt(12),
+  SESSION_LOAD_CONCURRENCY: positiveInt(48),
+  BULK_APPLY_CONCURRENCY: positiveInt(16),
+  MAX_SESSION_DATA_BYTES: positiveInt(1024 * 1024),
+  AUDIT_REASON_REQUIRED: z.preprocess(emptyToUndefined, booleanFromString.default("false")),
+  APP_ORIGIN: z.preprocess(emptyToUndefined, z.string().url("must be a URL such as https://desk.example.com").optional()),
+  LOCAL_CORE_SEED: positiveInt(1),
+  /** Set by the server when it started the bundled core itself (never set by hand). */
+  SESSION_DESK_BUNDLED_CORE: z.preprocess(emptyToUndefined, booleanFromString.default("false")),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly lines: string[]) {
+    super(`Invalid configuration:\n${lines.join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+export function formatConfigErrors(error: z.ZodError): string[] {
+  return error.issues.map((issue) => `  ${issue.path.join(".") || "environment"}: ${issue.message}`);
+}
+
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const result = configSchema.safeParse(env);
+  if (!result.success) throw new ConfigError(formatConfigErrors(result.error));
+  const config = result.data;
+  const problems: string[] = [];
+  const realCore = !config.SESSION_DESK_BUNDLED_CORE;
+  if (config.NODE_ENV === "production" && realCore && !config.SESSION_SECRET) {
+    problems.push("  SESSION_SECRET: required with a real SuperTokens core in production (at least 32 random characters)");
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+let cached: Config | undefined;
+
+/** The configuration of this process. Parsed on first use; the server calls it at start-up so errors surface there. */
+export function getConfig(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}
+
+/** True when the dashboard runs against the core it bundles (demo mode). */
+export function isDemoMode(config: Config = getConfig()): boolean {
+  return config.SESSION_DESK_BUNDLED_CORE;
+}

@@ -1,0 +1,61 @@
+/**
+ * The one door to the SuperTokens core. Only `app/core/*` imports supertokens-node; routes and domain
+ * modules call the typed wrappers next to this file. That keeps "core down / wrong key" handling in one
+ * place and lets a real core replace the bundled one by configuration alone.
+ */
+import SuperTokens from "supertokens-node";
+import Session from "supertokens-node/recipe/session/index.js";
+import UserMetadata from "supertokens-node/recipe/usermetadata/index.js";
+import { getConfig, isDemoMode } from "~/config.server";
+import { singleton } from "~/utils/singleton.server";
+
+export interface CoreTarget {
+  /** The connection URI as configured (may contain an `/appid-…` path). */
+  url: string;
+  /** "bundled": the local core Session Desk started itself; "external": a real core the operator pointed us at. */
+  mode: "bundled" | "external";
+  apiKeyConfigured: boolean;
+}
+
+export function coreTarget(): CoreTarget {
+  const config = getConfig();
+  return {
+    url: config.SUPERTOKENS_CONNECTION_URI ?? "(not configured)",
+    mode: isDemoMode(config) ? "bundled" : "external",
+    apiKeyConfigured: Boolean(config.SUPERTOKENS_API_KEY),
+  };
+}
+
+/**
+ * Initialises the SDK once per process. The SDK is a process-wide singleton: if something else in this
+ * process (a test, the demo seed) already initialised it, we reuse that.
+ */
+export function ensureSupertokens(): void {
+  singleton("supertokens-init", () => {
+    const config = getConfig();
+    if (!config.SUPERTOKENS_CONNECTION_URI) {
+      throw new Error("SUPERTOKENS_CONNECTION_URI is not set and no bundled core was started.");
+    }
+    try {
+      SuperTokens.init({
+        framework: "custom",
+        supertokens: { connectionURI: config.SUPERTOKENS_CONNECTION_URI, apiKey: config.SUPERTOKENS_API_KEY },
+        appInfo: {
+          appName: "Session Desk",
+          apiDomain: config.APP_ORIGIN ?? `http://localhost:${config.PORT}`,
+          websiteDomain: config.APP_ORIGIN ?? `http://localhost:${config.PORT}`,
+          apiBasePath: "/auth",
+        },
+        recipeList: [Session.init(), UserMetadata.init()],
+        // The dashboard never relies on the per-userContext GET cache; every read must be fresh
+        // because the conflict check compares what the core holds *now*.
+        disableCoreCallCache: true,
+      } as Parameters<typeof SuperTokens.init>[0]);
+    } catch (error) {
+      if (!(error instanceof Error) || !/already initiali[sz]ed/i.test(error.message)) throw error;
+    }
+    return true;
+  });
+}
+
+export { SuperTokens, Session, UserMetadata };

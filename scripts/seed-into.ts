@@ -1,0 +1,12 @@
+// Seeds demo data into a running core through the real SDK: `tsx scripts/seed-into.ts --uri <url> [--api-key k] [--seed n]`.
+import { parseArgs } from "node:util";
+import { seedDemoData } from "../local-core/seed";
+
+const { values } = parseArgs({ options: { uri: { type: "string" }, "api-key": { type: "string" }, seed: { type: "string", default: "1" } } });
+if (!values.uri) {
+  console.error("usage: seed-into --uri http://127.0.0.1:<port> [--api-key <key>] [--seed <n>]");
+  process.exit(2);
+}
+const result = await seedDemoData({ connectionURI: values.uri, apiKey: values["api-key"], seed: Number(values.seed), log: (line) => console.log(line) });
+console.log(`Seeded ${result.users} users and ${result.sessions} sessions over tenants ${result.tenants.join(", ")}.`);
+process.exit(0);

@@ -1,0 +1,66 @@
+/**
+ * The HTTP server around the Remix build: static files, security headers, the Remix handler.
+ * Used by `npm start` (server/index.ts) and by the tests, which start it on an ephemeral port.
+ */
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import compression from "compression";
+import express from "express";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { securityHeaders } from "./security-headers";
+
+export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+export async function loadBuild(): Promise<ServerBuild> {
+  const buildPath = path.join(projectRoot, "build", "index.js");
+  return (await import(/* @vite-ignore */ `${buildPath}?t=${Date.now()}`)) as ServerBuild;
+}
+
+export function createApp(build: ServerBuild | (() => Promise<ServerBuild>)) {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", "loopback");
+  app.use(compression());
+  app.use(securityHeaders);
+  // Fingerprinted Remix assets and the copied monaco build never change for a given URL.
+  app.use("/build", express.static(path.join(projectRoot, "public", "build"), { immutable: true, maxAge: "1y" }));
+  app.use("/monaco", express.static(path.join(projectRoot, "public", "monaco"), { maxAge: "1d" }));
+  app.use(express.static(path.join(projectRoot, "public"), { maxAge: "1h", index: false }));
+  app.all(
+    "*",
+    createRequestHandler({
+      build: build as ServerBuild,
+      mode: process.env.NODE_ENV === "development" ? "development" : "production",
+      getLoadContext: (_req, res) => ({ cspNonce: String(res.locals.cspNonce ?? "") }),
+    }),
+  );
+  return app;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export function listen(app: express.Express, port: number, host: string): Promise<RunningServer> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host);
+    server.once("error", reject);
+    server.once("listening", () => {
+      const address = server.address() as AddressInfo;
+      const shownHost = host === "0.0.0.0" || host === "127.0.0.1" ? "localhost" : host;
+      resolve({
+        url: `http://${shownHost}:${address.port}`,
+        port: address.port,
+        close: () =>
+          new Promise<void>((done) => {
+            server.closeAllConnections?.();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}

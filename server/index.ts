@@ -1,0 +1,59 @@
+/**
+ * Start-up: configuration, the bundled core (when no real one is configured), the dashboard's own
+ * database, then the HTTP server. Prints which core it uses and where the dashboard is.
+ */
+import { existsSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import { ConfigError, parseConfig } from "../app/config.server";
+import { createApp, listen, loadBuild, projectRoot } from "./app";
+import { startBundledCore } from "./bundled-core";
+import { prepareDashboard } from "./prepare";
+
+if (existsSync(path.join(projectRoot, ".env"))) process.loadEnvFile(path.join(projectRoot, ".env"));
+
+async function main() {
+  let config;
+  try {
+    config = parseConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error("Session Desk cannot start: the configuration is invalid.");
+      for (const line of error.lines) console.error(line);
+      console.error("See .env.example for every variable.");
+      process.exit(1);
+    }
+    throw error;
+  }
+  const dataDir = path.resolve(projectRoot, config.DATA_DIR);
+  mkdirSync(dataDir, { recursive: true });
+
+  let stopCore: (() => Promise<void>) | undefined;
+  if (!config.SUPERTOKENS_CONNECTION_URI) {
+    const core = await startBundledCore({ dataDir, seed: config.LOCAL_CORE_SEED, log: (line) => console.log(line) });
+    stopCore = core.stop;
+    process.env.SUPERTOKENS_CONNECTION_URI = core.url;
+    process.env.SESSION_DESK_BUNDLED_CORE = "true";
+    console.log(`SuperTokens core: bundled demo core at ${core.url} (data in ${path.relative(process.cwd(), dataDir) || "."})`);
+  } else {
+    console.log(`SuperTokens core: ${config.SUPERTOKENS_CONNECTION_URI}${config.SUPERTOKENS_API_KEY ? " (with API key)" : ""}`);
+  }
+
+  await prepareDashboard({ dataDir, log: (line) => console.log(line) });
+
+  const app = createApp(await loadBuild());
+  const server = await listen(app, config.PORT, config.HOST);
+  console.log(`Session Desk is ready: ${server.url}`);
+
+  const shutdown = async () => {
+    await server.close();
+    await stopCore?.();
+    process.exit(0);
+  };
+  process.once("SIGINT", shutdown);
+  process.once("SIGTERM", shutdown);
+}
+
+main().catch((error) => {
+  console.error(`Session Desk failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
