@@ -20,6 +20,7 @@ export default defineConfig({
         test: {
           name: "e2e",
           include: ["tests/e2e/**/*.test.ts"],
+          globalSetup: ["tests/e2e/global-setup.ts"],
           testTimeout: 90_000,
           hookTimeout: 120_000,
           // Chromium instances are heavy on a 2-core machine: one browser file at a time.

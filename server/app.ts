@@ -33,7 +33,8 @@ export function createApp(build: ServerBuild | (() => Promise<ServerBuild>)) {
     createRequestHandler({
       build: build as ServerBuild,
       mode: process.env.NODE_ENV === "development" ? "development" : "production",
-      getLoadContext: (_req, res) => ({ cspNonce: String(res.locals.cspNonce ?? "") }),
+      // clientAddress: for sign-in throttling per address; `trust proxy` above decides when X-Forwarded-For counts.
+      getLoadContext: (req, res) => ({ cspNonce: String(res.locals.cspNonce ?? ""), clientAddress: req.ip ?? req.socket.remoteAddress ?? null }),
     }),
   );
   return app;
@@ -51,7 +52,7 @@ export function listen(app: express.Express, port: number, host: string): Promis
     server.once("error", reject);
     server.once("listening", () => {
       const address = server.address() as AddressInfo;
-      const shownHost = host === "0.0.0.0" || host === "127.0.0.1" ? "localhost" : host;
+      const shownHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
       resolve({
         url: `http://${shownHost}:${address.port}`,
         port: address.port,

@@ -42,7 +42,7 @@ async function main() {
 
   const app = createApp(await loadBuild());
   const server = await listen(app, config.PORT, config.HOST);
-  console.log(`Session Desk is ready: ${server.url}`);
+  console.log(`Session Desk is ready: ${server.url.replace("//127.0.0.1:", "//localhost:")}`);
 
   const shutdown = async () => {
     await server.close();

@@ -1,5 +1,35 @@
 /**
- * The dashboard's own database: migrations, and in demo mode the demo staff accounts.
- * Filled in by the staff/audit module.
+ * The dashboard's own database before the first request: open it (SQLite in the data folder, or
+ * PostgreSQL by DATABASE_URL), run migrations, load the cookie secret, and in demo mode make sure the
+ * demo staff accounts exist and print their credentials. With a real core there are no default accounts;
+ * if no admin exists yet, say how to create the first one.
  */
-export async function prepareDashboard(_options: { dataDir: string; log: (line: string) => void }): Promise<void> {}
+import { getConfig, isDemoMode } from "../app/config.server";
+import { openConfiguredDatabase } from "../app/db/db.server";
+import { hasActiveAdmin } from "../app/staff/accounts.server";
+import { DEMO_ACCOUNTS, disableDemoStaff, ensureDemoStaff } from "../app/staff/demo.server";
+import { loadSessionSecret } from "../app/staff/secret.server";
+
+export async function prepareDashboard(options: { dataDir: string; log: (line: string) => void }): Promise<void> {
+  const config = getConfig();
+  const database = await openConfiguredDatabase(options.dataDir);
+  options.log(`Staff and audit database: ${database.description}`);
+  loadSessionSecret(options.dataDir);
+
+  if (isDemoMode(config)) {
+    await ensureDemoStaff();
+    options.log("Demo mode: sign in with one of these staff accounts (also shown on the sign-in page):");
+    const width = Math.max(...DEMO_ACCOUNTS.map((account) => account.email.length));
+    for (const account of DEMO_ACCOUNTS) {
+      options.log(`  ${account.role.padEnd(6)}  ${account.email.padEnd(width)}  password: ${account.password}`);
+    }
+    return;
+  }
+
+  const disabled = await disableDemoStaff();
+  if (disabled > 0) options.log(`Disabled ${disabled} demo staff account(s): demo accounts only work with the bundled core.`);
+  if (!(await hasActiveAdmin())) {
+    options.log("No staff admin exists yet. Create the first one:");
+    options.log("  npm run staff -- create --email you@company.com --role admin");
+  }
+}

@@ -26,7 +26,12 @@ export function securityHeaders(req: Request, res: Response, next: NextFunction)
     ].join("; "),
   );
   res.setHeader("X-Content-Type-Options", "nosniff");
-  res.setHeader("Referrer-Policy", "strict-origin-when-cross-origin");
+  // same-origin: our own requests keep Referer (the CSRF check's fallback when Origin is missing);
+  // other sites never learn the dashboard's address or the user ids and handles in its URLs.
+  res.setHeader("Referrer-Policy", "same-origin");
+  // Pages show end users' session data: never keep them in a shared or back/forward cache after sign-out.
+  // express.static replaces this with its own Cache-Control for the fingerprinted assets.
+  res.setHeader("Cache-Control", "no-store");
   res.setHeader("X-Frame-Options", "DENY");
   res.setHeader("Cross-Origin-Opener-Policy", "same-origin");
   res.setHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=()");

@@ -1,3 +1,101 @@
-export default function Index() {
-  return <h1 className="text-lg font-semibold">Find a user</h1>;
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { UserSearchForm } from "~/components/user-search-form";
+import { UsersTable } from "~/components/users-table";
+import { requireStaff } from "~/staff/guard.server";
+import { searchParamsSchema, searchUsers } from "~/users/search.server";
+
+export const meta: MetaFunction = () => [{ title: "Find a user · Session Desk" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireStaff(request, "viewer");
+  const url = new URL(request.url);
+  const parsed = searchParamsSchema.safeParse(Object.fromEntries(url.searchParams));
+  if (!parsed.success) throw json({ message: parsed.error.issues.map((issue) => issue.message).join("; ") }, { status: 400 });
+  const result = await searchUsers(parsed.data);
+  if (result.exactUserId) throw redirect(`/users/${encodeURIComponent(result.exactUserId)}`);
+  return json({ ...result, params: parsed.data, now: Date.now() });
 }
+
+export default function FindUser() {
+  const data = useLoaderData<typeof loader>();
+  const [searchParams] = useSearchParams();
+  const browsing = data.interpreted.kind === "browse";
+  const nextParams = new URLSearchParams(searchParams);
+  if (data.nextCursor) {
+    nextParams.set("cursor", data.nextCursor);
+    nextParams.set("page", String(data.params.page + 1));
+  }
+  return (
+    <div className="space-y-4">
+      <div>
+        <h1 className="text-xl font-semibold">Find a user</h1>
+        <p className="text-sm text-slate-500 dark:text-slate-400">
+          An email or its start, a phone number, a user id, or <code className="mono">provider:google</code>.
+        </p>
+      </div>
+      <UserSearchForm tenants={data.tenants} query={data.params.q} tenant={data.params.tenant} autoFocus />
+      <section aria-labelledby="results-heading" className="card overflow-hidden">
+        <div className="flex items-center justify-between border-b border-slate-200 px-4 py-2 dark:border-slate-800">
+          <h2 id="results-heading" className="text-sm font-medium">
+            {browsing ? `All users, newest first · page ${data.params.page}` : `${data.users.length} ${data.users.length === 1 ? "match" : "matches"} for “${data.params.q}”`}
+          </h2>
+          <span className="text-xs text-slate-500">{describeQuery(data.interpreted.kind)}</span>
+        </div>
+        {data.users.length === 0 ? (
+          <div className="px-4 py-12 text-center">
+            <p className="font-medium">No users found</p>
+            <p className="mt-1 text-sm text-slate-500">
+              {browsing ? "This core has no users in the chosen tenant yet." : "Check the spelling, try the start of the email, or search all tenants."}
+            </p>
+          </div>
+        ) : (
+          <UsersTable users={data.users} now={data.now} />
+        )}
+        {browsing && (data.params.page > 1 || data.nextCursor) ? (
+          <nav aria-label="Pagination" className="flex items-center justify-between border-t border-slate-200 px-4 py-2 text-sm dark:border-slate-800">
+            {data.params.page > 1 ? (
+              <Link className="btn btn-sm" to={`?${firstPageParams(searchParams)}`}>
+                ← First page
+              </Link>
+            ) : (
+              <span />
+            )}
+            {data.nextCursor ? (
+              <Link className="btn btn-sm" to={`?${nextParams}`} rel="next">
+                Next page →
+              </Link>
+            ) : (
+              <span className="text-xs text-slate-500">Last page</span>
+            )}
+          </nav>
+        ) : null}
+      </section>
+    </div>
+  );
+}
+
+function firstPageParams(current: URLSearchParams): URLSearchParams {
+  const params = new URLSearchParams(current);
+  params.delete("cursor");
+  params.delete("page");
+  return params;
+}
+
+function describeQuery(kind: string): string {
+  switch (kind) {
+    case "email":
+      return "Searching emails (prefix or @domain)";
+    case "phone":
+      return "Searching phone numbers";
+    case "provider":
+      return "Searching sign-in providers";
+    case "text":
+      return "Searching user ids and emails";
+    default:
+      return "";
+  }
+}
+
+export { ErrorBoundary } from "~/components/route-error-boundary";

@@ -1,0 +1,45 @@
+import { Form, useNavigation } from "@remix-run/react";
+
+/** The one search box; `/` focuses it from anywhere on the page. */
+export function UserSearchForm({ tenants, query, tenant, autoFocus }: { tenants: string[]; query: string; tenant: string; autoFocus?: boolean }) {
+  const navigation = useNavigation();
+  const searching = navigation.state === "loading" && navigation.location?.pathname === "/";
+  return (
+    <Form method="get" action="/" role="search" className="flex flex-wrap items-end gap-3">
+      <div className="min-w-[18rem] flex-1">
+        <label htmlFor="user-search" className="label">
+          Search
+        </label>
+        <input
+          id="user-search"
+          name="q"
+          type="search"
+          defaultValue={query}
+          key={query}
+          className="input"
+          placeholder="jane@, +4915…, 3f2a…, provider:google"
+          autoComplete="off"
+          spellCheck={false}
+          autoFocus={autoFocus}
+          aria-keyshortcuts="/"
+        />
+      </div>
+      <div>
+        <label htmlFor="tenant" className="label">
+          Tenant
+        </label>
+        <select id="tenant" name="tenant" defaultValue={tenant} key={tenant} className="input w-44">
+          <option value="">All tenants</option>
+          {tenants.map((id) => (
+            <option key={id} value={id}>
+              {id}
+            </option>
+          ))}
+        </select>
+      </div>
+      <button type="submit" className="btn-primary" disabled={searching}>
+        {searching ? "Searching…" : "Search"}
+      </button>
+    </Form>
+  );
+}

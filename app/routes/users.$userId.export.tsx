@@ -1,0 +1,24 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { z } from "zod";
+import { getUserById } from "~/core/users.server";
+import { listUserSessions } from "~/sessions/list.server";
+import { requireStaff } from "~/staff/guard.server";
+
+/** Download of a user's sessions (with their data) as JSON, for a ticket or an escalation. */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  await requireStaff(request, "viewer");
+  const userId = z.string().min(1).max(256).parse(params.userId);
+  const user = await getUserById(userId);
+  if (!user) throw json({ message: `No user with the id “${userId}” exists on this core.` }, { status: 404 });
+  const { sessions, endedWhileLoading } = await listUserSessions(user.id);
+  const body = JSON.stringify({ exportedAt: new Date().toISOString(), user, endedWhileLoading, sessions }, null, 2);
+  const filename = `sessions-${user.id.replace(/[^a-zA-Z0-9-]/g, "_")}.json`;
+  return new Response(body, {
+    headers: {
+      "Content-Type": "application/json; charset=utf-8",
+      "Content-Disposition": `attachment; filename="${filename}"`,
+      "Cache-Control": "no-store",
+    },
+  });
+}

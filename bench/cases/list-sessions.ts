@@ -1,0 +1,46 @@
+import { listUserSessions } from "../../app/sessions/list.server";
+import type { CoreProcess } from "../core-process";
+import { FLOOR_CONCURRENCIES, floorListSessions } from "../floor";
+import { createUserWithSessions, Session } from "../sdk";
+import { median, timeIt } from "../timing";
+
+/** The docs' way: list the handles, then await each read one by one. */
+async function sequentialLoop(userId: string) {
+  const handles = await Session.getAllSessionHandlesForUser(userId);
+  const sessions = [];
+  for (const handle of handles) sessions.push(await Session.getSessionInformation(handle));
+  return sessions;
+}
+
+export async function benchListSessions(core: CoreProcess, report: (r: Record<string, string | number>) => void, options: { sizes: number[]; repeats: number }) {
+  for (const sessions of options.sizes) {
+    const userId = await createUserWithSessions(`bench-list-${sessions}-${Date.now()}@example.com`, sessions);
+    for (const latency of [0, 5]) {
+      await core.setLatency(latency);
+      // Warm-up: JIT, keep-alive sockets, the SDK's one-time /apiversion.
+      await listUserSessions(userId);
+      await floorListSessions(core.url, userId, 32);
+      const floorByConcurrency = [];
+      for (const concurrency of FLOOR_CONCURRENCIES) floorByConcurrency.push(median(await timeIt(options.repeats, () => floorListSessions(core.url, userId, concurrency))));
+      const floor = Math.min(...floorByConcurrency);
+      const dashboard = median(await timeIt(options.repeats, async () => {
+        const result = await listUserSessions(userId);
+        if (result.sessions.length !== sessions) throw new Error(`expected ${sessions} sessions, got ${result.sessions.length}`);
+      }));
+      // The sequential loop is slow by nature; fewer repeats keep the bench short.
+      const sequential = median(await timeIt(Math.min(2, options.repeats), () => sequentialLoop(userId)));
+      report({
+        case: "list-sessions",
+        sessions,
+        latency_ms: latency,
+        dashboard_ms: dashboard,
+        sequential_ms: sequential,
+        floor_ms: floor,
+        floor_concurrency: FLOOR_CONCURRENCIES[floorByConcurrency.indexOf(floor)]!,
+        dashboard_vs_floor: dashboard / floor,
+        sequential_vs_dashboard: sequential / dashboard,
+      });
+    }
+    await core.setLatency(0);
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * `npm run bench [-- --json] [-- --quick]`: speed measured, not guessed. Each case reports its time
+ * next to a floor measured in the same run on the same core, so the ratios mean something on a noisy
+ * machine. Timings are medians of several runs after a warm-up.
+ */
+import { parseArgs } from "node:util";
+import { benchDiff } from "./cases/diff";
+import { benchListSessions } from "./cases/list-sessions";
+import { startCoreProcess } from "./core-process";
+import { initBenchSdk } from "./sdk";
+
+const { values } = parseArgs({ options: { json: { type: "boolean", default: false }, quick: { type: "boolean", default: false }, only: { type: "string" } } });
+
+export type BenchResult = Record<string, string | number>;
+const results: BenchResult[] = [];
+export function report(result: BenchResult) {
+  results.push(result);
+  if (values.json) console.log(JSON.stringify(result));
+  else console.log(Object.entries(result).map(([k, v]) => `${k}=${typeof v === "number" ? Math.round(v * 100) / 100 : v}`).join("  "));
+}
+
+const wants = (name: string) => !values.only || values.only.split(",").includes(name);
+
+const core = await startCoreProcess();
+try {
+  await initBenchSdk(core.url);
+  if (wants("list-sessions")) await benchListSessions(core, report, { sizes: values.quick ? [100] : [100, 1000], repeats: values.quick ? 2 : 5 });
+  if (wants("diff-1mib")) await benchDiff(report);
+} finally {
+  await core.stop();
+}
+if (!values.json) {
+  console.log(`\n${results.length} results · node ${process.version} · ${(await import("node:os")).cpus()[0]?.model ?? "unknown CPU"} × ${(await import("node:os")).cpus().length}`);
+}
+process.exit(0);
