@@ -37,12 +37,18 @@ export const configSchema = z.object({
   SESSION_SECRET: z.preprocess(emptyToUndefined, z.string().min(32, "must be at least 32 characters").optional()),
   STAFF_IDLE_TIMEOUT_MINUTES: positiveInt(30),
   STAFF_SESSION_MAX_HOURS: positiveInt(12),
+  /** Failed sign-ins allowed per email within the window before further attempts are refused. */
+  SIGN_IN_MAX_FAILURES_PER_ACCOUNT: positiveInt(5),
+  /** Failed sign-ins allowed per client address within the window (higher: an office shares one address). */
+  SIGN_IN_MAX_FAILURES_PER_ADDRESS: positiveInt(20),
+  SIGN_IN_THROTTLE_WINDOW_SECONDS: positiveInt(60),
   SESSION_LOAD_CONCURRENCY: positiveInt(48),
   BULK_APPLY_CONCURRENCY: positiveInt(16),
   MAX_SESSION_DATA_BYTES: positiveInt(1024 * 1024),
   AUDIT_REASON_REQUIRED: z.preprocess(emptyToUndefined, booleanFromString.default("false")),
   APP_ORIGIN: z.preprocess(emptyToUndefined, z.string().url("must be a URL such as https://desk.example.com").optional()),
   LOCAL_CORE_SEED: positiveInt(1),
+  LOCAL_CORE_PORT: z.preprocess(emptyToUndefined, z.coerce.number({ message: "must be a port number" }).int().min(0).max(65535).optional()),
   /** Set by the server when it started the bundled core itself (never set by hand). */
   SESSION_DESK_BUNDLED_CORE: z.preprocess(emptyToUndefined, booleanFromString.default("false")),
 });
@@ -65,7 +71,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (!result.success) throw new ConfigError(formatConfigErrors(result.error));
   const config = result.data;
   const problems: string[] = [];
-  const realCore = !config.SESSION_DESK_BUNDLED_CORE;
+  // No connection URI means demo mode: the server starts the bundled core and marks it as such.
+  const realCore = config.SUPERTOKENS_CONNECTION_URI !== undefined && !config.SESSION_DESK_BUNDLED_CORE;
   if (config.NODE_ENV === "production" && realCore && !config.SESSION_SECRET) {
     problems.push("  SESSION_SECRET: required with a real SuperTokens core in production (at least 32 random characters)");
   }

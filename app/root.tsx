@@ -12,11 +12,12 @@ import {
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
-import type { ReactNode } from "react";
+import { useEffect, type ReactNode } from "react";
 import { AppHeader } from "~/components/app-header";
 import { CoreOutage, type CoreOutageDetails } from "~/components/core-outage";
 import { ToastViewport } from "~/components/toast";
 import { getCoreHealth } from "~/core/health.server";
+import { getOptionalStaff } from "~/staff/guard.server";
 import { readToast } from "~/utils/toast.server";
 import { useNonce } from "~/utils/nonce";
 import stylesheet from "~/tailwind.css";
@@ -26,10 +27,16 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet
 export const meta: MetaFunction = () => [{ title: "Session Desk" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const [core, { toast, setCookie }] = await Promise.all([getCoreHealth(), readToast(request)]);
+  // Not requireStaff: the sign-in page renders under this loader too. Each route guards itself; here we
+  // only learn who (if anyone) is signed in, and tell an anonymous visitor nothing about the core.
+  const staff = await getOptionalStaff(request);
+  const [core, { toast, setCookie }] = await Promise.all([staff ? getCoreHealth() : null, readToast(request)]);
   return json(
     {
-      core: { mode: core.mode, url: core.url, reachable: core.reachable, problem: core.problem ? { cause: core.problem.cause } : undefined },
+      staff,
+      core: core
+        ? { mode: core.mode, url: core.url, reachable: core.reachable, problem: core.problem ? { cause: core.problem.cause } : undefined }
+        : null,
       toast,
     },
     setCookie ? { headers: { "Set-Cookie": setCookie } } : undefined,
@@ -66,10 +73,14 @@ function NavigationProgress() {
 
 export default function App() {
   const data = useLoaderData<typeof loader>();
+  // A marker for tests and benchmarks: the page is hydrated and responds to input.
+  useEffect(() => {
+    document.documentElement.dataset.hydrated = "true";
+  }, []);
   return (
     <Document>
       <NavigationProgress />
-      <AppHeader core={data.core} />
+      <AppHeader core={data.core} staff={data.staff} />
       <main className="mx-auto max-w-[1400px] px-4 py-6">
         <Outlet />
       </main>
@@ -83,7 +94,7 @@ export function ErrorBoundary() {
   const data = useRouteLoaderData<typeof loader>("root");
   return (
     <Document>
-      {data ? <AppHeader core={data.core} /> : null}
+      {data ? <AppHeader core={data.core} staff={data.staff} /> : null}
       <main className="mx-auto max-w-[1400px] px-4 py-6">
         <ErrorView error={error} />
       </main>

@@ -6,6 +6,7 @@
 import { parseArgs } from "node:util";
 import { benchDiff } from "./cases/diff";
 import { benchListSessions } from "./cases/list-sessions";
+import { benchUserPage } from "./cases/user-page";
 import { startCoreProcess } from "./core-process";
 import { initBenchSdk } from "./sdk";
 
@@ -29,6 +30,8 @@ try {
 } finally {
   await core.stop();
 }
+// Runs its own dashboard and core (the page needs a signed-in staff member and a real server).
+if (wants("user-page")) await benchUserPage(report, { sessions: values.quick ? 2_000 : 10_000, repeats: values.quick ? 1 : 3 });
 if (!values.json) {
   console.log(`\n${results.length} results · node ${process.version} · ${(await import("node:os")).cpus()[0]?.model ?? "unknown CPU"} × ${(await import("node:os")).cpus().length}`);
 }

@@ -11,10 +11,9 @@ export async function initBenchSdk(coreUrl: string) {
   process.env.NODE_ENV = "test";
   SuperTokens.init({
     framework: "custom",
-    supertokens: { connectionURI: coreUrl },
+    supertokens: { connectionURI: coreUrl, disableCoreCallCache: true },
     appInfo: { appName: "Session Desk bench", apiDomain: "http://localhost:3001", websiteDomain: "http://localhost:3000", apiBasePath: "/auth" },
     recipeList: [Session.init(), EmailPassword.init(), UserMetadata.init()],
-    disableCoreCallCache: true,
   });
 }
 
@@ -44,3 +43,28 @@ export async function createUserWithSessions(email: string, count: number): Prom
 }
 
 export { Session, SuperTokens };
+
+/**
+ * The same fixture through plain HTTP, for a core the SDK of this process is not pointed at (the SDK is a
+ * per-process singleton). Requests are exactly what the SDK sends (contract §3.1, §5.1).
+ */
+export async function createUserWithSessionsOverHttp(coreUrl: string, email: string, count: number): Promise<string> {
+  const headers = { "content-type": "application/json; charset=utf-8", "cdi-version": "5.4" };
+  const signUp = (await (await fetch(`${coreUrl}/public/recipe/signup`, { method: "POST", headers, body: JSON.stringify({ email, password: "Passw0rd-bench" }) })).json()) as { user: { id: string } };
+  const userId = signUp.user.id;
+  const limit = pLimit(32);
+  await Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      limit(async () => {
+        const response = await fetch(`${coreUrl}/public/recipe/session`, {
+          method: "POST",
+          headers,
+          body: JSON.stringify({ userId, userDataInJWT: { role: "member" }, userDataInDatabase: kilobyteOfData(i), useDynamicSigningKey: true, enableAntiCsrf: false }),
+        });
+        if (!response.ok) throw new Error(`session create failed: HTTP ${response.status}`);
+        await response.arrayBuffer();
+      }),
+    ),
+  );
+  return userId;
+}

@@ -9,6 +9,7 @@ import express from "express";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { refuseForeignOrigin } from "./same-origin";
 import { securityHeaders } from "./security-headers";
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -28,6 +29,8 @@ export function createApp(build: ServerBuild | (() => Promise<ServerBuild>)) {
   app.use("/build", express.static(path.join(projectRoot, "public", "build"), { immutable: true, maxAge: "1y" }));
   app.use("/monaco", express.static(path.join(projectRoot, "public", "monaco"), { maxAge: "1d" }));
   app.use(express.static(path.join(projectRoot, "public"), { maxAge: "1h", index: false }));
+  // CSRF: a non-GET from anywhere but our own pages is refused before Remix runs.
+  app.use(refuseForeignOrigin);
   app.all(
     "*",
     createRequestHandler({

@@ -8,8 +8,8 @@ import path from "node:path";
 import { startLocalCore } from "../local-core/index";
 import { projectRoot } from "./app";
 
-export async function startBundledCore(options: { dataDir: string; seed: number; log: (line: string) => void }) {
-  const core = await startLocalCore({ dbPath: path.join(options.dataDir, "local-core.sqlite"), port: Number(process.env.LOCAL_CORE_PORT ?? 0) });
+export async function startBundledCore(options: { dataDir: string; seed: number; port?: number; log: (line: string) => void }) {
+  const core = await startLocalCore({ dbPath: path.join(options.dataDir, "local-core.sqlite"), port: options.port ?? 0 });
   if (core.isEmpty()) {
     options.log("The demo core is empty: seeding demo data (takes a few seconds)…");
     await runSeed(core.url, options.seed);

@@ -29,7 +29,7 @@ async function main() {
 
   let stopCore: (() => Promise<void>) | undefined;
   if (!config.SUPERTOKENS_CONNECTION_URI) {
-    const core = await startBundledCore({ dataDir, seed: config.LOCAL_CORE_SEED, log: (line) => console.log(line) });
+    const core = await startBundledCore({ dataDir, seed: config.LOCAL_CORE_SEED, port: config.LOCAL_CORE_PORT, log: (line) => console.log(line) });
     stopCore = core.stop;
     process.env.SUPERTOKENS_CONNECTION_URI = core.url;
     process.env.SESSION_DESK_BUNDLED_CORE = "true";

@@ -29,11 +29,22 @@ export function securityHeaders(req: Request, res: Response, next: NextFunction)
   // same-origin: our own requests keep Referer (the CSRF check's fallback when Origin is missing);
   // other sites never learn the dashboard's address or the user ids and handles in its URLs.
   res.setHeader("Referrer-Policy", "same-origin");
-  // Pages show end users' session data: never keep them in a shared or back/forward cache after sign-out.
-  // express.static replaces this with its own Cache-Control for the fingerprinted assets.
-  res.setHeader("Cache-Control", "no-store");
+  noStoreUnlessSet(res);
   res.setHeader("X-Frame-Options", "DENY");
   res.setHeader("Cross-Origin-Opener-Policy", "same-origin");
   res.setHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
   next();
+}
+
+/**
+ * Pages show end users' session data: never keep them in a shared or back/forward cache after sign-out.
+ * Applied when the headers are written, and only if nothing set a Cache-Control of its own (express.static
+ * for the fingerprinted assets, a route that chooses one), so it neither clobbers nor duplicates theirs.
+ */
+function noStoreUnlessSet(res: Response) {
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: Response, ...args: unknown[]) {
+    if (!this.getHeader("Cache-Control")) this.setHeader("Cache-Control", "no-store");
+    return (writeHead as (...a: unknown[]) => Response).apply(this, args);
+  } as typeof res.writeHead;
 }

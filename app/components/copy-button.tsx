@@ -14,7 +14,14 @@ export function CopyButton({ value, label = "Copy" }: { value: string; label?: s
         setTimeout(() => setCopied(false), 1_500);
       }}
     >
-      {copied ? "✓" : "⧉"}
+      {copied ? (
+        "✓"
+      ) : (
+        <svg viewBox="0 0 16 16" width="12" height="12" aria-hidden fill="none" stroke="currentColor" strokeWidth="1.5">
+          <rect x="5" y="5" width="9" height="9" rx="1.5" />
+          <path d="M11 5V3.5A1.5 1.5 0 0 0 9.5 2h-6A1.5 1.5 0 0 0 2 3.5v6A1.5 1.5 0 0 0 3.5 11H5" />
+        </svg>
+      )}
     </button>
   );
 }

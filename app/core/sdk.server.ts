@@ -39,7 +39,9 @@ export function ensureSupertokens(): void {
     try {
       SuperTokens.init({
         framework: "custom",
-        supertokens: { connectionURI: config.SUPERTOKENS_CONNECTION_URI, apiKey: config.SUPERTOKENS_API_KEY },
+        // The dashboard never relies on the per-userContext GET cache; every read must be fresh
+        // because the conflict check compares what the core holds *now*.
+        supertokens: { connectionURI: config.SUPERTOKENS_CONNECTION_URI, apiKey: config.SUPERTOKENS_API_KEY, disableCoreCallCache: true },
         appInfo: {
           appName: "Session Desk",
           apiDomain: config.APP_ORIGIN ?? `http://localhost:${config.PORT}`,
@@ -47,10 +49,7 @@ export function ensureSupertokens(): void {
           apiBasePath: "/auth",
         },
         recipeList: [Session.init(), UserMetadata.init()],
-        // The dashboard never relies on the per-userContext GET cache; every read must be fresh
-        // because the conflict check compares what the core holds *now*.
-        disableCoreCallCache: true,
-      } as Parameters<typeof SuperTokens.init>[0]);
+      });
     } catch (error) {
       if (!(error instanceof Error) || !/already initiali[sz]ed/i.test(error.message)) throw error;
     }

@@ -1,0 +1,91 @@
+import { Form, useNavigation, useRevalidator } from "@remix-run/react";
+import { ConfirmSubmit } from "~/components/confirm-submit";
+import { JsonDiffView } from "./diff-editor.client";
+import { ReasonField } from "./reason-field";
+import type { SessionEditAnswer } from "./types";
+
+type Conflict = Extract<SessionEditAnswer, { kind: "conflict" }>;
+
+/**
+ * Someone changed the data after the editor loaded it. Shows the original, their version now and mine,
+ * with both diffs, and the ways on: apply my changes on top of theirs (only when no path overlaps),
+ * overwrite theirs (explicit, two clicks, audited as an overwrite), or start again from theirs.
+ */
+export function ConflictPanel({
+  conflict,
+  reason,
+  onReasonChange,
+  reasonRequired,
+  onBack,
+  dark,
+  editorsReady,
+}: {
+  conflict: Conflict;
+  reason: string;
+  onReasonChange: (value: string) => void;
+  reasonRequired: boolean;
+  onBack: () => void;
+  dark: boolean;
+  editorsReady: boolean;
+}) {
+  const navigation = useNavigation();
+  const revalidator = useRevalidator();
+  const busy = navigation.state === "submitting";
+  const fields = { text: conflict.yoursText, original: conflict.originalText, fingerprint: conflict.fingerprint, theirsFingerprint: conflict.theirsFingerprint, reason };
+  return (
+    <section aria-labelledby="conflict-heading" className="card space-y-4 border-amber-400 p-4 dark:border-amber-700">
+      <div>
+        <h2 id="conflict-heading" className="text-lg font-semibold">
+          Conflict: the data changed while you were editing
+        </h2>
+        <p className="text-sm text-slate-600 dark:text-slate-300">{conflict.error}</p>
+      </div>
+      <div className="grid gap-4 xl:grid-cols-2">
+        <div className="space-y-1">
+          <h3 className="text-sm font-semibold">Their change: original → theirs now</h3>
+          {editorsReady ? <JsonDiffView original={conflict.originalText} modified={conflict.theirsText} dark={dark} height="18rem" label="Their change" /> : null}
+        </div>
+        <div className="space-y-1">
+          <h3 className="text-sm font-semibold">Your change: original → yours</h3>
+          {editorsReady ? <JsonDiffView original={conflict.originalText} modified={conflict.yoursText} dark={dark} height="18rem" label="Your change" /> : null}
+        </div>
+      </div>
+      <ReasonField id="conflict-reason" value={reason} onChange={onReasonChange} required={reasonRequired} />
+      {conflict.merge.ok ? (
+        <div className="rounded-md border border-emerald-300 bg-emerald-50 p-3 text-sm text-emerald-900 dark:border-emerald-800 dark:bg-emerald-950 dark:text-emerald-100">
+          <p>
+            Your changes touch different places than theirs, so they can go on top of their version. Applying them writes {conflict.merge.changes}{" "}
+            {conflict.merge.changes === 1 ? "change" : "changes"} to their data: <span className="mono">{conflict.merge.summary}</span>
+          </p>
+        </div>
+      ) : (
+        <div className="rounded-md border border-rose-300 bg-rose-50 p-3 text-sm text-rose-900 dark:border-rose-800 dark:bg-rose-950 dark:text-rose-100" data-testid="conflict-clashes">
+          <p>Your changes and theirs touch the same places, so yours cannot simply be applied on top:</p>
+          <ul className="mono mt-1 list-inside list-disc">
+            {conflict.merge.clashes.map((pointer) => (
+              <li key={pointer}>{pointer === "" ? "(the whole document)" : pointer}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <div className="flex flex-wrap items-center gap-2">
+        <Form method="post" replace>
+          <input type="hidden" name="intent" value="apply-mine-to-theirs" />
+          {Object.entries(fields).map(([name, value]) => (
+            <input key={name} type="hidden" name={name} value={value} />
+          ))}
+          <button type="submit" className="btn-primary" disabled={!conflict.merge.ok || busy}>
+            Apply my changes to theirs
+          </button>
+        </Form>
+        <ConfirmSubmit intent="overwrite" label="Overwrite theirs" confirmLabel="Click again to overwrite their changes" fields={fields} danger />
+        <button type="button" className="btn" onClick={onBack} disabled={busy}>
+          Back to editing
+        </button>
+        <button type="button" className="btn" onClick={() => revalidator.revalidate()} disabled={busy}>
+          Discard my edit and load theirs
+        </button>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,33 @@
+/**
+ * What the session page's action answers when it does not redirect. Shared by the server module that
+ * builds these answers (app/sessions/edit-form.server.ts) and the components that show them.
+ * Every answer carries `error`: one sentence a support person can act on.
+ */
+export type MergePreview =
+  | { ok: true; text: string; summary: string; changes: number }
+  | { ok: false; clashes: string[] };
+
+export type SessionEditAnswer =
+  /** 400: the text is not valid session data (or the form was not understood); nothing written. */
+  | { kind: "invalid"; error: string; line?: number; column?: number }
+  /** 400: the edit equals the data it started from. */
+  | { kind: "nothing-to-write"; error: string }
+  /** 409: the session's data changed since the editor loaded it; nothing written. */
+  | {
+      kind: "conflict";
+      error: string;
+      originalText: string;
+      theirsText: string;
+      yoursText: string;
+      /** The form fields to send back with "apply mine" or "overwrite". */
+      fingerprint: string;
+      theirsFingerprint: string;
+      merge: MergePreview;
+    }
+  /** 410: the session ended or expired; nothing written. */
+  | { kind: "session-gone"; error: string }
+  /** 502/503: the core failed; nothing (reliably) written. */
+  | { kind: "failed"; error: string; transient: boolean };
+
+export const WRITE_INTENTS = ["write", "apply-mine-to-theirs", "overwrite"] as const;
+export type WriteIntent = (typeof WRITE_INTENTS)[number];
