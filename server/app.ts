@@ -34,7 +34,7 @@ export function createApp(build: ServerBuild | (() => Promise<ServerBuild>)) {
   app.all(
     "*",
     createRequestHandler({
-      build: build as ServerBuild,
+      build: build as ServerBuild | (() => Promise<ServerBuild>),
       mode: process.env.NODE_ENV === "development" ? "development" : "production",
       // clientAddress: for sign-in throttling per address; `trust proxy` above decides when X-Forwarded-For counts.
       getLoadContext: (req, res) => ({ cspNonce: String(res.locals.cspNonce ?? ""), clientAddress: req.ip ?? req.socket.remoteAddress ?? null }),

@@ -2,7 +2,7 @@
  * Start-up: configuration, the bundled core (when no real one is configured), the dashboard's own
  * database, then the HTTP server. Prints which core it uses and where the dashboard is.
  */
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, watch } from "node:fs";
 import path from "node:path";
 import { ConfigError, parseConfig } from "../app/config.server";
 import { createApp, listen, loadBuild, projectRoot } from "./app";
@@ -40,9 +40,19 @@ async function main() {
 
   await prepareDashboard({ dataDir, log: (line) => console.log(line) });
 
-  const app = createApp(await loadBuild());
+  let build = await loadBuild();
+  const app = createApp(config.NODE_ENV === "development" ? async () => build : build);
   const server = await listen(app, config.PORT, config.HOST);
   console.log(`Session Desk is ready: ${server.url.replace("//127.0.0.1:", "//localhost:")}`);
+  if (config.NODE_ENV === "development") {
+    // `npm run dev` (remix dev --manual): reload the rebuilt app in place and tell the dev server.
+    const { broadcastDevReady } = await import("@remix-run/node");
+    await broadcastDevReady(build);
+    watch(path.join(projectRoot, "build"), { recursive: false }, async () => {
+      build = await loadBuild();
+      await broadcastDevReady(build);
+    });
+  }
 
   const shutdown = async () => {
     await server.close();
