@@ -1,0 +1,21 @@
+// The public API of the shared JSON logic. Pure functions only: safe in the browser and on the server.
+
+export type { JsonObject, JsonPrimitive, JsonValue, PathSegment } from "./value";
+export { cloneJson, deepEqual, describeType, isPlainObject } from "./value";
+export { byteSize, canonicalJson, fingerprint, FINGERPRINT_PREFIX, prettyJson } from "./canonical";
+export { sha256Hex, utf8Length } from "./sha256";
+export { formatBytes, previewValue } from "./format";
+export { parseSessionDataText, type ParseSessionDataOptions, type ParseSessionDataResult } from "./parse";
+export {
+  comparePaths, diffJson, summarizeChanges,
+  type Change, type ChangeKind, type ChangeSummary, type ChangeSummaryItem, type ChangeSymbol,
+} from "./diff";
+export {
+  applyPatch, createPatch, findConflicts, invertPatch, patchPaths, PatchError, rebase,
+  type Operation, type RebaseResult,
+} from "./patch";
+export {
+  deleteAt, formatKeyPath, getAt, parseKeyPath, setAt, toPointer,
+  type EditResult, type KeyPathParse,
+} from "./key-path";
+export { escapePointerToken, parsePointer, unescapePointerToken } from "./pointer";

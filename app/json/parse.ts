@@ -1,0 +1,66 @@
+// Turning the text staff typed into session data, with errors a support person can act on.
+
+import { byteSize } from "./canonical";
+import { formatBytes } from "./format";
+import { utf8Length } from "./sha256";
+import { findSyntaxProblem, lineAndColumn } from "./json-syntax";
+import { describeType, isPlainObject, type JsonObject } from "./value";
+
+export interface ParseSessionDataOptions {
+  /** Largest allowed size, in UTF-8 bytes of the compact JSON that will be stored. */
+  maxBytes: number;
+  /** Deepest allowed nesting of objects and arrays (default 256). */
+  maxDepth?: number;
+}
+
+export type ParseSessionDataResult =
+  | { ok: true; value: JsonObject; bytes: number }
+  | { ok: false; error: string; line?: number; column?: number };
+
+// Text this much larger than the limit is refused before parsing, to bound the work. Pretty
+// printing rarely more than triples the size, so anything that could fit still gets parsed.
+const TEXT_SLACK = 8;
+
+/**
+ * Parses the editor's text. Accepts only a JSON object (session data is a map of keys), rejects
+ * duplicate keys (JSON.parse would silently drop all but the last), numbers that would lose
+ * digits, and data whose compact form is larger than `maxBytes`.
+ */
+export function parseSessionDataText(text: string, options: ParseSessionDataOptions): ParseSessionDataResult {
+  const { maxBytes, maxDepth = 256 } = options;
+  // A byte-order mark is invisible, comes from saved files, and JSON.parse rejects it.
+  const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (source.trim() === "") {
+    return { ok: false, error: "The data is empty. Enter a JSON object; {} is an empty one." };
+  }
+  if (source.length > maxBytes * TEXT_SLACK) {
+    return { ok: false, error: `The text is ${formatBytes(utf8Length(source))}; the limit for the data is ${formatBytes(maxBytes)}` };
+  }
+  const problem = findSyntaxProblem(source, maxDepth);
+  if (problem) {
+    const { line, column } = lineAndColumn(source, problem.offset);
+    // Positions are in `source`, without the BOM, which editors do not show either.
+    return { ok: false, error: `Line ${line}, column ${column}: ${problem.message}`, line, column };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(source);
+  } catch (error) {
+    // The scanner and JSON.parse should agree; if they ever do not, say so rather than guess.
+    return { ok: false, error: `The data is not valid JSON: ${(error as Error).message}` };
+  }
+  if (!isPlainObject(value)) {
+    return { ok: false, error: `The data must be a JSON object (in { }), not ${describeType(value)}` };
+  }
+  const bytes = byteSize(value);
+  if (bytes > maxBytes) {
+    let size = formatBytes(bytes);
+    let limit = formatBytes(maxBytes);
+    if (size === limit) {
+      size = `${bytes} bytes`;
+      limit = `${maxBytes} bytes`;
+    }
+    return { ok: false, error: `The data is ${size}; the limit is ${limit}` };
+  }
+  return { ok: true, value, bytes };
+}

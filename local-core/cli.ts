@@ -1,0 +1,69 @@
+// `npm run core -- --port <p> [--api-key <k>] [--empty] [--db <file>] [--seed <n>]`
+// Serves the local core on 127.0.0.1:<p>; seeds demo data (through the real SDK) unless --empty
+// or the store already holds users. Prints a line with the URL once ready.
+
+import { parseArgs } from "node:util";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { startLocalCore } from "./index.js";
+
+const { values } = parseArgs({
+  options: {
+    port: { type: "string", default: "3567" },
+    host: { type: "string", default: "127.0.0.1" },
+    "api-key": { type: "string" },
+    empty: { type: "boolean", default: false },
+    db: { type: "string" },
+    seed: { type: "string", default: "1" },
+  },
+  strict: true,
+});
+
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`--port must be an integer 0..65535, got "${values.port}"`);
+  process.exit(2);
+}
+const seed = Number(values.seed);
+if (!Number.isInteger(seed)) {
+  console.error(`--seed must be an integer, got "${values.seed}"`);
+  process.exit(2);
+}
+if (values.db && values.db !== ":memory:") mkdirSync(dirname(values.db), { recursive: true });
+
+const core = await startLocalCore({
+  port,
+  host: values.host,
+  apiKey: values["api-key"],
+  dbPath: values.db ?? ":memory:",
+});
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`Received ${signal}, stopping the local core…`);
+  await core.stop();
+  process.exit(0);
+}
+process.on("SIGINT", () => void shutdown("SIGINT"));
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+
+if (!values.empty && !core.isEmpty()) {
+  console.log("[seed] the store already has users: not seeding");
+}
+if (!values.empty && core.isEmpty()) {
+  const { seedDemoData } = await import("./seed.js");
+  const started = Date.now();
+  const result = await seedDemoData({
+    connectionURI: core.url,
+    apiKey: values["api-key"],
+    seed,
+    log: (line) => console.log(`[seed] ${line}`),
+  });
+  console.log(
+    `[seed] ${result.users} users, ${result.sessions} sessions over tenants ${result.tenants.join(", ")} in ${Date.now() - started} ms`,
+  );
+}
+
+console.log(`Local SuperTokens core ready at ${core.url}${values.db ? ` (db ${values.db})` : " (in-memory)"}`);
