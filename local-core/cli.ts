@@ -31,12 +31,20 @@ if (!Number.isInteger(seed)) {
 }
 if (values.db && values.db !== ":memory:") mkdirSync(dirname(values.db), { recursive: true });
 
-const core = await startLocalCore({
-  port,
-  host: values.host,
-  apiKey: values["api-key"],
-  dbPath: values.db ?? ":memory:",
-});
+let core: Awaited<ReturnType<typeof startLocalCore>>;
+try {
+  core = await startLocalCore({
+    port,
+    host: values.host,
+    apiKey: values["api-key"],
+    dbPath: values.db ?? ":memory:",
+  });
+} catch (e) {
+  const err = e as NodeJS.ErrnoException;
+  if (err.code === "EADDRINUSE") console.error(`Port ${port} on ${values.host} is already in use; pick another with --port.`);
+  else console.error(`Could not start the local core: ${err.message}`);
+  process.exit(1);
+}
 
 let stopping = false;
 async function shutdown(signal: string) {
