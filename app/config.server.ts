@@ -44,6 +44,12 @@ export const configSchema = z.object({
   SIGN_IN_THROTTLE_WINDOW_SECONDS: positiveInt(60),
   SESSION_LOAD_CONCURRENCY: positiveInt(48),
   BULK_APPLY_CONCURRENCY: positiveInt(16),
+  /** Extra attempts per session after a transient core failure (5xx, 429, connection error) in a bulk run. */
+  BULK_APPLY_MAX_RETRIES: z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(0).max(20).default(4),
+  /** First retry waits about this long; each further retry doubles it (with jitter). */
+  BULK_APPLY_RETRY_BASE_MS: positiveInt(100),
+  /** A running bulk run whose owner has not renewed its lease for this long is shown as interrupted (resumable). */
+  BULK_RUN_LEASE_SECONDS: positiveInt(15),
   MAX_SESSION_DATA_BYTES: positiveInt(1024 * 1024),
   AUDIT_REASON_REQUIRED: z.preprocess(emptyToUndefined, booleanFromString.default("false")),
   APP_ORIGIN: z.preprocess(emptyToUndefined, z.string().url("must be a URL such as https://desk.example.com").optional()),

@@ -1,0 +1,226 @@
+/**
+ * The audit trail: one module used by every write path (edit, bulk apply, revoke, revert…).
+ *
+ *   const entryId = await beginAudit({ staff, action: "edit", target, reason, before, after, patch });
+ *   … call the core …
+ *   await finishAudit(entryId, { status: "written" });
+ *
+ * An entry is written as pending BEFORE the core is called and its outcome is added AFTER, so a crash in
+ * between leaves a visible "outcome unknown" entry, never silence. Append-only by construction: outcomes
+ * go to their own insert-only table, this module has no update or delete, and the database's triggers
+ * refuse UPDATE/DELETE on both tables (app/db/migrations.server.ts).
+ */
+import { z } from "zod";
+import { getConfig } from "~/config.server";
+import { getDb } from "~/db/db.server";
+import type { AuditEntriesTable, AuditOutcomesTable } from "~/db/schema";
+import { now } from "~/staff/clock.server";
+import type { StaffUser } from "~/staff/roles";
+import { AUDIT_PAGE_SIZE, type AuditFilters } from "./filters";
+import { newAuditId } from "./ids.server";
+import { AUDIT_ACTIONS, AUDIT_OUTCOMES, type AuditAction, type AuditEntry, type AuditOutcomeStatus } from "./types";
+
+export type { AuditAction, AuditEntry, AuditOutcome, AuditOutcomeStatus, AuditTarget } from "./types";
+
+/** Thrown by beginAudit when AUDIT_REASON_REQUIRED=true and no reason was given: show it as a 400. */
+export class AuditReasonRequiredError extends Error {
+  constructor() {
+    super("A reason is required for every change (AUDIT_REASON_REQUIRED=true). Say why, e.g. the ticket number.");
+    this.name = "AuditReasonRequiredError";
+  }
+}
+
+export class AuditEntryError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "AuditEntryError";
+  }
+}
+
+export const AUDIT_REASON_MAX_LENGTH = 2000;
+
+const auditActionSchema = z.enum(AUDIT_ACTIONS);
+const auditOutcomeSchema = z.enum(AUDIT_OUTCOMES);
+
+const beginSchema = z.object({
+  staff: z.object({ id: z.string().min(1), email: z.string().min(1), displayName: z.string(), role: z.string().min(1) }),
+  action: auditActionSchema,
+  target: z.object({
+    userId: z.string().min(1, "target.userId is required"),
+    sessionHandle: z.string().min(1).optional(),
+    tenantId: z.string().min(1).optional(),
+  }),
+  reason: z.string().max(AUDIT_REASON_MAX_LENGTH, `the reason must be at most ${AUDIT_REASON_MAX_LENGTH} characters`).optional(),
+  before: z.unknown().optional(),
+  after: z.unknown().optional(),
+  patch: z.array(z.unknown()).optional(),
+  runId: z.string().min(1).optional(),
+  revertOf: z.string().min(1).optional(),
+});
+
+export interface BeginAuditInput {
+  staff: StaffUser;
+  action: AuditAction;
+  target: { userId: string; sessionHandle?: string; tenantId?: string };
+  reason?: string;
+  before?: unknown;
+  after?: unknown;
+  patch?: unknown[];
+  runId?: string;
+  revertOf?: string;
+}
+
+const toJson = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
+const fromJson = (text: string | null): unknown => (text === null ? null : JSON.parse(text));
+
+/** Records what is about to be done; returns the entry id to finish. Call it before the core call. */
+export async function beginAudit(input: BeginAuditInput): Promise<string> {
+  const parsed = beginSchema.parse(input);
+  const reason = parsed.reason?.trim() || undefined;
+  if (!reason && getConfig().AUDIT_REASON_REQUIRED) throw new AuditReasonRequiredError();
+  const at = now();
+  const row: AuditEntriesTable = {
+    id: newAuditId(at),
+    created_at: at.toISOString(),
+    staff_id: parsed.staff.id,
+    staff_email: parsed.staff.email,
+    staff_name: parsed.staff.displayName,
+    staff_role: parsed.staff.role,
+    action: parsed.action,
+    user_id: parsed.target.userId,
+    session_handle: parsed.target.sessionHandle ?? null,
+    tenant_id: parsed.target.tenantId ?? null,
+    reason: reason ?? null,
+    before_json: toJson(parsed.before),
+    after_json: toJson(parsed.after),
+    patch_json: toJson(parsed.patch),
+    run_id: parsed.runId ?? null,
+    revert_of: parsed.revertOf ?? null,
+  };
+  await getDb().insertInto("audit_entries").values(row).execute();
+  return row.id;
+}
+
+const finishSchema = z.object({ status: auditOutcomeSchema, error: z.string().max(4000).optional(), after: z.unknown().optional() });
+
+/** Records how it ended. Exactly once per entry: a second call is refused (and the database refuses it too). */
+export async function finishAudit(entryId: string, outcome: { status: AuditOutcomeStatus; error?: string; after?: unknown }): Promise<void> {
+  const parsed = finishSchema.parse(outcome);
+  const db = getDb();
+  const entry = await db.selectFrom("audit_entries").select("id").where("id", "=", entryId).executeTakeFirst();
+  if (!entry) throw new AuditEntryError(`There is no audit entry ${entryId} to finish.`);
+  const finished = await db.selectFrom("audit_outcomes").select("entry_id").where("entry_id", "=", entryId).executeTakeFirst();
+  if (finished) throw new AuditEntryError(`Audit entry ${entryId} already has an outcome; outcomes are never changed.`);
+  const row: AuditOutcomesTable = {
+    entry_id: entryId,
+    finished_at: now().toISOString(),
+    status: parsed.status,
+    error: parsed.error ?? null,
+    after_json: toJson(parsed.after),
+  };
+  try {
+    await db.insertInto("audit_outcomes").values(row).execute();
+  } catch (error) {
+    // Two finishes racing: the primary key lets one through.
+    if (/unique|duplicate|primary key/i.test(String(error))) throw new AuditEntryError(`Audit entry ${entryId} already has an outcome; outcomes are never changed.`);
+    throw error;
+  }
+}
+
+function baseQuery() {
+  return getDb()
+    .selectFrom("audit_entries")
+    .leftJoin("audit_outcomes", "audit_outcomes.entry_id", "audit_entries.id")
+    .selectAll("audit_entries")
+    .select([
+      "audit_outcomes.status as outcome_status",
+      "audit_outcomes.error as outcome_error",
+      "audit_outcomes.after_json as outcome_after_json",
+      "audit_outcomes.finished_at as outcome_finished_at",
+    ]);
+}
+
+type JoinedRow = AuditEntriesTable & {
+  outcome_status: string | null;
+  outcome_error: string | null;
+  outcome_after_json: string | null;
+  outcome_finished_at: string | null;
+};
+
+function toEntry(row: JoinedRow): AuditEntry {
+  return {
+    id: row.id,
+    createdAt: row.created_at,
+    staff: { id: row.staff_id, email: row.staff_email, displayName: row.staff_name, role: row.staff_role },
+    action: row.action as AuditAction,
+    target: { userId: row.user_id, sessionHandle: row.session_handle, tenantId: row.tenant_id },
+    reason: row.reason,
+    before: fromJson(row.before_json),
+    after: fromJson(row.after_json),
+    patch: fromJson(row.patch_json) as unknown[] | null,
+    runId: row.run_id,
+    revertOf: row.revert_of,
+    outcome:
+      row.outcome_status === null
+        ? null
+        : {
+            status: row.outcome_status as AuditOutcomeStatus,
+            error: row.outcome_error,
+            after: fromJson(row.outcome_after_json),
+            finishedAt: row.outcome_finished_at ?? row.created_at,
+          },
+  };
+}
+
+export interface AuditQuery extends Partial<AuditFilters> {
+  pageSize?: number;
+  runId?: string;
+}
+
+export interface AuditPage {
+  entries: AuditEntry[];
+  total: number;
+  page: number;
+  pageSize: number;
+  pageCount: number;
+}
+
+/** Entries matching the filters, newest first, one page at a time. */
+export async function queryAudit(filters: AuditQuery = {}): Promise<AuditPage> {
+  const pageSize = Math.min(Math.max(filters.pageSize ?? AUDIT_PAGE_SIZE, 1), 500);
+  const page = Math.max(filters.page ?? 1, 1);
+  let query = getDb().selectFrom("audit_entries");
+  if (filters.user) query = query.where("user_id", "=", filters.user);
+  if (filters.staff) query = query.where("staff_email", "=", filters.staff.trim().toLowerCase());
+  if (filters.session) query = query.where("session_handle", "=", filters.session);
+  if (filters.action) query = query.where("action", "=", filters.action);
+  if (filters.runId) query = query.where("run_id", "=", filters.runId);
+  if (filters.from) query = query.where("created_at", ">=", `${filters.from}T00:00:00.000Z`);
+  if (filters.to) query = query.where("created_at", "<", nextDay(filters.to));
+  const { count } = await query.select((eb) => eb.fn.countAll<string | number>().as("count")).executeTakeFirstOrThrow();
+  const ids = await query.select("id").orderBy("id", "desc").limit(pageSize).offset((page - 1) * pageSize).execute();
+  const rows = ids.length === 0 ? [] : await baseQuery().where("audit_entries.id", "in", ids.map((row) => row.id)).orderBy("audit_entries.id", "desc").execute();
+  const total = Number(count);
+  return { entries: rows.map(toEntry), total, page, pageSize, pageCount: Math.max(1, Math.ceil(total / pageSize)) };
+}
+
+function nextDay(day: string): string {
+  const date = new Date(`${day}T00:00:00.000Z`);
+  date.setUTCDate(date.getUTCDate() + 1);
+  return date.toISOString();
+}
+
+export async function getAuditEntry(id: string): Promise<AuditEntry | null> {
+  const row = await baseQuery().where("audit_entries.id", "=", id).executeTakeFirst();
+  return row ? toEntry(row) : null;
+}
+
+/** A user's timeline for the user page: their newest entries first. */
+export async function listAuditForUser(userId: string, limit = 20): Promise<AuditEntry[]> {
+  const rows = await baseQuery()
+    .where("audit_entries.user_id", "=", userId)
+    .orderBy("audit_entries.id", "desc")
+    .limit(Math.min(Math.max(limit, 1), 500))
+    .execute();
+  return rows.map(toEntry);
+}

@@ -1,0 +1,59 @@
+/**
+ * The audit trail's vocabulary, shared by the server module and the pages: no I/O and no zod here
+ * (the schemas live in audit.server.ts and filters.server.ts), so page bundles stay small.
+ */
+
+export const AUDIT_ACTIONS = ["edit", "bulk-apply-item", "revoke", "revoke-all", "revert", "overwrite-after-conflict"] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export const AUDIT_OUTCOMES = ["written", "conflict", "session-gone", "failed", "already-so", "not-attempted"] as const;
+export type AuditOutcomeStatus = (typeof AUDIT_OUTCOMES)[number];
+
+export const ACTION_LABELS: Record<AuditAction, string> = {
+  edit: "Edit",
+  "bulk-apply-item": "Bulk apply (one session)",
+  revoke: "Revoke session",
+  "revoke-all": "Revoke all sessions",
+  revert: "Revert",
+  "overwrite-after-conflict": "Overwrite after conflict",
+};
+
+export const OUTCOME_LABELS: Record<AuditOutcomeStatus | "unknown", string> = {
+  written: "Written",
+  conflict: "Conflict — not written",
+  "session-gone": "Session gone",
+  failed: "Failed",
+  "already-so": "Already so — nothing to write",
+  "not-attempted": "Not attempted",
+  unknown: "Outcome unknown",
+};
+
+export interface AuditTarget {
+  userId: string;
+  sessionHandle?: string;
+  tenantId?: string;
+}
+
+export interface AuditOutcome {
+  status: AuditOutcomeStatus;
+  error: string | null;
+  /** What was actually written, when it differs from the entry's intended `after`. */
+  after: unknown;
+  finishedAt: string;
+}
+
+export interface AuditEntry {
+  id: string;
+  createdAt: string;
+  staff: { id: string; email: string; displayName: string; role: string };
+  action: AuditAction;
+  target: { userId: string; sessionHandle: string | null; tenantId: string | null };
+  reason: string | null;
+  before: unknown;
+  after: unknown;
+  patch: unknown[] | null;
+  runId: string | null;
+  revertOf: string | null;
+  /** null: the entry was begun but never finished (e.g. a crash mid-call) — shown as "outcome unknown". */
+  outcome: AuditOutcome | null;
+}

@@ -1,0 +1,184 @@
+/**
+ * Schema migrations, kept in code (not files on disk) so the Remix build, the staff CLI and the tests
+ * all carry the same list. They run at start-up (server/prepare.ts) and whenever a database is opened
+ * through `openDatabase`. Add a new entry at the end; never edit one that has shipped.
+ *
+ * Column types are the portable subset (text, integer) so one migration serves SQLite and PostgreSQL;
+ * only the append-only triggers differ per dialect.
+ */
+import { sql, type Kysely, type Migration } from "kysely";
+
+export type DialectName = "sqlite" | "postgres";
+
+export function buildMigrations(dialect: DialectName): Record<string, Migration> {
+  return {
+    "0001_staff": {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable("staff_users")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("email", "text", (c) => c.notNull().unique())
+          .addColumn("display_name", "text", (c) => c.notNull())
+          .addColumn("role", "text", (c) => c.notNull())
+          .addColumn("password_hash", "text", (c) => c.notNull())
+          .addColumn("disabled", "integer", (c) => c.notNull().defaultTo(0))
+          .addColumn("demo", "integer", (c) => c.notNull().defaultTo(0))
+          .addColumn("created_at", "text", (c) => c.notNull())
+          .addColumn("updated_at", "text", (c) => c.notNull())
+          .addColumn("last_sign_in_at", "text")
+          .execute();
+        await db.schema
+          .createTable("staff_sessions")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("staff_id", "text", (c) => c.notNull().references("staff_users.id"))
+          .addColumn("created_at", "text", (c) => c.notNull())
+          .addColumn("last_seen_at", "text", (c) => c.notNull())
+          .addColumn("expires_at", "text", (c) => c.notNull())
+          .addColumn("user_agent", "text")
+          .addColumn("client_address", "text")
+          .execute();
+        await db.schema.createIndex("staff_sessions_staff").on("staff_sessions").column("staff_id").execute();
+        await db.schema
+          .createTable("sign_in_failures")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("key", "text", (c) => c.notNull())
+          .addColumn("at", "text", (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex("sign_in_failures_key_at").on("sign_in_failures").columns(["key", "at"]).execute();
+      },
+    },
+    "0002_audit": {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable("audit_entries")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("created_at", "text", (c) => c.notNull())
+          .addColumn("staff_id", "text", (c) => c.notNull())
+          .addColumn("staff_email", "text", (c) => c.notNull())
+          .addColumn("staff_name", "text", (c) => c.notNull())
+          .addColumn("staff_role", "text", (c) => c.notNull())
+          .addColumn("action", "text", (c) => c.notNull())
+          .addColumn("user_id", "text", (c) => c.notNull())
+          .addColumn("session_handle", "text")
+          .addColumn("tenant_id", "text")
+          .addColumn("reason", "text")
+          .addColumn("before_json", "text")
+          .addColumn("after_json", "text")
+          .addColumn("patch_json", "text")
+          .addColumn("run_id", "text")
+          .addColumn("revert_of", "text")
+          .execute();
+        for (const column of ["created_at", "user_id", "session_handle", "staff_email", "action", "run_id"]) {
+          await db.schema.createIndex(`audit_entries_${column}`).on("audit_entries").column(column).execute();
+        }
+        // Outcomes live in their own insert-only table so that completing an entry never UPDATEs it;
+        // the primary key allows exactly one outcome per entry.
+        await db.schema
+          .createTable("audit_outcomes")
+          .addColumn("entry_id", "text", (c) => c.primaryKey().references("audit_entries.id"))
+          .addColumn("finished_at", "text", (c) => c.notNull())
+          .addColumn("status", "text", (c) => c.notNull())
+          .addColumn("error", "text")
+          .addColumn("after_json", "text")
+          .execute();
+        await createAppendOnlyTriggers(db, dialect, ["audit_entries", "audit_outcomes"]);
+      },
+    },
+    // Bulk apply (app/bulk): a run and one row per session in its scope. Not append-only: a run's state
+    // and each item's outcome are updated as it goes; the per-session writes are in the audit trail.
+    "0003_bulk_runs": {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable("bulk_runs")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("user_id", "text", (c) => c.notNull())
+          .addColumn("created_at", "text", (c) => c.notNull())
+          .addColumn("staff_id", "text", (c) => c.notNull())
+          .addColumn("staff_email", "text", (c) => c.notNull())
+          .addColumn("staff_name", "text", (c) => c.notNull())
+          .addColumn("key_path", "text", (c) => c.notNull())
+          .addColumn("operation", "text", (c) => c.notNull())
+          .addColumn("value_json", "text")
+          .addColumn("scope", "text", (c) => c.notNull())
+          .addColumn("tenant_id", "text")
+          .addColumn("reason", "text")
+          .addColumn("parent_run_id", "text")
+          .addColumn("retry_of", "text")
+          .addColumn("status", "text", (c) => c.notNull())
+          .addColumn("total", "integer", (c) => c.notNull().defaultTo(0))
+          .addColumn("planned_at", "text")
+          .addColumn("started_at", "text")
+          .addColumn("finished_at", "text")
+          .addColumn("applied_by_email", "text")
+          .addColumn("applied_by_name", "text")
+          .addColumn("cancel_requested_by", "text")
+          .addColumn("lease_owner", "text")
+          .addColumn("lease_expires_at", "text")
+          .addColumn("resumed_count", "integer", (c) => c.notNull().defaultTo(0))
+          .execute();
+        await db.schema.createIndex("bulk_runs_user_created").on("bulk_runs").columns(["user_id", "created_at"]).execute();
+        await db.schema
+          .createTable("bulk_run_items")
+          .addColumn("run_id", "text", (c) => c.notNull().references("bulk_runs.id"))
+          .addColumn("seq", "integer", (c) => c.notNull())
+          .addColumn("session_handle", "text", (c) => c.notNull())
+          .addColumn("tenant_id", "text")
+          .addColumn("plan", "text", (c) => c.notNull())
+          .addColumn("plan_error", "text")
+          .addColumn("fingerprint", "text")
+          .addColumn("doc_json", "text")
+          .addColumn("summary_json", "text")
+          .addColumn("outcome", "text")
+          .addColumn("outcome_error", "text")
+          .addColumn("attempts", "integer", (c) => c.notNull().defaultTo(0))
+          .addColumn("audit_entry_id", "text")
+          .addColumn("finished_at", "text")
+          .addPrimaryKeyConstraint("bulk_run_items_pk", ["run_id", "seq"])
+          .execute();
+        await db.schema.createIndex("bulk_run_items_run_outcome").on("bulk_run_items").columns(["run_id", "outcome", "seq"]).execute();
+        await db.schema.createIndex("bulk_run_items_run_plan").on("bulk_run_items").columns(["run_id", "plan", "seq"]).execute();
+      },
+    },
+  };
+}
+
+/**
+ * The audit module has no update or delete, but a future code path (or a hand-written query) could.
+ * The database itself refuses: defence in depth for "no code path changes or deletes an entry".
+ */
+async function createAppendOnlyTriggers(db: Kysely<any>, dialect: DialectName, tables: string[]) {
+  if (dialect === "sqlite") {
+    for (const table of tables) {
+      for (const operation of ["UPDATE", "DELETE"]) {
+        await sql
+          .raw(
+            `CREATE TRIGGER ${table}_no_${operation.toLowerCase()} BEFORE ${operation} ON ${table} ` +
+              `BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only: ${table} rows cannot be changed or deleted'); END`,
+          )
+          .execute(db);
+      }
+    }
+    return;
+  }
+  await sql
+    .raw(
+      `CREATE OR REPLACE FUNCTION session_desk_audit_append_only() RETURNS trigger AS $$
+       BEGIN
+         RAISE EXCEPTION 'the audit trail is append-only: % rows cannot be changed or deleted', TG_TABLE_NAME;
+       END;
+       $$ LANGUAGE plpgsql`,
+    )
+    .execute(db);
+  for (const table of tables) {
+    await sql
+      .raw(
+        `CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${table} ` +
+          `FOR EACH ROW EXECUTE FUNCTION session_desk_audit_append_only()`,
+      )
+      .execute(db);
+    // TRUNCATE bypasses row triggers in PostgreSQL; refuse it as well.
+    await sql
+      .raw(`CREATE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION session_desk_audit_append_only()`)
+      .execute(db);
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * The tables of Session Desk's own database, as Kysely sees them. Both dialects (SQLite and PostgreSQL)
+ * use the same portable column types: text ids, ISO-8601 UTC timestamps in text (they sort and compare
+ * as strings), integers for flags, JSON as text. No dialect-specific types means one set of queries.
+ */
+export interface StaffUsersTable {
+  id: string;
+  /** Lower-cased; unique. */
+  email: string;
+  display_name: string;
+  role: "viewer" | "editor" | "admin";
+  /** `scrypt$N$r$p$salt$hash` (see app/staff/password.server.ts). */
+  password_hash: string;
+  /** 1 = disabled: cannot sign in, existing sessions end at once. */
+  disabled: number;
+  /** 1 = a demo-mode account with a published password: refused unless the bundled core is in use. */
+  demo: number;
+  created_at: string;
+  updated_at: string;
+  last_sign_in_at: string | null;
+}
+
+export interface StaffSessionsTable {
+  /** sha256 of the cookie's token: a leaked database does not hand out live sessions. */
+  id: string;
+  staff_id: string;
+  created_at: string;
+  last_seen_at: string;
+  /** Absolute end of this session, whatever the activity. */
+  expires_at: string;
+  user_agent: string | null;
+  client_address: string | null;
+}
+
+export interface SignInFailuresTable {
+  id: string;
+  /** `account:<email>` or `address:<ip>`. */
+  key: string;
+  at: string;
+}
+
+export interface AuditEntriesTable {
+  /** Time-ordered id (see app/audit/ids.server.ts), so `ORDER BY id DESC` is newest first. */
+  id: string;
+  created_at: string;
+  staff_id: string;
+  /** Who it was at the time, kept even if the account is renamed or its role changes later. */
+  staff_email: string;
+  staff_name: string;
+  staff_role: string;
+  action: string;
+  user_id: string;
+  session_handle: string | null;
+  tenant_id: string | null;
+  reason: string | null;
+  before_json: string | null;
+  after_json: string | null;
+  patch_json: string | null;
+  run_id: string | null;
+  revert_of: string | null;
+}
+
+export interface AuditOutcomesTable {
+  /** One outcome per entry at most (primary key): finishing twice is refused by the database too. */
+  entry_id: string;
+  finished_at: string;
+  status: string;
+  error: string | null;
+  after_json: string | null;
+}
+
+export interface DashboardTables {
+  staff_users: StaffUsersTable;
+  staff_sessions: StaffSessionsTable;
+  sign_in_failures: SignInFailuresTable;
+  audit_entries: AuditEntriesTable;
+  audit_outcomes: AuditOutcomesTable;
+  bulk_runs: BulkRunsTable;
+  bulk_run_items: BulkRunItemsTable;
+}
+
+/** A bulk apply: its dry run, then its run (app/bulk). State lives here so any instance can show or resume it. */
+export interface BulkRunsTable {
+  id: string;
+  user_id: string;
+  created_at: string;
+  /** Who made the dry run. */
+  staff_id: string;
+  staff_email: string;
+  staff_name: string;
+  /** The key path as a JSON array of segments (keys as strings, array indexes as numbers). */
+  key_path: string;
+  operation: "set" | "delete";
+  /** The value for "set", as JSON text. */
+  value_json: string | null;
+  scope: "all" | "selected" | "tenant";
+  tenant_id: string | null;
+  reason: string | null;
+  /** The run whose failed (or changed, or not attempted) sessions this dry run retries. */
+  parent_run_id: string | null;
+  retry_of: string | null;
+  /** planning → planned → running → completed | cancelled. "Interrupted" is derived: running with an expired lease. */
+  status: "planning" | "planned" | "running" | "completed" | "cancelled";
+  total: number;
+  planned_at: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+  applied_by_email: string | null;
+  applied_by_name: string | null;
+  /** Set when someone asked to cancel; the owning runner sees it on its next heartbeat. */
+  cancel_requested_by: string | null;
+  /** The process running it, and until when that claim holds unless renewed (a heartbeat). */
+  lease_owner: string | null;
+  lease_expires_at: string | null;
+  resumed_count: number;
+}
+
+export interface BulkRunItemsTable {
+  run_id: string;
+  /** Order within the run (the order the core listed the sessions). */
+  seq: number;
+  session_handle: string;
+  tenant_id: string | null;
+  /** Dry-run verdict: will-change | already-so | ended | error. */
+  plan: string;
+  plan_error: string | null;
+  /** fingerprint() of the data the dry run saw; checked again by the write. */
+  fingerprint: string | null;
+  /** The data the dry run saw (JSON), kept until the item has an outcome; null when too big to keep. */
+  doc_json: string | null;
+  /** ChangeSummary of the dry run's diff (JSON), for the preview. */
+  summary_json: string | null;
+  /** written | already-so | ended | changed | failed | not-attempted; null while pending. */
+  outcome: string | null;
+  outcome_error: string | null;
+  /** Calls to the write for this session (more than 1 = retried). */
+  attempts: number;
+  audit_entry_id: string | null;
+  finished_at: string | null;
+}

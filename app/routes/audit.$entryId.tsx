@@ -1,0 +1,115 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { auditTime } from "~/components/audit/audit-table";
+import { OutcomeBadge } from "~/components/audit/outcome-badge";
+import { JsonText } from "~/components/json-text";
+import { ErrorBoundary } from "~/components/route-error-boundary";
+import { getAuditEntry } from "~/audit/audit.server";
+import { auditEntryIdSchema } from "~/audit/filters.server";
+import { ACTION_LABELS } from "~/audit/types";
+import { requireStaff } from "~/staff/guard.server";
+
+export { ErrorBoundary };
+
+export const meta: MetaFunction = () => [{ title: "Audit entry · Session Desk" }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  await requireStaff(request, "viewer");
+  const parsed = auditEntryIdSchema.safeParse(params.entryId);
+  if (!parsed.success) throw json({ message: "That is not an audit entry id." }, { status: 404 });
+  const entry = await getAuditEntry(parsed.data);
+  if (!entry) throw json({ message: "There is no audit entry with that id." }, { status: 404 });
+  return json({ entry });
+}
+
+export default function AuditEntryPage() {
+  const { entry } = useLoaderData<typeof loader>();
+  const userLink = `/users/${encodeURIComponent(entry.target.userId)}`;
+  return (
+    <div className="space-y-4">
+      <nav className="text-sm">
+        <Link to="/audit" className="text-indigo-700 hover:underline dark:text-indigo-300">
+          ← Audit trail
+        </Link>
+      </nav>
+      <div className="flex flex-wrap items-center gap-3">
+        <h1 className="text-xl font-semibold">{ACTION_LABELS[entry.action] ?? entry.action}</h1>
+        <OutcomeBadge status={entry.outcome?.status ?? null} />
+      </div>
+      <section className="card p-4">
+        <dl className="grid gap-x-6 gap-y-2 text-sm sm:grid-cols-[10rem_1fr]">
+          <dt className="text-slate-500">When</dt>
+          <dd>{auditTime(entry.createdAt)}</dd>
+          <dt className="text-slate-500">Staff</dt>
+          <dd>
+            {entry.staff.displayName} <span className="mono text-slate-500">{entry.staff.email}</span> ({entry.staff.role})
+          </dd>
+          <dt className="text-slate-500">User</dt>
+          <dd className="mono">
+            <Link to={userLink} className="hover:underline">
+              {entry.target.userId}
+            </Link>
+          </dd>
+          <dt className="text-slate-500">Session handle</dt>
+          <dd className="mono">{entry.target.sessionHandle ?? "—"}</dd>
+          <dt className="text-slate-500">Tenant</dt>
+          <dd className="mono">{entry.target.tenantId ?? "—"}</dd>
+          <dt className="text-slate-500">Reason</dt>
+          <dd className="whitespace-pre-wrap">{entry.reason ?? "—"}</dd>
+          {entry.runId ? (
+            <>
+              <dt className="text-slate-500">Bulk run</dt>
+              <dd className="mono">{entry.runId}</dd>
+            </>
+          ) : null}
+          {entry.revertOf ? (
+            <>
+              <dt className="text-slate-500">Reverts</dt>
+              <dd className="mono">
+                <Link to={`/audit/${entry.revertOf}`} className="hover:underline">
+                  {entry.revertOf}
+                </Link>
+              </dd>
+            </>
+          ) : null}
+          <dt className="text-slate-500">Outcome</dt>
+          <dd>
+            {entry.outcome
+              ? `${entry.outcome.status} at ${auditTime(entry.outcome.finishedAt)}`
+              : "Unknown: the change was begun but its result was never recorded (the server may have stopped mid-call). Check the session's current data."}
+            {entry.outcome?.error ? <p className="mono mt-1 text-rose-700 dark:text-rose-300">{entry.outcome.error}</p> : null}
+          </dd>
+        </dl>
+      </section>
+      <div className="grid gap-4 lg:grid-cols-2">
+        <section aria-labelledby="before-heading" className="space-y-1">
+          <h2 id="before-heading" className="text-sm font-semibold">
+            Before
+          </h2>
+          <JsonText value={entry.before} label="Before" />
+        </section>
+        <section aria-labelledby="after-heading" className="space-y-1">
+          <h2 id="after-heading" className="text-sm font-semibold">
+            After
+          </h2>
+          <JsonText value={entry.after} label="After" />
+        </section>
+      </div>
+      {entry.outcome?.after !== null && entry.outcome?.after !== undefined ? (
+        <section aria-labelledby="written-heading" className="space-y-1">
+          <h2 id="written-heading" className="text-sm font-semibold">
+            What was actually written
+          </h2>
+          <JsonText value={entry.outcome.after} label="Written" />
+        </section>
+      ) : null}
+      <section aria-labelledby="patch-heading" className="space-y-1">
+        <h2 id="patch-heading" className="text-sm font-semibold">
+          Patch (RFC 6902)
+        </h2>
+        <JsonText value={entry.patch ?? []} label="Patch" />
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,106 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { CreatedStaffNotice, CreateStaffForm } from "~/components/staff/create-staff-form";
+import { StaffTable } from "~/components/staff/staff-table";
+import {
+  createStaffAccount,
+  disableStaffAccount,
+  enableStaffAccount,
+  listStaffAccounts,
+  setStaffRole,
+  StaffAccountError,
+} from "~/staff/accounts.server";
+import { requireStaff } from "~/staff/guard.server";
+import { staffIntentSchema } from "~/staff/schemas.server";
+import { redirectWithToast } from "~/utils/toast.server";
+
+export const meta: MetaFunction = () => [{ title: "Staff · Session Desk" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const staff = await requireStaff(request, "admin");
+  return json({ accounts: await listStaffAccounts(), selfId: staff.id });
+}
+
+/** What the form keeps when a create fails (never the password). */
+const keptFields = (form: Record<string, FormDataEntryValue>) => ({
+  email: typeof form.email === "string" ? form.email : undefined,
+  displayName: typeof form.displayName === "string" ? form.displayName : undefined,
+  role: typeof form.role === "string" ? form.role : undefined,
+});
+
+export async function action({ request }: ActionFunctionArgs) {
+  const staff = await requireStaff(request, "admin");
+  const form = Object.fromEntries(await request.formData());
+  const parsed = staffIntentSchema.safeParse(form);
+  if (!parsed.success) {
+    const message = parsed.error.issues.map((issue) => issue.message).join("; ");
+    return json({ kind: "problem" as const, intent: String(form.intent ?? ""), message, fields: keptFields(form) }, { status: 400 });
+  }
+  const input = parsed.data;
+  // An admin cannot lock themselves out from here; another admin (or the CLI) can.
+  if (input.intent !== "create" && input.email === staff.email.toLowerCase()) {
+    return json(
+      { kind: "problem" as const, intent: input.intent, message: "You cannot change your own account here. Ask another admin.", fields: {} },
+      { status: 400 },
+    );
+  }
+  try {
+    switch (input.intent) {
+      case "create": {
+        const { account, generatedPassword } = await createStaffAccount(input);
+        // Not a redirect: a generated password must be shown exactly once, and never ride in a URL or cookie.
+        return json({ kind: "created" as const, email: account.email, password: generatedPassword });
+      }
+      case "set-role": {
+        const account = await setStaffRole(input.email, input.role);
+        return redirectWithToast("/staff", { kind: "success", title: `${account.email} is now ${account.role}` });
+      }
+      case "disable": {
+        const account = await disableStaffAccount(input.email);
+        return redirectWithToast("/staff", { kind: "success", title: `Disabled ${account.email}`, description: "Their sessions ended at once." });
+      }
+      case "enable": {
+        const account = await enableStaffAccount(input.email);
+        return redirectWithToast("/staff", { kind: "success", title: `Enabled ${account.email}` });
+      }
+    }
+  } catch (error) {
+    if (error instanceof StaffAccountError) {
+      return json({ kind: "problem" as const, intent: input.intent, message: error.message, fields: keptFields(form) }, { status: 400 });
+    }
+    throw error;
+  }
+}
+
+export default function StaffPage() {
+  const { accounts, selfId } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  return (
+    <div className="space-y-4">
+      <div>
+        <h1 className="text-xl font-semibold">Staff</h1>
+        <p className="text-sm text-slate-500 dark:text-slate-400">
+          Who may use Session Desk, and with what power. Disabling an account signs it out at once. The same is possible on the server with{" "}
+          <code className="mono">npm run staff</code>.
+        </p>
+      </div>
+      {result?.kind === "created" ? <CreatedStaffNotice email={result.email} password={result.password} /> : null}
+      {result?.kind === "problem" && result.intent !== "create" ? (
+        <p role="alert" className="rounded-md border border-rose-200 bg-rose-50 px-3 py-2 text-sm text-rose-800 dark:border-rose-900 dark:bg-rose-950 dark:text-rose-200">
+          {result.message}
+        </p>
+      ) : null}
+      <section className="card overflow-x-auto" aria-label="Staff accounts">
+        <StaffTable rows={accounts} selfId={selfId} />
+      </section>
+      <section className="card">
+        {/* A new key after a create empties the form for the next person (client navigation keeps inputs otherwise). */}
+        <CreateStaffForm
+          key={result?.kind === "created" ? `created-${result.email}` : "create"}
+          problem={result?.kind === "problem" && result.intent === "create" ? { message: result.message, fields: result.fields } : undefined}
+        />
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,127 @@
+/**
+ * Staff sessions: a random token in a signed, httpOnly cookie, and a server-side record keyed by the
+ * token's hash. Because every request looks the record (and the account) up, sign-out, disabling an
+ * account and role changes take effect at once. Idle timeout slides with activity; the absolute
+ * lifetime does not.
+ */
+import { createCookie, type Cookie } from "@remix-run/node";
+import { createHash, randomBytes } from "node:crypto";
+import { getConfig, isDemoMode } from "~/config.server";
+import { getDb } from "~/db/db.server";
+import { now } from "./clock.server";
+import type { StaffRole, StaffUser } from "./roles";
+import { getSessionSecret } from "./secret.server";
+
+const COOKIE_NAME = "sd_staff";
+/** Last-seen is written at most this often: idle expiry is exact to a minute, and most GETs write nothing. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+let cookie: { secret: string; cookie: Cookie } | undefined;
+
+function staffCookie(): Cookie {
+  const secret = getSessionSecret();
+  if (cookie?.secret === secret) return cookie.cookie;
+  const config = getConfig();
+  cookie = {
+    secret,
+    cookie: createCookie(COOKIE_NAME, {
+      path: "/",
+      httpOnly: true,
+      sameSite: "lax",
+      // Secure in production; an explicit http:// APP_ORIGIN (a deliberate plain-HTTP deployment) opts out.
+      secure: config.NODE_ENV === "production" && !config.APP_ORIGIN?.startsWith("http://"),
+      secrets: [secret],
+      maxAge: config.STAFF_SESSION_MAX_HOURS * 3600,
+    }),
+  };
+  return cookie.cookie;
+}
+
+const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
+
+export type StaffSessionLookup = { status: "signed-in"; staff: StaffUser; sessionId: string } | { status: "none" } | { status: "expired" };
+
+/** Starts a session for an account that just proved its password; returns the Set-Cookie value. */
+export async function startStaffSession(
+  staffId: string,
+  details: { userAgent: string | null; clientAddress: string | null },
+): Promise<string> {
+  const config = getConfig();
+  const token = randomBytes(32).toString("base64url");
+  const at = now();
+  const db = getDb();
+  await db
+    .insertInto("staff_sessions")
+    .values({
+      id: hashToken(token),
+      staff_id: staffId,
+      created_at: at.toISOString(),
+      last_seen_at: at.toISOString(),
+      expires_at: new Date(at.getTime() + config.STAFF_SESSION_MAX_HOURS * 3_600_000).toISOString(),
+      user_agent: details.userAgent?.slice(0, 300) ?? null,
+      client_address: details.clientAddress,
+    })
+    .execute();
+  await db.updateTable("staff_users").set({ last_sign_in_at: at.toISOString() }).where("id", "=", staffId).execute();
+  // Sessions of this account that ran out are of no use to anyone: tidy them on the way.
+  await db.deleteFrom("staff_sessions").where("staff_id", "=", staffId).where("expires_at", "<", at.toISOString()).execute();
+  return staffCookie().serialize(token);
+}
+
+async function readToken(request: Request): Promise<string | null> {
+  const value = await staffCookie().parse(request.headers.get("Cookie"));
+  return typeof value === "string" && value.length > 0 ? value : null;
+}
+
+/** Who is signed in on this request, if anyone; renews the idle timer. */
+export async function lookUpStaffSession(request: Request): Promise<StaffSessionLookup> {
+  const token = await readToken(request);
+  if (!token) return { status: "none" };
+  const db = getDb();
+  const row = await db
+    .selectFrom("staff_sessions")
+    .innerJoin("staff_users", "staff_users.id", "staff_sessions.staff_id")
+    .select([
+      "staff_sessions.id as sessionId",
+      "staff_sessions.last_seen_at as lastSeenAt",
+      "staff_sessions.expires_at as expiresAt",
+      "staff_users.id as staffId",
+      "staff_users.email as email",
+      "staff_users.display_name as displayName",
+      "staff_users.role as role",
+      "staff_users.disabled as disabled",
+      "staff_users.demo as demo",
+    ])
+    .where("staff_sessions.id", "=", hashToken(token))
+    .executeTakeFirst();
+  if (!row) return { status: "none" };
+  const config = getConfig();
+  const at = now();
+  const idleFor = at.getTime() - Date.parse(row.lastSeenAt);
+  const expired = at.toISOString() >= row.expiresAt || idleFor >= config.STAFF_IDLE_TIMEOUT_MINUTES * 60_000;
+  // Demo accounts have published passwords: they must not open a dashboard wired to a real core.
+  const refused = row.disabled === 1 || (row.demo === 1 && !isDemoMode(config));
+  if (expired || refused) {
+    await db.deleteFrom("staff_sessions").where("id", "=", row.sessionId).execute();
+    return expired ? { status: "expired" } : { status: "none" };
+  }
+  if (idleFor >= TOUCH_INTERVAL_MS) {
+    await db.updateTable("staff_sessions").set({ last_seen_at: at.toISOString() }).where("id", "=", row.sessionId).execute();
+  }
+  return {
+    status: "signed-in",
+    sessionId: row.sessionId,
+    staff: { id: row.staffId, email: row.email, displayName: row.displayName, role: row.role as StaffRole },
+  };
+}
+
+/** Ends this request's session (if any) and returns the Set-Cookie value that clears the cookie. */
+export async function endStaffSession(request: Request): Promise<string> {
+  const token = await readToken(request);
+  if (token) await getDb().deleteFrom("staff_sessions").where("id", "=", hashToken(token)).execute();
+  return clearStaffCookie();
+}
+
+export function clearStaffCookie(): Promise<string> {
+  return staffCookie().serialize("", { maxAge: 0, expires: new Date(0) });
+}

@@ -1,0 +1,98 @@
+/**
+ * Throwaway databases for the staff/audit store tests, which run against both SQLite and PostgreSQL.
+ * PostgreSQL: a fresh database with a random name on the server TEST_POSTGRES_URL points at, dropped
+ * afterwards. Without TEST_POSTGRES_URL the PostgreSQL tests fail (never skip) and say how to start one.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { installDatabase, openDatabase, type DashboardDatabase } from "../../app/db/db.server";
+
+export type DatabaseKind = "sqlite" | "postgres";
+export const DATABASE_KINDS: DatabaseKind[] = ["sqlite", "postgres"];
+
+export const POSTGRES_MISSING =
+  "TEST_POSTGRES_URL is not set, so the PostgreSQL half of the store tests cannot run. " +
+  "Start PostgreSQL and point the tests at it: `.ci/run` does both (it installs Debian's postgresql, starts it and exports " +
+  "TEST_POSTGRES_URL=postgres://postgres:postgres@127.0.0.1:5432/postgres), or by hand: `apt-get install -y postgresql && " +
+  "pg_ctlcluster 15 main start && su postgres -c \"psql -c \\\"ALTER USER postgres PASSWORD 'postgres'\\\"\"` then " +
+  "`export TEST_POSTGRES_URL=postgres://postgres:postgres@127.0.0.1:5432/postgres`.";
+
+export function requirePostgresUrl(): string {
+  const url = process.env.TEST_POSTGRES_URL;
+  if (!url) throw new Error(POSTGRES_MISSING);
+  return url;
+}
+
+export interface TestDatabase {
+  kind: DatabaseKind;
+  database: DashboardDatabase;
+  /** DATABASE_URL for a child process (the CLI) to reach the same database. */
+  databaseUrl?: string;
+  dataDir: string;
+  drop(): Promise<void>;
+}
+
+/** A fresh PostgreSQL database; returns its URL and a function that drops it. */
+export async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const adminUrl = requirePostgresUrl();
+  const name = `session_desk_test_${randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      try {
+        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+/** Opens (and migrates) a fresh database of `kind` and installs it as the process's database. */
+export async function openTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
+  // First, so that a missing TEST_POSTGRES_URL leaves nothing behind.
+  const created = kind === "postgres" ? await createPostgresDatabase() : undefined;
+  const dataDir = mkdtempSync(path.join(tmpdir(), "session-desk-store-"));
+  if (!created) {
+    const database = await openDatabase({ kind: "sqlite", file: path.join(dataDir, "session-desk.sqlite") });
+    installDatabase(database);
+    return {
+      kind,
+      database,
+      dataDir,
+      async drop() {
+        if (installDatabase(undefined) !== database) installDatabase(undefined);
+        await database.close();
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  }
+  const database = await openDatabase({ kind: "postgres", url: created.url });
+  installDatabase(database);
+  return {
+    kind,
+    database,
+    databaseUrl: created.url,
+    dataDir,
+    async drop() {
+      installDatabase(undefined);
+      await database.close();
+      await created.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,188 @@
+/**
+ * THE ROUTE MATRIX: every route of the dashboard × {anonymous, viewer, editor, admin}.
+ *
+ * >>> Adding a route? Add a row here: one per method, and one per intent of a multi-action route. <<<
+ *
+ * route-matrix.test.ts checks, for each row and each identity: the status code (302 to /login for an
+ * anonymous page GET, 401 for an anonymous non-GET, 403 below `minimumRole`, `allowed` otherwise), that
+ * a denied request wrote nothing (every table of the dashboard's database and every non-GET call to the
+ * core), that no GET wrote anything, and that every non-GET from a foreign origin is refused with 403.
+ *
+ * `fixture` runs once per request, before the "nothing written" snapshot, and makes what the request
+ * needs (a fresh session, audit entry or staff account), so a write that succeeds (revoke, disable,
+ * revert…) never takes away what a later request needs. Add a helper to MatrixContext (and to
+ * `buildMatrixContext` in the test) if your route needs a new kind of fixture.
+ */
+import type { StaffRole } from "../../../app/staff/roles";
+import type { TestStack, TestStaff } from "../../helpers/stack";
+
+export type Identity = "anonymous" | StaffRole;
+export const IDENTITIES: Identity[] = ["anonymous", "viewer", "editor", "admin"];
+
+export type Fixture = Record<string, string>;
+
+export interface MatrixContext {
+  stack: TestStack;
+  /** A core user that always exists. */
+  userId: string;
+  /** A new live session of `userId` with this data (default { plan: "free" }). */
+  newSession(data?: Record<string, unknown>): Promise<{ userId: string; sessionHandle: string }>;
+  /** A new staff account to act on. */
+  newStaff(role: StaffRole, options?: { disabled?: boolean }): Promise<TestStaff>;
+  /** A written "edit" audit entry ({ plan: "free" } → { plan: "pro" }) of a new session that now holds { plan: "pro" }: revertible. */
+  newEditEntry(): Promise<{ entryId: string; userId: string; sessionHandle: string }>;
+  /** The fingerprint the app computes for a session data object (app/json). */
+  fingerprint(value: Record<string, unknown>): string;
+  /**
+   * A bulk run of `userId` over one new session the change cannot apply to (so applying, resuming or
+   * cancelling it finishes within the request): a dry run ("planned"), applied ("completed", one failed
+   * session), or "interrupted" (its server went away after recording every outcome). Returns { runId, userId }.
+   */
+  newBulkRun(state: "planned" | "completed" | "interrupted"): Promise<{ runId: string; userId: string }>;
+}
+
+export interface RouteCase {
+  name: string;
+  method: "GET" | "POST";
+  fixture?: (ctx: MatrixContext) => Promise<Fixture>;
+  path: (ctx: MatrixContext, fixture: Fixture) => string;
+  form?: (ctx: MatrixContext, fixture: Fixture) => Record<string, string>;
+  /** Lowest role allowed; "public" = anyone, signed in or not (only sign-in and sign-out). */
+  minimumRole: StaffRole | "public";
+  /** Status for an allowed identity: default 200 for GET, 302 for POST; per identity if it differs. */
+  allowed?: number | Partial<Record<Identity, number>>;
+  /** The request ends the caller's staff session (sign-out): the test signs in a throwaway session for it. */
+  endsSession?: boolean;
+}
+
+const session = async (ctx: MatrixContext, data?: Record<string, unknown>): Promise<Fixture> => ({ ...(await ctx.newSession(data)) });
+const sessionPath = (fixture: Fixture) => `/users/${fixture.userId}/sessions/${encodeURIComponent(fixture.sessionHandle!)}`;
+
+export const ROUTES: RouteCase[] = [
+  // ── Sign-in and sign-out (public: they are how a session starts and ends) ──
+  { name: "sign-in page", method: "GET", path: () => "/login", minimumRole: "public", allowed: { anonymous: 200, viewer: 302, editor: 302, admin: 302 } },
+  {
+    name: "sign-in with a wrong password",
+    method: "POST",
+    path: () => "/login",
+    form: () => ({ email: "nobody@staff.test", password: "not-the-password" }),
+    minimumRole: "public",
+    // Signed in already: the failed attempt is answered, then the page's loader sends them on (302).
+    allowed: { anonymous: 401, viewer: 302, editor: 302, admin: 302 },
+  },
+  { name: "sign-out", method: "POST", path: () => "/logout", form: () => ({}), minimumRole: "public", allowed: 302, endsSession: true },
+  { name: "sign-out by GET changes nothing", method: "GET", path: () => "/logout", minimumRole: "public", allowed: 302 },
+
+  // ── Find a user, a user's sessions ──
+  { name: "user search", method: "GET", path: () => "/?q=example.com", minimumRole: "viewer" },
+  { name: "user page", method: "GET", path: (ctx) => `/users/${ctx.userId}`, minimumRole: "viewer" },
+  { name: "user sessions export", method: "GET", path: (ctx) => `/users/${ctx.userId}/export`, minimumRole: "viewer" },
+  {
+    name: "revoke one session",
+    method: "POST",
+    fixture: (ctx) => session(ctx),
+    path: (_ctx, fixture) => `/users/${fixture.userId}`,
+    form: (_ctx, fixture) => ({ intent: "revoke", sessionHandle: fixture.sessionHandle! }),
+    minimumRole: "editor",
+  },
+  { name: "revoke all sessions", method: "POST", path: (ctx) => `/users/${ctx.userId}`, form: () => ({ intent: "revoke-all" }), minimumRole: "admin" },
+
+  // ── One session's data ──
+  { name: "session page", method: "GET", fixture: (ctx) => session(ctx), path: (_ctx, fixture) => sessionPath(fixture), minimumRole: "viewer" },
+  {
+    name: "write session data",
+    method: "POST",
+    fixture: (ctx) => session(ctx, { plan: "free" }),
+    path: (_ctx, fixture) => sessionPath(fixture),
+    form: (ctx) => ({ intent: "write", text: '{ "plan": "pro" }', original: '{ "plan": "free" }', fingerprint: ctx.fingerprint({ plan: "free" }), reason: "matrix" }),
+    minimumRole: "editor",
+  },
+  {
+    name: "overwrite session data after a conflict",
+    method: "POST",
+    fixture: (ctx) => session(ctx, { plan: "theirs" }),
+    path: (_ctx, fixture) => sessionPath(fixture),
+    form: (ctx) => ({
+      intent: "overwrite",
+      text: '{ "plan": "mine" }',
+      original: '{ "plan": "free" }',
+      fingerprint: ctx.fingerprint({ plan: "free" }),
+      theirsFingerprint: ctx.fingerprint({ plan: "theirs" }),
+      reason: "matrix",
+    }),
+    minimumRole: "editor",
+  },
+
+  // ── Audit trail ──
+  { name: "audit trail", method: "GET", path: () => "/audit?action=edit&page=1", minimumRole: "viewer" },
+  { name: "audit entry", method: "GET", fixture: async (ctx) => ({ ...(await ctx.newEditEntry()) }), path: (_ctx, fixture) => `/audit/${fixture.entryId}`, minimumRole: "viewer" },
+  { name: "revert review", method: "GET", fixture: async (ctx) => ({ ...(await ctx.newEditEntry()) }), path: (_ctx, fixture) => `/audit/${fixture.entryId}/revert`, minimumRole: "admin" },
+  {
+    name: "revert",
+    method: "POST",
+    fixture: async (ctx) => ({ ...(await ctx.newEditEntry()) }),
+    path: (_ctx, fixture) => `/audit/${fixture.entryId}/revert`,
+    form: (ctx) => ({ intent: "revert", expectedFingerprint: ctx.fingerprint({ plan: "pro" }), proposedFingerprint: ctx.fingerprint({ plan: "free" }), reason: "matrix" }),
+    minimumRole: "admin",
+  },
+
+  // ── Bulk apply (admin acts; viewers and editors may watch a run) ──
+  { name: "bulk apply form", method: "GET", path: (ctx) => `/users/${ctx.userId}/bulk?handle=x`, minimumRole: "admin" },
+  {
+    name: "bulk dry run",
+    method: "POST",
+    path: (ctx) => `/users/${ctx.userId}/bulk`,
+    form: () => ({ intent: "dry-run", keyPath: "featureFlags.beta", operation: "set", value: "true", scope: "all", reason: "matrix" }),
+    minimumRole: "admin",
+  },
+  { name: "bulk run page", method: "GET", fixture: async (ctx) => ctx.newBulkRun("completed"), path: (_ctx, f) => `/bulk/runs/${f.runId}?show=failed`, minimumRole: "viewer" },
+  { name: "bulk run progress", method: "GET", fixture: async (ctx) => ctx.newBulkRun("planned"), path: (_ctx, f) => `/bulk/runs/${f.runId}/progress`, minimumRole: "viewer" },
+  { name: "bulk apply", method: "POST", fixture: async (ctx) => ctx.newBulkRun("planned"), path: (_ctx, f) => `/bulk/runs/${f.runId}`, form: () => ({ intent: "apply" }), minimumRole: "admin" },
+  { name: "bulk cancel", method: "POST", fixture: async (ctx) => ctx.newBulkRun("interrupted"), path: (_ctx, f) => `/bulk/runs/${f.runId}`, form: () => ({ intent: "cancel" }), minimumRole: "admin" },
+  { name: "bulk resume", method: "POST", fixture: async (ctx) => ctx.newBulkRun("interrupted"), path: (_ctx, f) => `/bulk/runs/${f.runId}`, form: () => ({ intent: "resume" }), minimumRole: "admin" },
+  {
+    name: "bulk retry failed",
+    method: "POST",
+    fixture: async (ctx) => ctx.newBulkRun("completed"),
+    path: (_ctx, f) => `/bulk/runs/${f.runId}`,
+    form: () => ({ intent: "retry", which: "failed" }),
+    minimumRole: "admin",
+  },
+  { name: "bulk fresh dry run", method: "POST", fixture: async (ctx) => ctx.newBulkRun("planned"), path: (_ctx, f) => `/bulk/runs/${f.runId}`, form: () => ({ intent: "replan" }), minimumRole: "admin" },
+
+  // ── Staff management ──
+  { name: "staff page", method: "GET", path: () => "/staff", minimumRole: "admin" },
+  {
+    name: "create staff",
+    method: "POST",
+    path: () => "/staff",
+    form: () => ({ intent: "create", email: `made-${Math.random().toString(36).slice(2)}@staff.test`, role: "viewer" }),
+    minimumRole: "admin",
+    // Not a redirect: the generated password is shown once on the page.
+    allowed: 200,
+  },
+  {
+    name: "set a staff role",
+    method: "POST",
+    fixture: async (ctx) => ({ email: (await ctx.newStaff("viewer")).email }),
+    path: () => "/staff",
+    form: (_ctx, fixture) => ({ intent: "set-role", email: fixture.email!, role: "editor" }),
+    minimumRole: "admin",
+  },
+  {
+    name: "disable staff",
+    method: "POST",
+    fixture: async (ctx) => ({ email: (await ctx.newStaff("viewer")).email }),
+    path: () => "/staff",
+    form: (_ctx, fixture) => ({ intent: "disable", email: fixture.email! }),
+    minimumRole: "admin",
+  },
+  {
+    name: "enable staff",
+    method: "POST",
+    fixture: async (ctx) => ({ email: (await ctx.newStaff("viewer", { disabled: true })).email }),
+    path: () => "/staff",
+    form: (_ctx, fixture) => ({ intent: "enable", email: fixture.email! }),
+    minimumRole: "admin",
+  },
+];
