@@ -14,7 +14,7 @@ import {
 } from "@remix-run/react";
 import { useEffect, type ReactNode } from "react";
 import { AppHeader } from "~/components/app-header";
-import { CoreOutage, type CoreOutageDetails } from "~/components/core-outage";
+import { CoreCallFailed, CoreOutage, type CoreOutageDetails } from "~/components/core-outage";
 import { ToastViewport } from "~/components/toast";
 import { getCoreHealth } from "~/core/health.server";
 import { getOptionalStaff } from "~/staff/guard.server";
@@ -106,6 +106,7 @@ export function ErrorView({ error }: { error: unknown }) {
   if (isRouteErrorResponse(error)) {
     const problem = (error.data as { coreProblem?: CoreOutageDetails } | null)?.coreProblem;
     if (error.status === 503 && problem) return <CoreOutage problem={problem} />;
+    if (problem) return <CoreCallFailed problem={problem} status={error.status} />;
     const message = typeof error.data === "string" ? error.data : (error.data as { message?: string } | null)?.message;
     return (
       <div className="mx-auto max-w-xl py-12" role="alert">

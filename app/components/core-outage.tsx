@@ -37,3 +37,24 @@ export function CoreOutage({ problem }: { problem: CoreOutageDetails }) {
     </div>
   );
 }
+
+/** One call to the core failed (HTTP 500, 429…) while the core as a whole is up: say so, offer a retry. */
+export function CoreCallFailed({ problem, status }: { problem: CoreOutageDetails; status: number }) {
+  return (
+    <div className="mx-auto max-w-2xl py-12" role="alert" aria-labelledby="core-call-title">
+      <div className="card border-amber-200 p-6 dark:border-amber-900">
+        <p className="text-xs font-semibold uppercase tracking-wide text-amber-700 dark:text-amber-400">HTTP {status} · the core could not answer</p>
+        <h1 id="core-call-title" className="mt-1 text-xl font-semibold">
+          The SuperTokens core could not complete this request
+        </h1>
+        <p className="mt-3 text-sm">{problem.cause}</p>
+        <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">{problem.advice}</p>
+        <Form method="get" className="mt-6">
+          <button type="submit" className="btn-primary">
+            Retry
+          </button>
+        </Form>
+      </div>
+    </div>
+  );
+}

@@ -119,3 +119,21 @@ export async function callCore<T>(operation: () => Promise<T>): Promise<T> {
     throw error;
   }
 }
+
+/**
+ * For loaders: any core failure becomes a page a person can act on. Outages are already 503s; a single
+ * failed call (a 500 or 429 from the core, say) becomes a 502 with the core's answer and a retry, never
+ * a bare "unexpected error".
+ */
+export async function loadFromCore<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    if (error instanceof Response) throw error;
+    const problem = describeCoreError(error);
+    throw new Response(JSON.stringify({ coreProblem: problem }), {
+      status: isOutage(problem) ? 503 : 502,
+      headers: { "Content-Type": "application/json; charset=utf-8" },
+    });
+  }
+}

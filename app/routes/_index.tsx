@@ -3,6 +3,7 @@ import { json, redirect } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { UserSearchForm } from "~/components/user-search-form";
 import { UsersTable } from "~/components/users-table";
+import { loadFromCore } from "~/core/problems.server";
 import { requireStaff } from "~/staff/guard.server";
 import { searchParamsSchema, searchUsers } from "~/users/search.server";
 
@@ -13,7 +14,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const parsed = searchParamsSchema.safeParse(Object.fromEntries(url.searchParams));
   if (!parsed.success) throw json({ message: parsed.error.issues.map((issue) => issue.message).join("; ") }, { status: 400 });
-  const result = await searchUsers(parsed.data);
+  const result = await loadFromCore(() => searchUsers(parsed.data));
   if (result.exactUserId) throw redirect(`/users/${encodeURIComponent(result.exactUserId)}`);
   return json({ ...result, params: parsed.data, now: Date.now() });
 }

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { z } from "zod";
+import { loadFromCore } from "~/core/problems.server";
 import { getUserById } from "~/core/users.server";
 import { listUserSessions } from "~/sessions/list.server";
 import { requireStaff } from "~/staff/guard.server";
@@ -9,9 +10,9 @@ import { requireStaff } from "~/staff/guard.server";
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireStaff(request, "viewer");
   const userId = z.string().min(1).max(256).parse(params.userId);
-  const user = await getUserById(userId);
+  const user = await loadFromCore(() => getUserById(userId));
   if (!user) throw json({ message: `No user with the id “${userId}” exists on this core.` }, { status: 404 });
-  const { sessions, endedWhileLoading } = await listUserSessions(user.id);
+  const { sessions, endedWhileLoading } = await loadFromCore(() => listUserSessions(user.id));
   const body = JSON.stringify({ exportedAt: new Date().toISOString(), user, endedWhileLoading, sessions }, null, 2);
   const filename = `sessions-${user.id.replace(/[^a-zA-Z0-9-]/g, "_")}.json`;
   return new Response(body, {
