@@ -53,7 +53,11 @@ export function SessionsTable({ sessions, now, userId, canRevoke, canSelect }: {
   const [filterText, setFilterText] = useState(filterFromUrl);
   const deferredFilter = useDeferredValue(filterText);
   const sorting = useMemo(() => parseSort(searchParams.get("sort")), [searchParams]);
-  const hidden = useMemo(() => new Set((searchParams.get("hide") ?? "").split(",").filter(Boolean)), [searchParams]);
+  // Without an explicit choice in the URL, the recipe-user column only shows when it tells something
+  // (linked accounts); `hide=` (empty) in the URL means "show everything".
+  const linked = useMemo(() => sessions.some((session) => session.recipeUserId !== userId), [sessions, userId]);
+  const hideParam = searchParams.get("hide");
+  const hidden = useMemo(() => new Set((hideParam ?? (linked ? "" : "recipeUser")).split(",").filter(Boolean)), [hideParam, linked]);
   const open = useMemo(() => new Set(searchParams.getAll("open")), [searchParams]);
   const [rowSelection, setRowSelection] = useState<RowSelectionState>({});
 
@@ -171,8 +175,7 @@ export function SessionsTable({ sessions, now, userId, canRevoke, canSelect }: {
             const next = new Set(hidden);
             if (next.has(id)) next.delete(id);
             else next.add(id);
-            if (next.size) p.set("hide", [...next].join(","));
-            else p.delete("hide");
+            p.set("hide", [...next].join(","));
           })} />
         </div>
       </div>
@@ -318,7 +321,7 @@ function buildColumns(ctx: { now: number; userId: string; canRevoke: boolean; ca
 
 function KeyList({ keys }: { keys: string[] }) {
   if (keys.length === 0) return <span className="text-slate-400">—</span>;
-  const shown = keys.slice(0, 4);
+  const shown = keys.slice(0, 3);
   return (
     <span className="mono text-slate-700 dark:text-slate-300" title={keys.join(", ")}>
       {shown.join(", ")}
