@@ -137,13 +137,15 @@ describe("listing a user's sessions", () => {
     const userId = await signUp("vanishing@example.com");
     const keep = await createSession(userId, { keep: true });
     const gone = await createSession(userId, { keep: false });
-    // Latency on reads opens the window in which the session is revoked.
-    core.faults.set({ endpoints: { "GET /recipe/session": { latencyMs: 150 } } });
+    // Latency on reads opens a window: both reads have reached the core but wait before being answered,
+    // and the session is revoked inside it (the core applies latency before handling a request).
+    core.faults.set({ endpoints: { "GET /recipe/session": { latencyMs: 400 } } });
+    const readsBefore = core.stats()["GET /recipe/session"] ?? 0;
     const loading = list.listUserSessions(userId);
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    while ((core.stats()["GET /recipe/session"] ?? 0) < readsBefore + 2) await new Promise((resolve) => setTimeout(resolve, 5));
+    core.faults.clear();
     await Session.revokeSession(gone);
     const result = await loading;
-    core.faults.clear();
     expect(result.sessions.map((s) => s.sessionHandle)).toEqual([keep]);
     expect(result.endedWhileLoading).toBe(1);
   });
