@@ -40,17 +40,16 @@ export function ConflictPanel({
         </h2>
         <p className="text-sm text-slate-600 dark:text-slate-300">{conflict.error}</p>
       </div>
-      <div className="grid gap-4 xl:grid-cols-2">
+      <div className="space-y-4">
         <div className="space-y-1">
           <h3 className="text-sm font-semibold">Their change: original → theirs now</h3>
-          {editorsReady ? <JsonDiffView original={conflict.originalText} modified={conflict.theirsText} dark={dark} height="18rem" label="Their change" /> : null}
+          {editorsReady ? <JsonDiffView original={conflict.originalText} modified={conflict.theirsText} dark={dark} maxLines={16} label="Their change" /> : null}
         </div>
         <div className="space-y-1">
           <h3 className="text-sm font-semibold">Your change: original → yours</h3>
-          {editorsReady ? <JsonDiffView original={conflict.originalText} modified={conflict.yoursText} dark={dark} height="18rem" label="Your change" /> : null}
+          {editorsReady ? <JsonDiffView original={conflict.originalText} modified={conflict.yoursText} dark={dark} maxLines={16} label="Your change" /> : null}
         </div>
       </div>
-      <ReasonField id="conflict-reason" value={reason} onChange={onReasonChange} required={reasonRequired} />
       {conflict.merge.ok ? (
         <div className="rounded-md border border-emerald-300 bg-emerald-50 p-3 text-sm text-emerald-900 dark:border-emerald-800 dark:bg-emerald-950 dark:text-emerald-100">
           <p>
@@ -62,12 +61,13 @@ export function ConflictPanel({
         <div className="rounded-md border border-rose-300 bg-rose-50 p-3 text-sm text-rose-900 dark:border-rose-800 dark:bg-rose-950 dark:text-rose-100" data-testid="conflict-clashes">
           <p>Your changes and theirs touch the same places, so yours cannot simply be applied on top:</p>
           <ul className="mono mt-1 list-inside list-disc">
-            {conflict.merge.clashes.map((pointer) => (
-              <li key={pointer}>{pointer === "" ? "(the whole document)" : pointer}</li>
+            {conflict.merge.paths.map((path) => (
+              <li key={path}>{path}</li>
             ))}
           </ul>
         </div>
       )}
+      <ReasonField id="conflict-reason" value={reason} onChange={onReasonChange} required={reasonRequired} />
       <div className="flex flex-wrap items-center gap-2">
         <Form method="post" replace>
           <input type="hidden" name="intent" value="apply-mine-to-theirs" />

@@ -12,7 +12,15 @@ import { useEffect, useRef } from "react";
 
 type DiffEditorInstance = Parameters<DiffOnMount>[0];
 
-export function JsonDiffView({ original, modified, dark, height = "24rem", label }: { original: string; modified: string; dark: boolean; height?: string; label: string }) {
+const LINE_PX = 19;
+
+/** Tall enough for short documents to show whole, at most `maxLines` before it scrolls. */
+function heightFor(original: string, modified: string, maxLines: number): string {
+  const lines = Math.max(original.split("\n").length, modified.split("\n").length);
+  return `${Math.min(Math.max(lines, 4), maxLines) * LINE_PX + 12}px`;
+}
+
+export function JsonDiffView({ original, modified, dark, maxLines = 28, label }: { original: string; modified: string; dark: boolean; maxLines?: number; label: string }) {
   const editorRef = useRef<DiffEditorInstance | null>(null);
   useEffect(
     () => () => {
@@ -29,7 +37,7 @@ export function JsonDiffView({ original, modified, dark, height = "24rem", label
   return (
     <div role="group" aria-label={label} className="overflow-hidden rounded-md border border-slate-200 dark:border-slate-800">
       <DiffEditor
-        height={height}
+        height={heightFor(original, modified, maxLines)}
         language="json"
         original={original}
         modified={modified}
@@ -46,6 +54,7 @@ export function JsonDiffView({ original, modified, dark, height = "24rem", label
           renderSideBySide: true,
           minimap: { enabled: false },
           fontSize: 13,
+          lineHeight: LINE_PX,
           scrollBeyondLastLine: false,
           automaticLayout: true,
           ignoreTrimWhitespace: false,

@@ -122,7 +122,7 @@ export function SessionDataWorkspace({
         {editorsReady ? (
           <div className="grid gap-3 xl:grid-cols-2">
             <section aria-label="JSON text" className="min-w-0 overflow-hidden rounded-md border border-slate-200 dark:border-slate-800">
-              <JsonCodeEditor value={draft.text} onChange={draft.setText} readOnly={!canEdit} dark={dark} />
+              <JsonCodeEditor initialText={originalText} external={draft.external} onChange={draft.setText} readOnly={!canEdit} dark={dark} />
             </section>
             <section aria-label="Tree view" className="min-w-0 space-y-1">
               {!draft.parsed.ok && canEdit ? <p className="text-xs text-amber-700 dark:text-amber-300">The text has an error; the tree shows the last valid version and is read-only until it is fixed.</p> : null}

@@ -5,7 +5,8 @@
  */
 export type MergePreview =
   | { ok: true; text: string; summary: string; changes: number }
-  | { ok: false; clashes: string[] };
+  /** `clashes`: JSON Pointers; `paths`: the same places as the summary writes them (limits.seats). */
+  | { ok: false; clashes: string[]; paths: string[] };
 
 export type SessionEditAnswer =
   /** 400: the text is not valid session data (or the form was not understood); nothing written. */

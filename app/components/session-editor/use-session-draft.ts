@@ -1,11 +1,15 @@
 import { useCallback, useDeferredValue, useMemo, useRef, useState } from "react";
+import type { ExternalText } from "./code-editor.client";
 import { canonicalJson, diffJson, parseSessionDataText, summarizeChanges, type Change, type ChangeSummary, type JsonObject, type ParseSessionDataResult } from "~/json";
 
 export interface SessionDraft {
   /** The data the editor started from (what the loader read) — the review's left side. */
   original: JsonObject;
   text: string;
+  /** For the text editor's own changes (it already shows them). */
   setText(text: string): void;
+  /** Changes made outside the text editor (tree view, Format), for it to apply once each. */
+  external: ExternalText;
   /** Replaces the text with a document (from the tree view), keeping the person's key order. */
   setValue(value: JsonObject): void;
   /** The text, parsed and checked exactly as the server will (shared module). */
@@ -24,6 +28,11 @@ export function useSessionDraft(originalText: string, maxBytes: number): Session
   const original = useMemo(() => JSON.parse(originalText) as JsonObject, [originalText]);
   const originalCanonical = useMemo(() => canonicalJson(original), [original]);
   const [text, setText] = useState(originalText);
+  const [external, setExternal] = useState<ExternalText>({ revision: 0, text: originalText });
+  const replaceText = useCallback((next: string) => {
+    setText(next);
+    setExternal((previous) => ({ revision: previous.revision + 1, text: next }));
+  }, []);
   // Parsing a large document on every keystroke would make typing lag; React parses the latest text
   // when it has time, and the review always re-checks the final text.
   const deferredText = useDeferredValue(text);
@@ -33,9 +42,11 @@ export function useSessionDraft(originalText: string, maxBytes: number): Session
   const lastValid = lastValidRef.current;
   const changes = useMemo(() => (parsed.ok ? diffJson(original, parsed.value) : []), [original, parsed]);
   const dirty = parsed.ok ? canonicalJson(parsed.value) !== originalCanonical : text !== originalText;
-  const setValue = useCallback((value: JsonObject) => setText(JSON.stringify(value, null, 2)), []);
+  const setValue = useCallback((value: JsonObject) => replaceText(JSON.stringify(value, null, 2)), [replaceText]);
   const format = useCallback(() => {
-    if (parsed.ok) setText(JSON.stringify(parsed.value, null, 2));
-  }, [parsed]);
-  return { original, text, setText, setValue, parsed, lastValid, dirty, changes, summary: useMemo(() => summarizeChanges(changes, { maxItems: 100 }), [changes]), format };
+    // The current text, not the deferred parse: formatting must never drop the last keystrokes.
+    const current = parseSessionDataText(text, { maxBytes });
+    if (current.ok) replaceText(JSON.stringify(current.value, null, 2));
+  }, [text, maxBytes, replaceText]);
+  return { original, text, setText, external, setValue, parsed, lastValid, dirty, changes, summary: useMemo(() => summarizeChanges(changes, { maxItems: 100 }), [changes]), format };
 }

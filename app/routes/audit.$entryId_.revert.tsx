@@ -1,0 +1,120 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { AUDIT_REASON_MAX_LENGTH, getAuditEntry } from "~/audit/audit.server";
+import { ACTION_LABELS } from "~/audit/types";
+import { RevertReview } from "~/components/session-editor/revert-review";
+import { getConfig } from "~/config.server";
+import { prettyJson } from "~/json";
+import { planRevert, revertAuditEntry } from "~/sessions/revert.server";
+import { requireStaff } from "~/staff/guard.server";
+import { redirectWithToast } from "~/utils/toast.server";
+
+export { ErrorBoundary } from "~/components/route-error-boundary";
+
+export const meta: MetaFunction = () => [{ title: "Revert a change · Session Desk" }];
+
+const entryIdSchema = z.string().regex(/^[0-9a-f]{16,40}$/);
+const fingerprintField = z.string().regex(/^sha256:[0-9a-f]{64}$/);
+const formSchema = z.object({
+  intent: z.literal("revert"),
+  expectedFingerprint: fingerprintField,
+  proposedFingerprint: fingerprintField,
+  reason: z.string().max(AUDIT_REASON_MAX_LENGTH).optional(),
+});
+
+function parseEntryId(params: { entryId?: string }): string {
+  const parsed = entryIdSchema.safeParse(params.entryId);
+  if (!parsed.success) throw json({ message: "That is not an audit entry id." }, { status: 404 });
+  return parsed.data;
+}
+
+/** Reverting is an admin power (app/staff/roles.ts); the review itself changes nothing. */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  await requireStaff(request, "admin");
+  const entryId = parseEntryId(params);
+  const plan = await planRevert(entryId);
+  const reasonRequired = getConfig().AUDIT_REASON_REQUIRED;
+  if (!plan.ok) return json({ entryId, reasonRequired, refused: { message: plan.message, clashes: plan.clashes ?? [] }, plan: null }, { status: plan.status });
+  return json({
+    entryId,
+    reasonRequired,
+    refused: null,
+    plan: {
+      action: plan.entry.action,
+      createdAt: plan.entry.createdAt,
+      staffName: plan.entry.staff.displayName || plan.entry.staff.email,
+      entryReason: plan.entry.reason,
+      userId: plan.userId,
+      sessionHandle: plan.sessionHandle,
+      currentText: prettyJson(plan.current),
+      proposedText: prettyJson(plan.proposed),
+      currentFingerprint: plan.currentFingerprint,
+      proposedFingerprint: plan.proposedFingerprint,
+      summary: plan.summary,
+    },
+  });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const staff = await requireStaff(request, "admin");
+  const entryId = parseEntryId(params);
+  const form = formSchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!form.success) return json({ error: "That request was not understood. Reload the page and try again; nothing was written." }, { status: 400 });
+  const reason = form.data.reason?.trim() || undefined;
+  if (!reason && getConfig().AUDIT_REASON_REQUIRED) return json({ error: "A reason is required for every change. Say why, e.g. the ticket number." }, { status: 400 });
+  const outcome = await revertAuditEntry({ staff, entryId, ...form.data, reason });
+  switch (outcome.status) {
+    case "written": {
+      const n = outcome.changes;
+      return redirectWithToast(await sessionPageOf(entryId), { kind: "success", title: `Change reverted — ${n} ${n === 1 ? "change" : "changes"}`, description: `Recorded as audit entry ${outcome.entryId}.` });
+    }
+    case "unchanged":
+      return redirectWithToast(`/audit/${entryId}`, { kind: "info", title: "Nothing to revert", description: "The session already holds that data." });
+    case "conflict":
+      return json({ error: "The session's data changed since this review was shown. Nothing was written; reload to review the revert against its current data." }, { status: 409 });
+    case "review-outdated":
+      return json({ error: "The revert computed now differs from the one you reviewed. Nothing was written; reload the page and review it again." }, { status: 409 });
+    case "refused":
+      return json({ error: outcome.plan.message }, { status: outcome.plan.status });
+    case "session-gone":
+      return json({ error: "This session has ended or expired, so its data can no longer be changed. Nothing was written." }, { status: 410 });
+    case "failed":
+      return json({ error: outcome.error }, { status: outcome.transient ? 503 : 502 });
+  }
+}
+
+/** Where to go after a revert: the session's page, where the toast and the new data show. */
+async function sessionPageOf(entryId: string): Promise<string> {
+  const entry = await getAuditEntry(entryId);
+  if (!entry?.target.sessionHandle) return `/audit/${entryId}`;
+  return `/users/${encodeURIComponent(entry.target.userId)}/sessions/${encodeURIComponent(entry.target.sessionHandle)}`;
+}
+
+export default function RevertPage() {
+  const data = useLoaderData<typeof loader>();
+  const failure = useActionData<typeof action>();
+  return (
+    <div className="space-y-4">
+      <nav className="text-sm">
+        <Link to={`/audit/${data.entryId}`} className="text-indigo-700 hover:underline dark:text-indigo-300">
+          ← Audit entry
+        </Link>
+      </nav>
+      <h1 className="text-xl font-semibold">Revert a change</h1>
+      {data.refused ? (
+        <div role="alert" className="rounded-md border border-rose-300 bg-rose-50 p-3 text-sm text-rose-900 dark:border-rose-800 dark:bg-rose-950 dark:text-rose-100">
+          <p>{data.refused.message}</p>
+        </div>
+      ) : data.plan ? (
+        <RevertReview
+          plan={{ ...data.plan, actionLabel: ACTION_LABELS[data.plan.action] ?? data.plan.action }}
+          reasonRequired={data.reasonRequired}
+          error={failure?.error ?? null}
+          entryHref={`/audit/${data.entryId}`}
+        />
+      ) : null}
+    </div>
+  );
+}

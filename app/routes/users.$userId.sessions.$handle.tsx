@@ -1,0 +1,106 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Link, useActionData, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
+import { z } from "zod";
+import { SessionDataWorkspace } from "~/components/session-editor/session-data-workspace";
+import { SessionFacts } from "~/components/session-editor/session-facts";
+import { SessionHistory } from "~/components/session-editor/session-history";
+import type { SessionEditAnswer } from "~/components/session-editor/types";
+import { getConfig } from "~/config.server";
+import { getSessionInfo } from "~/core/sessions.server";
+import { fingerprint, prettyJson } from "~/json";
+import { runSessionEditForm } from "~/sessions/edit-form.server";
+import { listSessionHistory } from "~/sessions/history.server";
+import { requireStaff } from "~/staff/guard.server";
+import { hasRole } from "~/staff/roles";
+
+export { ErrorBoundary } from "~/components/route-error-boundary";
+
+export const meta: MetaFunction = () => [{ title: "Session · Session Desk" }];
+
+const paramsSchema = z.object({ userId: z.string().min(1).max(256), handle: z.string().min(1).max(256) });
+
+function parseParams(params: unknown) {
+  const parsed = paramsSchema.safeParse(params);
+  if (!parsed.success) throw json({ message: "That is not a session address." }, { status: 404 });
+  return parsed.data;
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const staff = await requireStaff(request, "viewer");
+  const { userId, handle } = parseParams(params);
+  const session = await getSessionInfo(handle);
+  if (!session) throw json({ message: "This session has ended or expired, so there is no data to show. It may have been revoked or the user signed out." }, { status: 404 });
+  // With account linking the page may be reached through the primary user or the login method's user.
+  if (session.userId !== userId && session.recipeUserId !== userId) throw json({ message: "This session belongs to a different user." }, { status: 404 });
+  const config = getConfig();
+  const data = session.sessionDataInDatabase;
+  return json({
+    session: {
+      sessionHandle: session.sessionHandle,
+      userId: session.userId,
+      recipeUserId: session.recipeUserId,
+      tenantId: session.tenantId,
+      timeCreated: session.timeCreated,
+      expiry: session.expiry,
+    },
+    accessTokenPayload: session.accessTokenPayload,
+    // Sent as text, not as a nested object: the editor shows exactly this, and its fingerprint is of this data.
+    originalText: prettyJson(data),
+    fingerprint: fingerprint(data),
+    maxBytes: config.MAX_SESSION_DATA_BYTES,
+    reasonRequired: config.AUDIT_REASON_REQUIRED,
+    history: await listSessionHistory(handle),
+    can: { edit: hasRole(staff.role, "editor"), revert: hasRole(staff.role, "admin") },
+    now: Date.now(),
+  });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const staff = await requireStaff(request, "editor");
+  const { userId, handle } = parseParams(params);
+  return runSessionEditForm({ staff, userId, sessionHandle: handle, form: await request.formData() });
+}
+
+// An answer that is not a redirect (invalid, conflict, gone…) must not reload the data under the editor:
+// the edit, and the original it was made against, stay exactly as they were.
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formMethod, actionResult, defaultShouldRevalidate }) => {
+  if (formMethod && formMethod !== "GET" && actionResult && typeof actionResult === "object" && "kind" in actionResult) return false;
+  return defaultShouldRevalidate;
+};
+
+export default function SessionPage() {
+  const data = useLoaderData<typeof loader>();
+  const answer = useActionData<typeof action>() as SessionEditAnswer | undefined;
+  const userHref = `/users/${encodeURIComponent(data.session.userId)}`;
+  return (
+    <div className="space-y-5">
+      <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
+        <Link to="/" className="hover:underline">
+          Users
+        </Link>{" "}
+        /{" "}
+        <Link to={userHref} className="mono hover:underline">
+          {data.session.userId}
+        </Link>{" "}
+        / <span className="mono">{data.session.sessionHandle}</span>
+      </nav>
+      <SessionFacts session={data.session} now={data.now} accessTokenPayload={data.accessTokenPayload} />
+      <section aria-labelledby="data-heading" className="space-y-2">
+        <h2 id="data-heading" className="text-lg font-semibold">
+          Session data in the database
+        </h2>
+        <SessionDataWorkspace
+          key={data.fingerprint}
+          originalText={data.originalText}
+          fingerprint={data.fingerprint}
+          maxBytes={data.maxBytes}
+          canEdit={data.can.edit}
+          reasonRequired={data.reasonRequired}
+          answer={answer}
+        />
+      </section>
+      <SessionHistory items={data.history} canRevert={data.can.revert} auditHref={`/audit?session=${encodeURIComponent(data.session.sessionHandle)}`} />
+    </div>
+  );
+}

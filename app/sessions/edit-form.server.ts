@@ -1,0 +1,171 @@
+/**
+ * The session page's action, out of the route module: validate the posted form, run one of its three
+ * intents through writeSessionData, and answer with a redirect + toast or a SessionEditAnswer.
+ *
+ * Intents
+ * - write: the editor's text, written if the session still holds the data the editor started from.
+ * - apply-mine-to-theirs: after a conflict, my patch (original → mine) on top of their current data,
+ *   when no path overlaps; the same data the conflict view previewed (checked by fingerprint).
+ * - overwrite: after a conflict, my text replaces theirs; audited as "overwrite-after-conflict".
+ *
+ * The form carries the text the editor started from (`original`) and its fingerprint; the fingerprint is
+ * what the conflict check relies on, the text only lets the server rebuild the three-way view. The two
+ * must agree, so a stale or edited form cannot smuggle in a different base.
+ */
+import { json } from "@remix-run/node";
+import { z } from "zod";
+import { AUDIT_REASON_MAX_LENGTH, AuditReasonRequiredError } from "~/audit/audit.server";
+import type { SessionEditAnswer } from "~/components/session-editor/types";
+import { getConfig } from "~/config.server";
+import { getSessionInfo } from "~/core/sessions.server";
+import { canonicalJson, diffJson, fingerprint, parseSessionDataText, prettyJson, rebase, summarizeChanges, type JsonObject } from "~/json";
+import type { StaffUser } from "~/staff/roles";
+import { redirectWithToast } from "~/utils/toast.server";
+import { pointerToKeyPath } from "./paths";
+import { failedOutcome, writeSessionData, type WriteAction, type WriteOutcome } from "./write.server";
+
+const fingerprintField = z.string().regex(/^sha256:[0-9a-f]{64}$/, "not a fingerprint");
+const common = {
+  text: z.string(),
+  original: z.string(),
+  fingerprint: fingerprintField,
+  reason: z.string().max(AUDIT_REASON_MAX_LENGTH, `The reason must be at most ${AUDIT_REASON_MAX_LENGTH} characters.`).optional(),
+};
+export const sessionEditFormSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("write"), ...common }),
+  z.object({ intent: z.literal("apply-mine-to-theirs"), ...common, theirsFingerprint: fingerprintField }),
+  z.object({ intent: z.literal("overwrite"), ...common, theirsFingerprint: fingerprintField }),
+]);
+
+const answer = (body: SessionEditAnswer, status: number) => json(body, { status });
+
+export async function runSessionEditForm(input: { staff: StaffUser; userId: string; sessionHandle: string; form: FormData }): Promise<Response> {
+  const { staff, userId, sessionHandle } = input;
+  const parsed = sessionEditFormSchema.safeParse(Object.fromEntries(input.form));
+  if (!parsed.success) {
+    const reasonIssue = parsed.error.issues.find((issue) => issue.path[0] === "reason");
+    return answer({ kind: "invalid", error: reasonIssue?.message ?? "That request was not understood. Reload the page and try again; nothing was written." }, 400);
+  }
+  const form = parsed.data;
+  const maxBytes = getConfig().MAX_SESSION_DATA_BYTES;
+  const mine = parseSessionDataText(form.text, { maxBytes });
+  if (!mine.ok) return answer({ kind: "invalid", error: `${mine.error}. Nothing was written.`, line: mine.line, column: mine.column }, 400);
+  // The base may legitimately be larger than the limit (the app wrote it); only its shape matters here.
+  const original = parseSessionDataText(form.original, { maxBytes: Number.MAX_SAFE_INTEGER });
+  if (!original.ok || fingerprint(original.value) !== form.fingerprint) {
+    return answer({ kind: "invalid", error: "The page's copy of the original data does not match its fingerprint. Reload the page; nothing was written." }, 400);
+  }
+  const reason = form.reason?.trim() || undefined;
+  if (!reason && getConfig().AUDIT_REASON_REQUIRED) return answer({ kind: "invalid", error: new AuditReasonRequiredError().message }, 400);
+  const here = `/users/${encodeURIComponent(userId)}/sessions/${encodeURIComponent(sessionHandle)}`;
+  const write = (next: JsonObject, expectedFingerprint: string, action: WriteAction) =>
+    writeSessionData({ staff, userId, sessionHandle, next, expectedFingerprint, reason, action });
+
+  switch (form.intent) {
+    case "write": {
+      if (canonicalJson(mine.value) === canonicalJson(original.value)) {
+        return answer({ kind: "nothing-to-write", error: "Nothing to write: the data is the same as when you opened it." }, 400);
+      }
+      const outcome = await write(mine.value, form.fingerprint, "edit");
+      return respond(outcome, { here, base: original.value, original: original.value, mine: mine.value, fingerprint: form.fingerprint });
+    }
+    case "apply-mine-to-theirs": {
+      const current = await readCurrent(sessionHandle);
+      if (current.status !== "ok") return respondToRead(current);
+      const theirs = current.data;
+      const context = { here, base: theirs, original: original.value, mine: mine.value, fingerprint: form.fingerprint };
+      // Changed again since the conflict view was shown: show the new state, write nothing.
+      if (fingerprint(theirs) !== form.theirsFingerprint) return conflictAnswer(context, theirs, fingerprint(theirs), true);
+      const merged = rebase(original.value, mine.value, theirs);
+      if (!merged.ok) return conflictAnswer(context, theirs, form.theirsFingerprint, false);
+      const next = merged.value as JsonObject;
+      if (canonicalJson(next) === canonicalJson(theirs)) {
+        return redirectWithToast(here, { kind: "info", title: "Nothing to write", description: "Their version already contains your changes." });
+      }
+      return respond(await write(next, form.theirsFingerprint, "edit"), context);
+    }
+    case "overwrite": {
+      // Explicit and two-step in the page; audited under its own name so nobody mistakes it for an edit.
+      const outcome = await write(mine.value, form.theirsFingerprint, "overwrite-after-conflict");
+      return respond(outcome, { here, base: null, original: original.value, mine: mine.value, fingerprint: form.fingerprint });
+    }
+  }
+}
+
+interface AnswerContext {
+  here: string;
+  /** What the write was applied to, for the toast's summary (null: take it from the audit's "before"). */
+  base: JsonObject | null;
+  original: JsonObject;
+  mine: JsonObject;
+  fingerprint: string;
+}
+
+async function respond(outcome: WriteOutcome, context: AnswerContext): Promise<Response> {
+  switch (outcome.status) {
+    case "written": {
+      const summary = context.base ? summarizeChanges(diffJson(context.base, outcome.after), { maxItems: 6 }).text : undefined;
+      const n = outcome.changes;
+      return redirectWithToast(context.here, {
+        kind: "success",
+        title: `Session data updated — ${n} ${n === 1 ? "change" : "changes"}`,
+        description: summary ? truncate(summary, 480) : "Their version was overwritten with yours.",
+      });
+    }
+    case "unchanged":
+      return redirectWithToast(context.here, { kind: "info", title: "Nothing to write", description: "The session already holds this data." });
+    case "conflict":
+      return conflictAnswer(context, outcome.theirs, outcome.theirsFingerprint, false);
+    case "session-gone":
+      return answer({ kind: "session-gone", error: "This session has ended or expired, so its data can no longer be changed. Nothing was written." }, 410);
+    case "failed":
+      return answer({ kind: "failed", error: `${outcome.error} Your edit is still here.`, transient: outcome.transient }, outcome.transient ? 503 : 502);
+  }
+}
+
+function conflictAnswer(context: AnswerContext, theirs: JsonObject, theirsFingerprint: string, changedAgain: boolean): Response {
+  const merged = rebase(context.original, context.mine, theirs);
+  const merge: Extract<SessionEditAnswer, { kind: "conflict" }>["merge"] = merged.ok
+    ? (() => {
+        const changes = diffJson(theirs, merged.value);
+        return { ok: true, text: prettyJson(merged.value), summary: summarizeChanges(changes).text, changes: changes.length };
+      })()
+    : { ok: false, clashes: merged.clashes, paths: merged.clashes.map((pointer) => pointerToKeyPath(pointer, theirs)) };
+  const error = changedAgain
+    ? "The session's data changed again while you were looking at the conflict. Nothing was written; review the new version below."
+    : "Someone changed this session's data after you opened it. Nothing was written. Compare the versions below and choose how to go on.";
+  return answer(
+    {
+      kind: "conflict",
+      error,
+      originalText: prettyJson(context.original),
+      theirsText: prettyJson(theirs),
+      yoursText: prettyJson(context.mine),
+      fingerprint: context.fingerprint,
+      theirsFingerprint,
+      merge,
+    },
+    409,
+  );
+}
+
+type CurrentRead = { status: "ok"; data: JsonObject } | { status: "gone" } | { status: "failed"; outcome: WriteOutcome };
+
+async function readCurrent(sessionHandle: string): Promise<CurrentRead> {
+  try {
+    const info = await getSessionInfo(sessionHandle);
+    return info ? { status: "ok", data: info.sessionDataInDatabase } : { status: "gone" };
+  } catch (error) {
+    return { status: "failed", outcome: await failedOutcome(error) };
+  }
+}
+
+function respondToRead(read: Exclude<CurrentRead, { status: "ok" }>): Response {
+  if (read.status === "gone") return answer({ kind: "session-gone", error: "This session has ended or expired, so its data can no longer be changed. Nothing was written." }, 410);
+  const failed = read.outcome as Extract<WriteOutcome, { status: "failed" }>;
+  return answer({ kind: "failed", error: `${failed.error} Nothing was written; your edit is still here.`, transient: failed.transient }, failed.transient ? 503 : 502);
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}

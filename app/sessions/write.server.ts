@@ -1,0 +1,167 @@
+/**
+ * THE write of session data. Every path that changes `sessionDataInDatabase` — the editor, "apply my
+ * changes to theirs", overwrite after a conflict, revert, each item of a bulk apply — ends here.
+ *
+ * Why it is shaped like this: the core's write (`updateSessionDataInDatabase`) is a blind full
+ * overwrite. It has no version number and no compare-and-set, so whatever we send replaces whatever
+ * the core holds, including a change the app or another staff member made a second ago. So we:
+ *
+ *  1. re-read the session (it may have ended since the page loaded),
+ *  2. compare the fingerprint of what the core holds now with the fingerprint of the data the caller
+ *     started from — a mismatch means someone else changed it, and we stop with a conflict rather than
+ *     silently discarding their change,
+ *  3. skip the write when there is nothing to change,
+ *  4. record the audit entry (before, after, RFC 6902 patch, reason) BEFORE calling the core, so a crash
+ *     mid-call leaves a visible "outcome unknown" entry,
+ *  5. write, then re-read to record what the core actually holds.
+ *
+ * What remains: the few milliseconds between step 2 and step 5 are not atomic — the core offers no way
+ * to make them so. A change landing in that window is detected by the re-read (the outcome records what
+ * the core really holds), never silently assumed away.
+ */
+import { AuditReasonRequiredError, beginAudit, finishAudit } from "~/audit/audit.server";
+import { getConfig } from "~/config.server";
+import { describeCoreError, isOutageResponse, type CoreProblem } from "~/core/problems.server";
+import { getSessionInfo, updateSessionData, type SessionInfo } from "~/core/sessions.server";
+import { byteSize, canonicalJson, createPatch, describeType, diffJson, fingerprint, formatBytes, isPlainObject } from "~/json";
+import type { StaffUser } from "~/staff/roles";
+
+export type WriteAction = "edit" | "revert" | "overwrite-after-conflict" | "bulk-apply-item";
+
+export interface WriteSessionDataInput {
+  staff: StaffUser;
+  userId: string;
+  sessionHandle: string;
+  /** The complete new data: the core replaces the whole object with it. */
+  next: Record<string, unknown>;
+  /** fingerprint() of the data the caller's change was made against (what the editor loaded). */
+  expectedFingerprint: string;
+  reason?: string;
+  /** How the audit trail names this write; "edit" when not given. */
+  action?: WriteAction;
+  /** The bulk run this write belongs to. */
+  runId?: string;
+  /** The audit entry a revert undoes. */
+  revertOf?: string;
+}
+
+export type WriteOutcome =
+  | { status: "written"; changes: number; entryId: string; after: Record<string, unknown> }
+  | { status: "unchanged" }
+  | { status: "conflict"; theirs: Record<string, unknown>; theirsFingerprint: string }
+  | { status: "session-gone" }
+  | { status: "failed"; error: string; transient: boolean };
+
+export async function writeSessionData(input: WriteSessionDataInput): Promise<WriteOutcome> {
+  const action = input.action ?? "edit";
+  // Checked up front so the rule holds the same way for every outcome (conflicts are audited too).
+  if (!input.reason?.trim() && getConfig().AUDIT_REASON_REQUIRED) throw new AuditReasonRequiredError();
+  // Every path gets the editor's limits, whatever computed `next` (a bulk patch, a revert): the core
+  // would store anything, and the app would then have to load it on every request.
+  if (!isPlainObject(input.next)) return { status: "failed", error: `Session data must be a JSON object, not ${describeType(input.next)}. Nothing was written.`, transient: false };
+  const maxBytes = getConfig().MAX_SESSION_DATA_BYTES;
+  if (byteSize(input.next) > maxBytes) {
+    return { status: "failed", error: `The data would be ${formatBytes(byteSize(input.next))}; the limit is ${formatBytes(maxBytes)}. Nothing was written.`, transient: false };
+  }
+  const audit = (details: { before?: unknown; after?: unknown; patch?: unknown[]; tenantId?: string }) =>
+    beginAudit({
+      staff: input.staff,
+      action,
+      target: { userId: input.userId, sessionHandle: input.sessionHandle, tenantId: details.tenantId },
+      reason: input.reason,
+      before: details.before,
+      after: details.after,
+      patch: details.patch,
+      runId: input.runId,
+      revertOf: input.revertOf,
+    });
+
+  // 1. What does the core hold now?
+  let current: SessionInfo | undefined;
+  try {
+    current = await getSessionInfo(input.sessionHandle);
+  } catch (error) {
+    // Nothing was attempted, so there is no audit entry: the caller shows the error (or retries).
+    return await failedOutcome(error);
+  }
+  if (!current) {
+    const entryId = await audit({ after: input.next });
+    await finishAudit(entryId, { status: "session-gone", error: "The session ended or expired before the write; nothing was written." });
+    return { status: "session-gone" };
+  }
+  const before = current.sessionDataInDatabase;
+
+  // 2. Has anyone changed it since the caller read it?
+  const theirsFingerprint = fingerprint(before);
+  if (theirsFingerprint !== input.expectedFingerprint) {
+    const entryId = await audit({ before, after: input.next, tenantId: current.tenantId });
+    await finishAudit(entryId, {
+      status: "conflict",
+      error: `The data changed since it was loaded (expected ${input.expectedFingerprint}, the core holds ${theirsFingerprint}); nothing was written.`,
+    });
+    return { status: "conflict", theirs: before, theirsFingerprint };
+  }
+
+  // 3. Nothing to change: no write. Recorded as "already so" so a bulk run accounts for every session.
+  if (canonicalJson(before) === canonicalJson(input.next)) {
+    const entryId = await audit({ before, after: input.next, patch: [], tenantId: current.tenantId });
+    await finishAudit(entryId, { status: "already-so" });
+    return { status: "unchanged" };
+  }
+
+  // 4. Say what we are about to do, before doing it.
+  const changes = diffJson(before, input.next).length;
+  const entryId = await audit({ before, after: input.next, patch: createPatch(before, input.next), tenantId: current.tenantId });
+
+  // 5. Write.
+  let written: boolean;
+  try {
+    written = await updateSessionData(input.sessionHandle, input.next);
+  } catch (error) {
+    const outcome = await failedOutcome(error);
+    // The core may or may not have applied it (e.g. a timeout after it wrote): "failed" with the
+    // cause, and the re-read on the next attempt will show the truth.
+    await finishAudit(entryId, { status: "failed", error: outcome.error });
+    return outcome;
+  }
+  if (!written) {
+    await finishAudit(entryId, { status: "session-gone", error: "The session ended or expired before the write; nothing was written." });
+    return { status: "session-gone" };
+  }
+
+  // 6. Confirm: what does the core hold now? Recorded when it is not exactly what we sent.
+  let after: Record<string, unknown> = input.next;
+  let note: string | undefined;
+  try {
+    const confirmed = await getSessionInfo(input.sessionHandle);
+    if (!confirmed) {
+      note = "The write was accepted, but the session ended right after it, so the result could not be confirmed.";
+    } else if (canonicalJson(confirmed.sessionDataInDatabase) !== canonicalJson(input.next)) {
+      after = confirmed.sessionDataInDatabase;
+      note = "The write was accepted, but the core now holds different data: another change landed right after it.";
+    }
+  } catch (error) {
+    note = `The write was accepted, but re-reading it failed: ${(await failedOutcome(error)).error}`;
+  }
+  await finishAudit(entryId, { status: "written", error: note, after: after === input.next ? undefined : after });
+  return { status: "written", changes, entryId, after };
+}
+
+/**
+ * A core error as a "failed" outcome. Connection errors, 5xx and 429 are transient (worth retrying); a
+ * wrong API key or CDI version is not. The outage (503 Response that callCore throws) is turned into a
+ * failure here so the editor can keep the person's text beside the message instead of leaving the page.
+ */
+export async function failedOutcome(error: unknown): Promise<{ status: "failed"; error: string; transient: boolean }> {
+  let problem: CoreProblem;
+  if (isOutageResponse(error)) {
+    const body = (await error.clone().json().catch(() => null)) as { coreProblem?: CoreProblem } | null;
+    problem = body?.coreProblem ?? describeCoreError(new Error("No SuperTokens core available to query"));
+  } else if (error instanceof Response) {
+    throw error;
+  } else {
+    problem = describeCoreError(error);
+  }
+  const transient = problem.kind === "unreachable" || problem.kind === "transient";
+  return { status: "failed", error: `${problem.cause} ${problem.advice}`, transient };
+}
