@@ -8,23 +8,27 @@ import { ErrorBoundary } from "~/components/route-error-boundary";
 import { getAuditEntry } from "~/audit/audit.server";
 import { auditEntryIdSchema } from "~/audit/filters.server";
 import { ACTION_LABELS } from "~/audit/types";
+import { REVERTIBLE_ACTIONS } from "~/sessions/revert.server";
 import { requireStaff } from "~/staff/guard.server";
+import { hasRole } from "~/staff/roles";
 
 export { ErrorBoundary };
 
 export const meta: MetaFunction = () => [{ title: "Audit entry · Session Desk" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requireStaff(request, "viewer");
+  const staff = await requireStaff(request, "viewer");
   const parsed = auditEntryIdSchema.safeParse(params.entryId);
   if (!parsed.success) throw json({ message: "That is not an audit entry id." }, { status: 404 });
   const entry = await getAuditEntry(parsed.data);
   if (!entry) throw json({ message: "There is no audit entry with that id." }, { status: 404 });
-  return json({ entry });
+  // Only a written change to one session's data can be undone; the revert page explains any refusal.
+  const revertible = hasRole(staff.role, "admin") && entry.outcome?.status === "written" && Boolean(entry.target.sessionHandle) && REVERTIBLE_ACTIONS.has(entry.action);
+  return json({ entry, revertible });
 }
 
 export default function AuditEntryPage() {
-  const { entry } = useLoaderData<typeof loader>();
+  const { entry, revertible } = useLoaderData<typeof loader>();
   const userLink = `/users/${encodeURIComponent(entry.target.userId)}`;
   return (
     <div className="space-y-4">
@@ -36,6 +40,11 @@ export default function AuditEntryPage() {
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="text-xl font-semibold">{ACTION_LABELS[entry.action] ?? entry.action}</h1>
         <OutcomeBadge status={entry.outcome?.status ?? null} />
+        {revertible ? (
+          <Link to={`/audit/${entry.id}/revert`} className="btn btn-sm ml-auto">
+            Revert this change…
+          </Link>
+        ) : null}
       </div>
       <section className="card p-4">
         <dl className="grid gap-x-6 gap-y-2 text-sm sm:grid-cols-[10rem_1fr]">
@@ -60,7 +69,11 @@ export default function AuditEntryPage() {
           {entry.runId ? (
             <>
               <dt className="text-slate-500">Bulk run</dt>
-              <dd className="mono">{entry.runId}</dd>
+              <dd className="mono">
+                <Link to={`/bulk/runs/${entry.runId}`} className="hover:underline">
+                  {entry.runId}
+                </Link>
+              </dd>
             </>
           ) : null}
           {entry.revertOf ? (

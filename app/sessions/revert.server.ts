@@ -27,7 +27,7 @@ import { pointerToKeyPath } from "./paths";
 import { writeSessionData, type WriteOutcome } from "./write.server";
 
 /** Actions whose entries carry before/after/patch of one session's data. */
-const REVERTIBLE_ACTIONS = new Set(["edit", "revert", "overwrite-after-conflict", "bulk-apply-item"]);
+export const REVERTIBLE_ACTIONS: ReadonlySet<string> = new Set(["edit", "revert", "overwrite-after-conflict", "bulk-apply-item"]);
 
 export type RevertPlan =
   | {
