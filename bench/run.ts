@@ -4,6 +4,7 @@
  * machine. Timings are medians of several runs after a warm-up.
  */
 import { parseArgs } from "node:util";
+import { benchBulkApply } from "./cases/bulk-apply";
 import { benchDiff } from "./cases/diff";
 import { benchListSessions } from "./cases/list-sessions";
 import { benchUserPage } from "./cases/user-page";
@@ -27,6 +28,7 @@ try {
   await initBenchSdk(core.url);
   if (wants("list-sessions")) await benchListSessions(core, report, { sizes: values.quick ? [100] : [100, 1000], repeats: values.quick ? 2 : 5 });
   if (wants("diff-1mib")) await benchDiff(report);
+  if (wants("bulk-apply")) await benchBulkApply(core, report, { sizes: values.quick ? [100] : [1000, 10_000], repeats: values.quick ? 1 : 3, latencies: (n) => (n > 1000 ? [0] : [0, 5]) });
 } finally {
   await core.stop();
 }

@@ -194,7 +194,8 @@ export async function queryAudit(filters: AuditQuery = {}): Promise<AuditPage> {
   if (filters.staff) query = query.where("staff_email", "=", filters.staff.trim().toLowerCase());
   if (filters.session) query = query.where("session_handle", "=", filters.session);
   if (filters.action) query = query.where("action", "=", filters.action);
-  if (filters.runId) query = query.where("run_id", "=", filters.runId);
+  const runId = filters.runId ?? filters.run;
+  if (runId) query = query.where("run_id", "=", runId);
   if (filters.from) query = query.where("created_at", ">=", `${filters.from}T00:00:00.000Z`);
   if (filters.to) query = query.where("created_at", "<", nextDay(filters.to));
   const { count } = await query.select((eb) => eb.fn.countAll<string | number>().as("count")).executeTakeFirstOrThrow();

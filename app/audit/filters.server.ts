@@ -25,6 +25,7 @@ export const auditFiltersSchema = z.object({
   user: optionalText(300),
   staff: optionalText(254),
   session: optionalText(300),
+  run: optionalText(64),
   action: z.preprocess((value) => (value === "" ? undefined : value), z.enum(AUDIT_ACTIONS).optional()),
   from: day,
   to: day,

@@ -218,7 +218,7 @@ export function SessionsTable({ sessions, now, userId, canRevoke, canSelect }: {
               return (
                 <tr key={virtual.key} data-index={virtual.index} ref={virtualizer.measureElement} className={`hover:bg-slate-50 dark:hover:bg-slate-800/40 ${item.row.getIsSelected() ? "bg-indigo-50 dark:bg-indigo-950/40" : ""}`} data-handle={item.row.id}>
                   {item.row.getVisibleCells().map((cell) => (
-                    <td key={cell.id} className="td align-top">
+                    <td key={cell.id} className="td align-top" data-column={cell.column.id}>
                       <table.FlexRender cell={cell} />
                     </td>
                   ))}

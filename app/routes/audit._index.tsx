@@ -38,6 +38,15 @@ export default function AuditTrail() {
       <section className="card">
         <AuditFiltersForm filters={filters} staffEmails={staffEmails} />
       </section>
+      {filters.run ? (
+        <p className="text-sm">
+          The entries of bulk run{" "}
+          <Link to={`/bulk/runs/${encodeURIComponent(filters.run)}`} className="mono text-indigo-700 hover:underline dark:text-indigo-300">
+            {filters.run}
+          </Link>
+          : one per session it wrote or checked.
+        </p>
+      ) : null}
       {problems.length > 0 ? (
         <p role="alert" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-900 dark:bg-amber-950 dark:text-amber-100">
           Ignored filters: {problems.join("; ")}

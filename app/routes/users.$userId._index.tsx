@@ -2,9 +2,12 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { Link, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
 import { z } from "zod";
+import { listRunsForUser } from "~/bulk/store.server";
+import { BulkRunsList } from "~/components/bulk/bulk-runs-list";
 import { ConfirmSubmit } from "~/components/confirm-submit";
 import { SessionsTable } from "~/components/sessions-table";
 import { UserFacts } from "~/components/user-facts";
+import { loadFromCore } from "~/core/problems.server";
 import { getUserById } from "~/core/users.server";
 import { listUserSessions } from "~/sessions/list.server";
 import { revokeEverySession, revokeOneSession } from "~/sessions/revoke.server";
@@ -18,13 +21,14 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const staff = await requireStaff(request, "viewer");
   const userId = z.string().min(1).max(256).parse(params.userId);
-  const user = await getUserById(userId);
+  const user = await loadFromCore(() => getUserById(userId));
   if (!user) throw json({ message: `No user with the id “${userId}” exists on this core.`, userId }, { status: 404 });
-  const { sessions, endedWhileLoading } = await listUserSessions(user.id);
+  const [{ sessions, endedWhileLoading }, bulkRuns] = await Promise.all([loadFromCore(() => listUserSessions(user.id)), listRunsForUser(user.id)]);
   return json({
     user,
     sessions: sessions.map(toSessionRow),
     endedWhileLoading,
+    bulkRuns,
     now: Date.now(),
     can: { revoke: hasRole(staff.role, "editor"), revokeAll: hasRole(staff.role, "admin"), bulk: hasRole(staff.role, "admin") },
   });
@@ -90,6 +94,11 @@ export default function UserPage() {
             <a className="btn btn-sm" href={`${base}/export`} download>
               Export JSON
             </a>
+            {data.can.bulk && data.sessions.length > 0 ? (
+              <Link className="btn btn-sm" to={`${base}/bulk`}>
+                Apply to sessions
+              </Link>
+            ) : null}
             {data.can.revokeAll && data.sessions.length > 0 ? (
               <ConfirmSubmit intent="revoke-all" label="Revoke all sessions" confirmLabel={`Click again to revoke all ${data.sessions.length}`} danger />
             ) : null}
@@ -97,6 +106,7 @@ export default function UserPage() {
         </div>
         <SessionsTable sessions={data.sessions} now={data.now} userId={data.user.id} canRevoke={data.can.revoke} canSelect={data.can.bulk} />
       </section>
+      <BulkRunsList runs={data.bulkRuns} />
     </div>
   );
 }

@@ -80,7 +80,7 @@ describe("finding a user and reading their sessions", () => {
     await sizeHeader.waitFor();
     const firstSort = await sizeHeader.getAttribute("aria-sort");
     expect(["ascending", "descending"]).toContain(firstSort);
-    const sizes = async () => page.locator("tbody tr[data-handle] td:nth-child(7)").allTextContents();
+    const sizes = async () => page.locator("tbody tr[data-handle] td[data-column='size']").allTextContents();
     const shown = await sizes();
     expect(shown).toHaveLength(3);
     // The ~1 KB session is first when descending and last when ascending.

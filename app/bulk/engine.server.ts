@@ -1,0 +1,292 @@
+/**
+ * The run: applies a dry run's operation to each of its sessions through the one conflict-checked
+ * write (writeSessionData), with bounded concurrency, retries for transient core failures, cancel, and
+ * resume. The run belongs to the server, not to a browser tab: the request that starts it returns at
+ * once and the work goes on in this process, its state in the database (app/bulk/store.server.ts).
+ *
+ * If this process goes away, its lease stops being renewed and the run shows as interrupted, with every
+ * outcome recorded so far; any instance can resume the rest. A write that was in flight when the process
+ * died is settled on resume by the write's own fingerprint check (see `attempt`).
+ *
+ * Memory does not grow with the number of sessions: items are streamed from the database one page at a
+ * time, and outcomes are written back in small batches.
+ */
+import { hostname } from "node:os";
+import { randomUUID } from "node:crypto";
+import { getConfig } from "~/config.server";
+import { getSessionInfo } from "~/core/sessions.server";
+import { canonicalJson, fingerprint } from "~/json";
+import { writeSessionData } from "~/sessions/write.server";
+import type { StaffUser } from "~/staff/roles";
+import { singleton } from "~/utils/singleton.server";
+import { applyBulkOperation } from "./operation";
+import { backoffMs, classifyFailure, retryPolicy, sleep, type RetryPolicy } from "./retry.server";
+import {
+  claimInterrupted, claimPlanned, finishCancelled, finishCompleted, getRunRow, nextPendingItems, operationOf, reconcileFromAudit, recordOutcomes, renewLease, requestCancel,
+  runBeganWriteBefore, runStatusOf, settleUnwritable,
+  type ItemResult, type PendingItem,
+} from "./store.server";
+import type { BulkOperation } from "./types";
+
+/** This process, as a lease holder. */
+export const INSTANCE_ID = singleton("bulk-instance-id", () => `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`);
+const runners = singleton("bulk-runners", () => new Map<string, BulkRunner>());
+
+const PAGE_SIZE = 200;
+/** Outcomes are written in batches of this many, or after FLUSH_MS, whichever comes first. */
+const FLUSH_EVERY = 50;
+const FLUSH_MS = 150;
+
+export interface RunnerOptions {
+  concurrency?: number;
+  retry?: Partial<RetryPolicy>;
+  /** How often the lease is renewed and a cancel asked for by another instance is noticed. */
+  heartbeatMs?: number;
+  /** Tests: the lease holder's id (default this process). */
+  owner?: string;
+}
+
+type Attempt = { kind: "final"; result: Omit<ItemResult, "seq" | "attempts"> } | { kind: "transient"; error: string };
+
+export class BulkRunner {
+  readonly done: Promise<void>;
+  private cancelled = false;
+  private dead = false;
+  private lost = false;
+  private results: ItemResult[] = [];
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly writing = new Set<Promise<void>>();
+  private readonly owner: string;
+  private readonly concurrency: number;
+  private readonly policy: RetryPolicy;
+  private readonly heartbeatMs: number;
+
+  constructor(readonly runId: string, private readonly staff: StaffUser, options: RunnerOptions = {}) {
+    const config = getConfig();
+    this.owner = options.owner ?? INSTANCE_ID;
+    this.concurrency = Math.max(1, options.concurrency ?? config.BULK_APPLY_CONCURRENCY);
+    this.policy = retryPolicy(options.retry);
+    this.heartbeatMs = options.heartbeatMs ?? Math.min(1000, (config.BULK_RUN_LEASE_SECONDS * 1000) / 4);
+    this.done = this.drive().catch((error) => {
+      // Nothing more can be recorded (e.g. the database went away). The lease lapses and the run shows
+      // as interrupted with everything recorded so far; resuming settles the rest.
+      console.error(`Bulk run ${runId} stopped: ${error instanceof Error ? error.message : String(error)}`);
+    });
+  }
+
+  /** Stop starting new sessions; writes in flight finish; the rest are reported "not attempted". */
+  cancel(): void {
+    this.cancelled = true;
+  }
+
+  /** Tests: behave as if this process died now — no more writes, outcomes or heartbeats. */
+  kill(): void {
+    this.dead = true;
+  }
+
+  private async drive(): Promise<void> {
+    const run = await getRunRow(this.runId);
+    if (!run) throw new Error("the run does not exist");
+    const operation = operationOf(run);
+    const heartbeat = setInterval(() => void this.beat(), this.heartbeatMs);
+    heartbeat.unref?.();
+    try {
+      for (;;) {
+        const processed = await this.processPending(run.user_id, run.reason ?? undefined, operation);
+        await this.settle();
+        if (this.dead || this.lost) return;
+        if (this.cancelled) return await finishCancelled(this.runId, this.owner);
+        if (await finishCompleted(this.runId, this.owner)) return;
+        // Something is still pending yet nothing could be taken: leave it to a resume rather than spin.
+        if (processed === 0) throw new Error("items remain pending but none could be processed");
+      }
+    } finally {
+      clearInterval(heartbeat);
+      clearTimeout(this.flushTimer);
+      if (runners.get(this.runId) === this) runners.delete(this.runId);
+    }
+  }
+
+  private async beat(): Promise<void> {
+    if (this.dead) return;
+    try {
+      const lease = await renewLease(this.runId, this.owner);
+      if (!lease) this.lost = true; // another instance took it over (we were presumed dead): stop starting work
+      else if (lease.cancelRequested) this.cancelled = true;
+    } catch (error) {
+      console.error(`Bulk run ${this.runId}: could not renew its lease: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /** Streams pending items page by page to `concurrency` workers. Returns how many were processed. */
+  private async processPending(userId: string, reason: string | undefined, operation: BulkOperation): Promise<number> {
+    let afterSeq = -1;
+    let exhausted = false;
+    let fetching: Promise<void> | undefined;
+    const queue: PendingItem[] = [];
+    let processed = 0;
+    // One page is fetched at a time however many workers are waiting, so no item is handed out twice.
+    const take = async (): Promise<PendingItem | undefined> => {
+      for (;;) {
+        if (queue.length > 0) return queue.shift();
+        if (exhausted) return undefined;
+        fetching ??= nextPendingItems(this.runId, afterSeq, PAGE_SIZE)
+          .then((page) => {
+            if (page.length === 0) exhausted = true;
+            else {
+              afterSeq = page[page.length - 1]!.seq;
+              queue.push(...page);
+            }
+          })
+          .finally(() => (fetching = undefined));
+        await fetching;
+      }
+    };
+    const worker = async () => {
+      for (;;) {
+        if (this.dead || this.lost || this.cancelled) return;
+        const item = await take();
+        if (!item) return;
+        const result = await this.processItem(item, userId, reason, operation);
+        if (this.dead) return; // a dead process records nothing
+        processed += 1;
+        this.results.push(result);
+        if (this.results.length >= FLUSH_EVERY) await this.flush();
+        else this.flushTimer ??= setTimeout(() => void this.flush().catch(() => {}), FLUSH_MS);
+      }
+    };
+    await Promise.all(Array.from({ length: this.concurrency }, worker));
+    return processed;
+  }
+
+  /** Writes the outcomes gathered so far. */
+  private flush(): Promise<void> {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.dead) return Promise.resolve();
+    const batch = this.results.splice(0, this.results.length);
+    if (batch.length === 0) return Promise.resolve();
+    const writing = recordOutcomes(this.runId, batch);
+    this.writing.add(writing);
+    const forget = () => void this.writing.delete(writing);
+    writing.then(forget, forget);
+    return writing;
+  }
+
+  /** Every outcome gathered is in the database (with PostgreSQL's pool, batches may commit in parallel). */
+  private async settle(): Promise<void> {
+    await this.flush();
+    await Promise.all([...this.writing]);
+  }
+
+  private async processItem(item: PendingItem, userId: string, reason: string | undefined, operation: BulkOperation): Promise<ItemResult> {
+    for (let attempts = 1; ; attempts++) {
+      const outcome = await this.attempt(item, userId, reason, operation);
+      if (outcome.kind === "final") return { seq: item.seq, attempts, ...outcome.result };
+      if (attempts > this.policy.maxRetries || this.dead) {
+        return { seq: item.seq, attempts, outcome: "failed", error: `${outcome.error} (tried ${attempts} times)` };
+      }
+      await sleep(backoffMs(attempts, this.policy.baseMs));
+    }
+  }
+
+  private async attempt(item: PendingItem, userId: string, reason: string | undefined, operation: BulkOperation): Promise<Attempt> {
+    const final = (result: Omit<ItemResult, "seq" | "attempts">): Attempt => ({ kind: "final", result });
+    const handle = item.session_handle;
+    const expected = item.fingerprint;
+    if (!expected) return final({ outcome: "failed", error: "The dry run has no fingerprint for this session; start a fresh dry run." });
+    try {
+      let doc: Record<string, unknown>;
+      if (item.doc_json !== null) doc = JSON.parse(item.doc_json) as Record<string, unknown>;
+      else {
+        // Too big to keep at the dry run: read it again, and only go on if it is what the dry run saw.
+        const info = await getSessionInfo(handle);
+        if (!info) return final({ outcome: "ended" });
+        if (fingerprint(info.sessionDataInDatabase) !== expected) return final({ outcome: "changed", error: CHANGED });
+        doc = info.sessionDataInDatabase;
+      }
+      const applied = applyBulkOperation(doc, operation, { summary: false });
+      if (applied.kind === "error") return final({ outcome: "failed", error: applied.error });
+      const next = applied.kind === "will-change" ? applied.next : doc;
+      const written = await writeSessionData({ staff: this.staff, userId, sessionHandle: handle, next, expectedFingerprint: expected, reason, action: "bulk-apply-item", runId: this.runId });
+      switch (written.status) {
+        case "written":
+          return final({ outcome: "written", auditEntryId: written.entryId });
+        case "unchanged":
+          return final({ outcome: "already-so" });
+        case "session-gone":
+          return final({ outcome: "ended" });
+        case "failed":
+          return written.transient ? { kind: "transient", error: written.error } : final({ outcome: "failed", error: written.error });
+        case "conflict":
+          // The session no longer matches the dry run. If it now holds exactly what we meant to write,
+          // an earlier attempt of ours landed (its answer was lost, or the server died before recording
+          // it) — or someone made the same change. Otherwise it really changed: never overwrite it.
+          if (canonicalJson(written.theirs) === canonicalJson(next)) {
+            return (await runBeganWriteBefore(this.runId, handle))
+              ? final({ outcome: "written", error: "Confirmed on a later attempt: an earlier attempt of this run had written it." })
+              : final({ outcome: "already-so", error: "It changed since the preview, but already holds exactly the previewed result; nothing was written." });
+          }
+          return final({ outcome: "changed", error: CHANGED });
+      }
+    } catch (error) {
+      const failure = await classifyFailure(error);
+      return failure.transient ? { kind: "transient", error: failure.error } : final({ outcome: "failed", error: failure.error });
+    }
+  }
+}
+
+const CHANGED = "The session's data changed after the dry run, so nothing was written. Start a fresh dry run to include it.";
+
+function launch(runId: string, staff: StaffUser, options: RunnerOptions): BulkRunner {
+  const runner = new BulkRunner(runId, staff, options);
+  runners.set(runId, runner);
+  return runner;
+}
+
+/** The runner of `runId` in this process, if any (tests wait on `done`). */
+export function localRunner(runId: string): BulkRunner | undefined {
+  return runners.get(runId);
+}
+
+/** Starts applying a dry run. The caller does not wait for it. */
+export async function applyRun(runId: string, staff: StaffUser, options: RunnerOptions = {}): Promise<{ status: "started"; runner?: BulkRunner } | { status: "not-planned" }> {
+  const owner = options.owner ?? INSTANCE_ID;
+  if (!(await claimPlanned(runId, owner, staff))) return { status: "not-planned" };
+  await settleUnwritable(runId);
+  // Every session ended or cannot take the change: the report is complete already, no runner needed.
+  if (await finishCompleted(runId, owner)) return { status: "started" };
+  return { status: "started", runner: launch(runId, staff, options) };
+}
+
+/** Takes over an interrupted run and applies the rest. Writes are audited as `staff`'s. */
+export async function resumeRun(runId: string, staff: StaffUser, options: RunnerOptions = {}): Promise<{ status: "resumed"; runner?: BulkRunner } | { status: "not-interrupted" }> {
+  const owner = options.owner ?? INSTANCE_ID;
+  if (!(await claimInterrupted(runId, owner))) return { status: "not-interrupted" };
+  // Its process may have died before settling the sessions no write can help, with finished writes not
+  // yet recorded (the audit trail has them), or after the last outcome but before marking the run complete.
+  await settleUnwritable(runId);
+  await reconcileFromAudit(runId, "resume");
+  if (await finishCompleted(runId, owner)) return { status: "resumed" };
+  return { status: "resumed", runner: launch(runId, staff, options) };
+}
+
+/**
+ * Cancel: writes in flight finish, nothing new starts, the rest is "not attempted". A run owned by
+ * this process stops at once; one owned by another instance stops at its next heartbeat; an
+ * interrupted one (no owner) is finished here and now.
+ */
+export async function cancelRun(runId: string, staff: StaffUser): Promise<"cancelling" | "cancelled" | "not-running"> {
+  if (!(await requestCancel(runId, staff))) return "not-running";
+  const local = runners.get(runId);
+  if (local) {
+    local.cancel();
+    return "cancelling";
+  }
+  const row = await getRunRow(runId);
+  if (row && runStatusOf(row) === "interrupted" && (await claimInterrupted(runId, INSTANCE_ID, { resume: false }))) {
+    await finishCancelled(runId, INSTANCE_ID);
+    return "cancelled";
+  }
+  return "cancelling";
+}

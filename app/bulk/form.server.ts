@@ -1,0 +1,119 @@
+/**
+ * The "describe the change" form, parsed and validated (zod), and the run page's intents. A bad field
+ * comes back as a message beside it, with everything the person typed kept.
+ */
+import { z } from "zod";
+import { AUDIT_REASON_MAX_LENGTH } from "~/audit/audit.server";
+import { getConfig } from "~/config.server";
+import { utf8Length } from "~/json";
+import { parseBulkKeyPath } from "./operation";
+import type { BulkOperation, BulkScope } from "./types";
+
+export const MAX_SELECTED_HANDLES = 20_000;
+
+export interface ChangeFormValues {
+  keyPath: string;
+  operation: string;
+  value: string;
+  scope: string;
+  tenantId: string;
+  reason: string;
+  handles: string[];
+}
+
+export type ChangeFormErrors = Partial<Record<"keyPath" | "value" | "scope" | "reason" | "form", string>>;
+
+export type ParsedChangeForm =
+  | { ok: true; operation: BulkOperation; scope: BulkScope; reason?: string }
+  | { ok: false; errors: ChangeFormErrors; values: ChangeFormValues };
+
+const text = (max: number) => z.string().max(max, `must be at most ${max} characters`);
+
+const changeSchema = z.discriminatedUnion("intent", [
+  z.object({
+    intent: z.literal("dry-run"),
+    keyPath: text(2000),
+    operation: z.enum(["set", "delete"], { message: "Choose set or delete" }),
+    value: z.string(),
+    scope: z.enum(["all", "selected", "tenant"], { message: "Choose which sessions" }),
+    tenantId: text(200),
+    reason: text(AUDIT_REASON_MAX_LENGTH),
+    handles: z.array(text(256).min(1)).max(MAX_SELECTED_HANDLES, `at most ${MAX_SELECTED_HANDLES} sessions can be selected`),
+  }),
+]);
+
+function valuesOf(form: FormData): ChangeFormValues & { intent: unknown } {
+  const field = (name: string) => {
+    const value = form.get(name);
+    return typeof value === "string" ? value : "";
+  };
+  return {
+    intent: form.get("intent"),
+    keyPath: field("keyPath"),
+    operation: field("operation"),
+    value: field("value"),
+    scope: field("scope"),
+    tenantId: field("tenantId").trim(),
+    reason: field("reason"),
+    handles: form.getAll("handle").filter((h): h is string => typeof h === "string"),
+  };
+}
+
+export function parseChangeForm(form: FormData, allowedTenants: readonly string[]): ParsedChangeForm {
+  const { intent, ...values } = valuesOf(form);
+  const parsed = changeSchema.safeParse({ intent, ...values });
+  const errors: ChangeFormErrors = {};
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const key = String(issue.path[0] ?? "form");
+      const field = key === "handles" || key === "tenantId" ? "scope" : key === "intent" || key === "operation" ? "form" : key;
+      errors[field as keyof ChangeFormErrors] ??= issue.message;
+    }
+    return { ok: false, errors, values };
+  }
+  const data = parsed.data;
+  const path = parseBulkKeyPath(data.keyPath);
+  if (!path.ok) errors.keyPath = path.error;
+
+  let operation: BulkOperation | undefined;
+  if (data.operation === "delete") {
+    if (path.ok) operation = { kind: "delete", path: path.path };
+  } else {
+    const maxBytes = getConfig().MAX_SESSION_DATA_BYTES;
+    if (data.value.trim() === "") errors.value = "Type the value as JSON, e.g. true, 42, \"text\", null or {\"a\": 1}";
+    else if (utf8Length(data.value) > maxBytes) errors.value = `The value is larger than the ${maxBytes}-byte limit for session data`;
+    else {
+      try {
+        const value: unknown = JSON.parse(data.value);
+        if (path.ok) operation = { kind: "set", path: path.path, value };
+      } catch (error) {
+        errors.value = `Not valid JSON: ${error instanceof Error ? error.message : String(error)}. Strings need double quotes, e.g. "beta".`;
+      }
+    }
+  }
+
+  let scope: BulkScope | undefined;
+  if (data.scope === "all") scope = { kind: "all" };
+  else if (data.scope === "selected") {
+    if (data.handles.length === 0) errors.scope = "No sessions are selected: tick them in the sessions table, or choose all sessions";
+    else scope = { kind: "selected", handles: data.handles };
+  } else if (!data.tenantId) errors.scope = "Choose a tenant";
+  else if (!allowedTenants.includes(data.tenantId)) errors.scope = `This user is not in the tenant “${data.tenantId}”`;
+  else scope = { kind: "tenant", tenantId: data.tenantId };
+
+  const reason = data.reason.trim() || undefined;
+  if (!reason && getConfig().AUDIT_REASON_REQUIRED) errors.reason = "A reason is required for every change; say why, e.g. the ticket number";
+
+  if (!operation || !scope || Object.keys(errors).length > 0) return { ok: false, errors, values };
+  return { ok: true, operation, scope, reason };
+}
+
+/** The run page's actions. */
+export const runIntentSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("apply") }),
+  z.object({ intent: z.literal("cancel") }),
+  z.object({ intent: z.literal("resume") }),
+  z.object({ intent: z.literal("retry"), which: z.enum(["failed", "changed", "not-attempted"]) }),
+  z.object({ intent: z.literal("replan") }),
+]);
+export type RunIntent = z.infer<typeof runIntentSchema>;

@@ -1,0 +1,113 @@
+/**
+ * The dry run: what the operation would do to each session in scope, written nowhere but our own
+ * database. Each session's verdict is stored with the fingerprint of the data it was made against,
+ * and the run checks that fingerprint again before every write — so what was previewed is what is
+ * applied, and a session that changed in between is reported, not overwritten.
+ *
+ * Memory does not grow with the number of sessions: a bounded pool reads them, and verdicts go to the
+ * database in batches; only the handles (short strings) are held for the whole run.
+ */
+import { getConfig } from "~/config.server";
+import { isOutageResponse } from "~/core/problems.server";
+import { getSessionHandles, getSessionInfo, type SessionInfo } from "~/core/sessions.server";
+import { fingerprint } from "~/json";
+import type { StaffUser } from "~/staff/roles";
+import { applyBulkOperation } from "./operation";
+import { backoffMs, classifyFailure, retryPolicy, sleep } from "./retry.server";
+import { discardPlanningRun, insertItems, insertPlanningRun, markPlanned, type NewItem } from "./store.server";
+import type { BulkOperation, BulkScope, RetryWhich } from "./types";
+
+/**
+ * The dry run keeps each session's data so the run can compute the write without reading it again
+ * (the write itself re-reads and compares fingerprints). Bigger documents are not kept; the run reads
+ * them again and checks their fingerprint first.
+ */
+export const STORED_DOC_MAX_CHARS = 64 * 1024;
+const INSERT_BATCH = 200;
+
+export interface PlanInput {
+  staff: StaffUser;
+  userId: string;
+  operation: BulkOperation;
+  scope: BulkScope;
+  reason?: string;
+  parentRunId?: string;
+  retryOf?: RetryWhich;
+  /** Reads in flight at once (default SESSION_LOAD_CONCURRENCY). */
+  concurrency?: number;
+}
+
+export async function planBulkApply(input: PlanInput): Promise<{ runId: string; total: number }> {
+  const { scope } = input;
+  const listed = await getSessionHandles(input.userId, scope.kind === "tenant" ? scope.tenantId : undefined);
+  const handles = scope.kind === "selected" ? [...new Set(scope.handles)] : listed;
+  // Selected handles come from a form: one that is not this user's is never touched.
+  const members = scope.kind === "selected" ? new Set(listed) : undefined;
+  const runId = await insertPlanningRun({
+    staff: input.staff,
+    userId: input.userId,
+    operation: input.operation,
+    scope: scope.kind,
+    tenantId: scope.kind === "tenant" ? scope.tenantId : undefined,
+    reason: input.reason,
+    parentRunId: input.parentRunId,
+    retryOf: input.retryOf,
+  });
+  try {
+    const policy = retryPolicy();
+    const buffer: NewItem[] = [];
+    const flush = () => insertItems(runId, buffer.splice(0, buffer.length));
+    let next = 0;
+    const worker = async () => {
+      while (next < handles.length) {
+        const seq = next++;
+        buffer.push(await planItem(input, handles[seq]!, seq, members, policy));
+        if (buffer.length >= INSERT_BATCH) await flush();
+      }
+    };
+    const concurrency = Math.max(1, input.concurrency ?? getConfig().SESSION_LOAD_CONCURRENCY);
+    await Promise.all(Array.from({ length: Math.min(concurrency, handles.length) }, worker));
+    await flush();
+    await markPlanned(runId, handles.length);
+    return { runId, total: handles.length };
+  } catch (error) {
+    await discardPlanningRun(runId);
+    throw error;
+  }
+}
+
+async function planItem(input: PlanInput, handle: string, seq: number, members: Set<string> | undefined, policy: { maxRetries: number; baseMs: number }): Promise<NewItem> {
+  const base = { seq, session_handle: handle, tenant_id: null, plan_error: null, fingerprint: null, doc_json: null, summary_json: null };
+  let info: SessionInfo | undefined;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      info = await getSessionInfo(handle);
+      break;
+    } catch (error) {
+      const failure = await classifyFailure(error);
+      if (failure.transient && attempt < policy.maxRetries) {
+        await sleep(backoffMs(attempt + 1, policy.baseMs));
+        continue;
+      }
+      // The core is down, not one session: the dry run as a whole cannot be trusted; stop and say so.
+      if (isOutageResponse(error)) throw error;
+      return { ...base, plan: "error", plan_error: `Could not read this session: ${failure.error}` };
+    }
+  }
+  if (!info) return { ...base, plan: "ended" };
+  const withTenant = { ...base, tenant_id: info.tenantId };
+  if (members && !members.has(handle) && info.userId !== input.userId && info.recipeUserId !== input.userId) {
+    return { ...withTenant, plan: "error", plan_error: "This session belongs to another user; it is left alone." };
+  }
+  const doc = info.sessionDataInDatabase;
+  const result = applyBulkOperation(doc, input.operation);
+  if (result.kind === "error") return { ...withTenant, plan: "error", plan_error: result.error };
+  const text = JSON.stringify(doc);
+  return {
+    ...withTenant,
+    plan: result.kind,
+    fingerprint: fingerprint(doc),
+    doc_json: text.length <= STORED_DOC_MAX_CHARS ? text : null,
+    summary_json: result.kind === "will-change" ? JSON.stringify(result.summary) : null,
+  };
+}

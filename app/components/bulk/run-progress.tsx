@@ -1,0 +1,124 @@
+import { Link, useRevalidator } from "@remix-run/react";
+import { useEffect, useRef, useState } from "react";
+import { ITEM_OUTCOMES, OUTCOME_LABELS, PLAN_LABELS, PLAN_VERDICTS, RUN_STATUS_LABELS, type RunProgress, type RunStatus } from "~/bulk/types";
+
+const LIVE: RunStatus[] = ["running", "cancelling"];
+const POLL_MS = 500;
+/** The page (report table, buttons) is reloaded this often while live, and whenever the status changes. */
+const REFRESH_MS = 3000;
+
+const STATUS_TONE: Record<RunStatus, string> = {
+  planning: "bg-amber-50 text-amber-800 dark:bg-amber-950 dark:text-amber-200",
+  planned: "bg-sky-50 text-sky-800 dark:bg-sky-950 dark:text-sky-200",
+  running: "bg-indigo-50 text-indigo-700 dark:bg-indigo-950 dark:text-indigo-200",
+  cancelling: "bg-amber-50 text-amber-800 dark:bg-amber-950 dark:text-amber-200",
+  interrupted: "bg-violet-50 text-violet-700 ring-1 ring-violet-300 dark:bg-violet-950 dark:text-violet-200 dark:ring-violet-800",
+  completed: "bg-emerald-50 text-emerald-700 dark:bg-emerald-950 dark:text-emerald-300",
+  cancelled: "bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-200",
+};
+
+export function RunStatusBadge({ status }: { status: RunStatus }) {
+  return (
+    <span className={`badge ${STATUS_TONE[status]}`} data-run-status={status}>
+      {RUN_STATUS_LABELS[status]}
+    </span>
+  );
+}
+
+const OUTCOME_TONE: Record<string, string> = {
+  written: "text-emerald-700 dark:text-emerald-300",
+  failed: "text-rose-700 dark:text-rose-300",
+  changed: "text-amber-700 dark:text-amber-300",
+  "will-change": "text-indigo-700 dark:text-indigo-300",
+  error: "text-rose-700 dark:text-rose-300",
+};
+
+/** A count that filters the list below when clicked. */
+function Tile({ label, count, href, active, name }: { label: string; count: number; href: string; active: boolean; name: string }) {
+  return (
+    <Link to={href} preventScrollReset className={`card block min-w-[8.5rem] px-3 py-2 hover:border-indigo-400 ${active ? "ring-2 ring-indigo-500" : ""}`} data-count={name} aria-current={active ? "true" : undefined}>
+      <span className="block text-xs uppercase tracking-wide text-slate-500">{label}</span>
+      <span className={`block text-2xl font-semibold tabular-nums ${OUTCOME_TONE[name] ?? ""}`}>{count.toLocaleString("en")}</span>
+    </Link>
+  );
+}
+
+/** The dry run's counts: will change / already so / ended / cannot apply. */
+export function PlanCountTiles({ progress, show, hrefFor }: { progress: RunProgress; show: string; hrefFor: (show: string) => string }) {
+  return (
+    <div className="flex flex-wrap gap-2" aria-label="Dry run counts">
+      {PLAN_VERDICTS.map((verdict) => (
+        <Tile key={verdict} name={verdict} label={PLAN_LABELS[verdict]} count={progress.plan[verdict]} href={hrefFor(verdict)} active={show === verdict} />
+      ))}
+      <Tile name="all" label="All sessions" count={progress.total} href={hrefFor("all")} active={show === "all"} />
+    </div>
+  );
+}
+
+/**
+ * The run's progress bar and counts, live: polls the progress resource while the run is going and
+ * reloads the page when its status changes, so it works after a reload or when opened later.
+ */
+export function RunProgressView({ runId, initial, show, hrefFor }: { runId: string; initial: RunProgress; show: string; hrefFor: (show: string) => string }) {
+  const [progress, setProgress] = useState(initial);
+  const revalidator = useRevalidator();
+  const revalidate = useRef(revalidator.revalidate);
+  revalidate.current = revalidator.revalidate;
+  useEffect(() => setProgress(initial), [initial]);
+  const live = LIVE.includes(progress.status);
+  useEffect(() => {
+    if (!live) return;
+    let stopped = false;
+    let lastRefresh = Date.now();
+    const poll = async () => {
+      try {
+        const response = await fetch(`/bulk/runs/${runId}/progress`, { headers: { Accept: "application/json" } });
+        if (!response.ok || stopped) return;
+        const next = (await response.json()) as RunProgress;
+        setProgress(next);
+        if (next.status !== initial.status || Date.now() - lastRefresh > REFRESH_MS) {
+          lastRefresh = Date.now();
+          revalidate.current();
+        }
+      } catch {
+        // A missed poll (network blip, server restart) is retried on the next tick.
+      }
+    };
+    const timer = setInterval(poll, POLL_MS);
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+    };
+  }, [live, runId, initial.status]);
+  const percent = progress.total === 0 ? 100 : Math.round((progress.done / progress.total) * 100);
+  return (
+    <section aria-label="Run progress" className="space-y-3">
+      <div className="flex flex-wrap items-center gap-3 text-sm">
+        <RunStatusBadge status={progress.status} />
+        <span className="tabular-nums" data-testid="progress-text">
+          {progress.done.toLocaleString("en")} of {progress.total.toLocaleString("en")} sessions done ({percent}%)
+        </span>
+        <span className="text-slate-500" data-testid="retries">
+          {progress.retries} {progress.retries === 1 ? "retry" : "retries"} after transient core failures
+        </span>
+      </div>
+      <div
+        role="progressbar"
+        aria-label="Sessions done"
+        aria-valuemin={0}
+        aria-valuemax={progress.total}
+        aria-valuenow={progress.done}
+        className="h-3 w-full overflow-hidden rounded-full bg-slate-200 dark:bg-slate-800"
+      >
+        <div className={`h-full transition-[width] duration-300 ${progress.outcomes.failed > 0 ? "bg-amber-500" : "bg-indigo-600"}`} style={{ width: `${percent}%` }} />
+      </div>
+      <div className="flex flex-wrap gap-2" aria-label="Outcome counts">
+        {ITEM_OUTCOMES.map((outcome) => (
+          <Tile key={outcome} name={outcome} label={OUTCOME_LABELS[outcome]} count={progress.outcomes[outcome]} href={hrefFor(outcome)} active={show === outcome} />
+        ))}
+        <Tile name="pending" label={OUTCOME_LABELS.pending} count={progress.outcomes.pending} href={hrefFor("pending")} active={show === "pending"} />
+        <Tile name="all" label="All sessions" count={progress.total} href={hrefFor("all")} active={show === "all"} />
+      </div>
+    </section>
+  );
+}

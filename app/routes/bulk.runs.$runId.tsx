@@ -1,0 +1,125 @@
+/**
+ * One bulk run, from its dry run to its final report: the dry run's counts and per-session diffs with
+ * "Apply"; then the live progress and counts, cancel, resume when interrupted; then the per-session
+ * report with "Retry failed". Everything comes from the database, so a reload, another tab or another
+ * dashboard instance shows the same run. Viewers and editors see it read-only; admins act on it.
+ */
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { runBulkRunIntent } from "~/bulk/actions.server";
+import { getRun, listItems, type ItemFilter } from "~/bulk/store.server";
+import { describeChange, ITEM_OUTCOMES, ITEMS_PAGE_SIZE, PLAN_VERDICTS, type ItemOutcome, type PlanVerdict } from "~/bulk/types";
+import { RunActions } from "~/components/bulk/run-actions";
+import { RunFacts } from "~/components/bulk/run-facts";
+import { RunItemsTable } from "~/components/bulk/run-items-table";
+import { PlanCountTiles, RunProgressView } from "~/components/bulk/run-progress";
+import { ErrorBoundary } from "~/components/route-error-boundary";
+import { requireStaff } from "~/staff/guard.server";
+import { hasRole } from "~/staff/roles";
+
+export { ErrorBoundary };
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data ? describeChange(data.run) : "Bulk run"} · Session Desk` }];
+
+const runIdSchema = z.string().regex(/^[0-9a-f]{16,40}$/, "not a bulk run id");
+
+const SHOW_VALUES = ["all", "pending", ...PLAN_VERDICTS, ...ITEM_OUTCOMES] as const;
+const querySchema = z.object({
+  show: z.enum(SHOW_VALUES).optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(100_000).catch(1),
+});
+
+function parseRunId(params: { runId?: string }): string {
+  const parsed = runIdSchema.safeParse(params.runId);
+  if (!parsed.success) throw json({ message: "That is not a bulk run id." }, { status: 404 });
+  return parsed.data;
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const staff = await requireStaff(request, "viewer");
+  const run = await getRun(parseRunId(params));
+  if (!run) throw json({ message: "There is no bulk run with that id." }, { status: 404 });
+  const search = new URL(request.url).searchParams;
+  const query = querySchema.parse({ show: search.get("show") ?? undefined, page: search.get("page") ?? 1 });
+  const isPlan = run.progress.status === "planned" || run.progress.status === "planning";
+  // A dry run opens on what will change; a run on every session.
+  const show = query.show ?? (isPlan && run.progress.plan["will-change"] > 0 ? "will-change" : "all");
+  const filter: ItemFilter =
+    show === "all"
+      ? { by: "all" }
+      : (PLAN_VERDICTS as readonly string[]).includes(show)
+        ? { by: "plan", value: show as PlanVerdict }
+        : { by: "outcome", value: show as ItemOutcome | "pending" };
+  const { items, total } = await listItems(run.id, filter, query.page);
+  return json({ run, isPlan, items, show, page: query.page, pageCount: Math.max(1, Math.ceil(total / ITEMS_PAGE_SIZE)), total, can: { act: hasRole(staff.role, "admin") } });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const staff = await requireStaff(request, "admin");
+  return runBulkRunIntent({ staff, runId: parseRunId(params), form: await request.formData() });
+}
+
+export default function BulkRunPage() {
+  const { run, isPlan, items, show, page, pageCount, total, can } = useLoaderData<typeof loader>();
+  const userHref = `/users/${encodeURIComponent(run.userId)}`;
+  const hrefFor = (value: string, pageNumber = 1) => `?${new URLSearchParams({ show: value, ...(pageNumber > 1 ? { page: String(pageNumber) } : {}) })}`;
+  return (
+    <div className="space-y-5">
+      <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
+        <Link to="/" className="hover:underline">
+          Users
+        </Link>{" "}
+        /{" "}
+        <Link to={userHref} className="mono hover:underline">
+          {run.userId}
+        </Link>{" "}
+        / {isPlan ? "Dry run" : "Bulk run"} <span className="mono">{run.id}</span>
+      </nav>
+      <div className="flex flex-wrap items-center gap-3">
+        <h1 className="text-xl font-semibold">
+          {isPlan ? "Dry run" : "Bulk run"}: {describeChange(run)}
+        </h1>
+        <Link to={`/audit?run=${run.id}`} className="btn btn-sm ml-auto">
+          Audit entries of this run
+        </Link>
+      </div>
+      <RunFacts run={run} />
+      {isPlan ? (
+        <section aria-label="Dry run" className="space-y-3">
+          <p className="text-sm text-slate-600 dark:text-slate-300">
+            Nothing has been written. Applying checks each session again: one whose data changed since this dry run is skipped and reported as “changed since
+            preview”.
+          </p>
+          <PlanCountTiles progress={run.progress} show={show} hrefFor={hrefFor} />
+        </section>
+      ) : (
+        <RunProgressView runId={run.id} initial={run.progress} show={show} hrefFor={hrefFor} />
+      )}
+      {can.act ? <RunActions progress={run.progress} /> : <p className="text-sm text-slate-500">Read-only: applying, cancelling and retrying need the admin role.</p>}
+      <section aria-label={isPlan ? "Sessions in the dry run" : "Per-session report"} className="card overflow-x-auto">
+        <RunItemsTable userId={run.userId} items={items} showOutcome={!isPlan} />
+      </section>
+      {pageCount > 1 ? (
+        <nav aria-label="Pages" className="flex items-center justify-between text-sm text-slate-600 dark:text-slate-300">
+          <p>
+            {total.toLocaleString("en")} sessions · page {page} of {pageCount}
+          </p>
+          <div className="flex gap-2">
+            {page > 1 ? (
+              <Link className="btn btn-sm" to={hrefFor(show, page - 1)} rel="prev">
+                Previous
+              </Link>
+            ) : null}
+            {page < pageCount ? (
+              <Link className="btn btn-sm" to={hrefFor(show, page + 1)} rel="next">
+                Next
+              </Link>
+            ) : null}
+          </div>
+        </nav>
+      ) : null}
+    </div>
+  );
+}

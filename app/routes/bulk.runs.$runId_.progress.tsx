@@ -1,0 +1,20 @@
+/**
+ * A run's progress as JSON, polled by the run page while the run is live. A resource route (no UI):
+ * counts come from the database, so any instance answers the same.
+ */
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { z } from "zod";
+import { getProgress, getRunRow } from "~/bulk/store.server";
+import { requireStaff } from "~/staff/guard.server";
+
+const runIdSchema = z.string().regex(/^[0-9a-f]{16,40}$/);
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  await requireStaff(request, "viewer");
+  const runId = runIdSchema.safeParse(params.runId);
+  if (!runId.success) throw json({ message: "That is not a bulk run id." }, { status: 404 });
+  const row = await getRunRow(runId.data);
+  if (!row) throw json({ message: "There is no bulk run with that id." }, { status: 404 });
+  return json(await getProgress(row), { headers: { "Cache-Control": "no-store" } });
+}
