@@ -109,8 +109,6 @@ export async function finishAudit(entryId: string, outcome: { status: AuditOutco
   const db = getDb();
   const entry = await db.selectFrom("audit_entries").select("id").where("id", "=", entryId).executeTakeFirst();
   if (!entry) throw new AuditEntryError(`There is no audit entry ${entryId} to finish.`);
-  const finished = await db.selectFrom("audit_outcomes").select("entry_id").where("entry_id", "=", entryId).executeTakeFirst();
-  if (finished) throw new AuditEntryError(`Audit entry ${entryId} already has an outcome; outcomes are never changed.`);
   const row: AuditOutcomesTable = {
     entry_id: entryId,
     finished_at: now().toISOString(),
@@ -121,7 +119,7 @@ export async function finishAudit(entryId: string, outcome: { status: AuditOutco
   try {
     await db.insertInto("audit_outcomes").values(row).execute();
   } catch (error) {
-    // Two finishes racing: the primary key lets one through.
+    // A second finish (or two racing): the primary key on entry_id lets exactly one through.
     if (/unique|duplicate|primary key/i.test(String(error))) throw new AuditEntryError(`Audit entry ${entryId} already has an outcome; outcomes are never changed.`);
     throw error;
   }

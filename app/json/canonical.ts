@@ -8,7 +8,6 @@
 // lone surrogates → \udXXX escapes), which keeps the output well-formed UTF-16 and stable.
 
 import { sha256Hex, utf8Length } from "./sha256";
-import { isPlainObject } from "./value";
 
 function sortedKeys(object: Record<string, unknown>): string[] {
   return Object.keys(object).sort();

@@ -18,6 +18,7 @@ import { PlanCountTiles, RunProgressView } from "~/components/bulk/run-progress"
 import { ErrorBoundary } from "~/components/route-error-boundary";
 import { requireStaff } from "~/staff/guard.server";
 import { hasRole } from "~/staff/roles";
+import { Breadcrumbs } from "~/components/breadcrumbs";
 
 export { ErrorBoundary };
 
@@ -67,16 +68,7 @@ export default function BulkRunPage() {
   const hrefFor = (value: string, pageNumber = 1) => `?${new URLSearchParams({ show: value, ...(pageNumber > 1 ? { page: String(pageNumber) } : {}) })}`;
   return (
     <div className="space-y-5">
-      <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
-        <Link to="/" className="hover:underline">
-          Users
-        </Link>{" "}
-        /{" "}
-        <Link to={userHref} className="mono hover:underline">
-          {run.userId}
-        </Link>{" "}
-        / {isPlan ? "Dry run" : "Bulk run"} <span className="mono">{run.id}</span>
-      </nav>
+      <Breadcrumbs items={[{ label: "Users", to: "/" }, { label: run.userId, to: userHref, mono: true }, { label: `${isPlan ? "Dry run" : "Bulk run"} ${run.id}` }]} />
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="text-xl font-semibold">
           {isPlan ? "Dry run" : "Bulk run"}: {describeChange(run)}

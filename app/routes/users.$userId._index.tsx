@@ -15,6 +15,7 @@ import { toSessionRow } from "~/sessions/rows";
 import { requireStaff } from "~/staff/guard.server";
 import { hasRole } from "~/staff/roles";
 import { redirectWithToast } from "~/utils/toast.server";
+import { Breadcrumbs } from "~/components/breadcrumbs";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.user.emails[0] ?? data?.user.id ?? "User"} · Session Desk` }];
 
@@ -73,12 +74,7 @@ export default function UserPage() {
   const base = `/users/${encodeURIComponent(data.user.id)}`;
   return (
     <div className="space-y-5">
-      <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
-        <Link to="/" className="hover:underline">
-          Users
-        </Link>{" "}
-        / <span className="mono">{data.user.id}</span>
-      </nav>
+      <Breadcrumbs items={[{ label: "Users", to: "/" }, { label: data.user.id, mono: true }]} />
       <UserFacts user={data.user} now={data.now} auditHref={`/audit?user=${encodeURIComponent(data.user.id)}`} />
       {data.endedWhileLoading > 0 ? (
         <p role="status" className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">

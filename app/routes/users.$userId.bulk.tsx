@@ -4,7 +4,7 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { runPath } from "~/bulk/actions.server";
 import { MAX_SELECTED_HANDLES, parseChangeForm } from "~/bulk/form.server";
@@ -14,6 +14,7 @@ import { getConfig } from "~/config.server";
 import { getUserById } from "~/core/users.server";
 import { requireStaff } from "~/staff/guard.server";
 import { redirectWithToast } from "~/utils/toast.server";
+import { Breadcrumbs } from "~/components/breadcrumbs";
 
 export { ErrorBoundary } from "~/components/user-error-boundary";
 
@@ -61,16 +62,7 @@ export default function DescribeBulkChange() {
   const defaults = answer?.values ?? { keyPath: "", operation: "set", value: "", scope: handles.length ? "selected" : "all", tenantId: "", reason: "", handles };
   return (
     <div className="space-y-5">
-      <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
-        <Link to="/" className="hover:underline">
-          Users
-        </Link>{" "}
-        /{" "}
-        <Link to={userHref} className="mono hover:underline">
-          {user.id}
-        </Link>{" "}
-        / Apply to sessions
-      </nav>
+      <Breadcrumbs items={[{ label: "Users", to: "/" }, { label: user.id, to: userHref, mono: true }, { label: "Apply to sessions" }]} />
       <div>
         <h1 className="text-xl font-semibold">Apply a change to {user.label}’s sessions</h1>
         <p className="text-sm text-slate-600 dark:text-slate-300">

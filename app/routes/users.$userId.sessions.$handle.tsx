@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Link, useActionData, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
+import { useActionData, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
 import { z } from "zod";
 import { SessionDataWorkspace } from "~/components/session-editor/session-data-workspace";
 import { SessionFacts } from "~/components/session-editor/session-facts";
@@ -13,6 +13,7 @@ import { runSessionEditForm } from "~/sessions/edit-form.server";
 import { listSessionHistory } from "~/sessions/history.server";
 import { requireStaff } from "~/staff/guard.server";
 import { hasRole } from "~/staff/roles";
+import { Breadcrumbs } from "~/components/breadcrumbs";
 
 export { ErrorBoundary } from "~/components/route-error-boundary";
 
@@ -75,16 +76,7 @@ export default function SessionPage() {
   const userHref = `/users/${encodeURIComponent(data.session.userId)}`;
   return (
     <div className="space-y-5">
-      <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
-        <Link to="/" className="hover:underline">
-          Users
-        </Link>{" "}
-        /{" "}
-        <Link to={userHref} className="mono hover:underline">
-          {data.session.userId}
-        </Link>{" "}
-        / <span className="mono">{data.session.sessionHandle}</span>
-      </nav>
+      <Breadcrumbs items={[{ label: "Users", to: "/" }, { label: data.session.userId, to: userHref, mono: true }, { label: data.session.sessionHandle, mono: true }]} />
       <SessionFacts session={data.session} now={data.now} accessTokenPayload={data.accessTokenPayload} />
       <section aria-labelledby="data-heading" className="space-y-2">
         <h2 id="data-heading" className="text-lg font-semibold">

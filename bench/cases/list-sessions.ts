@@ -25,8 +25,11 @@ export async function benchListSessions(core: CoreProcess, report: (r: Record<st
     for (const latency of [0, 5]) {
       await core.setLatency(latency);
       // Warm-up: JIT, keep-alive sockets, the SDK's one-time /apiversion.
-      await listUserSessions(userId);
-      await floorListSessions(core.url, userId, 32);
+      for (let i = 0; i < 3; i++) {
+        await listUserSessions(userId);
+        await sdkAtConcurrency(userId, 32);
+        await floorListSessions(core.url, userId, 32);
+      }
       const floorByConcurrency = [];
       for (const concurrency of FLOOR_CONCURRENCIES) floorByConcurrency.push(median(await timeIt(options.repeats, () => floorListSessions(core.url, userId, concurrency))));
       const floor = Math.min(...floorByConcurrency);

@@ -1,0 +1,90 @@
+/**
+ * Revoking through the user page: an editor revokes one session, an admin revokes all; each is audited
+ * (entry begun before the core call, finished after), and a viewer or an editor asking for "all" changes
+ * nothing.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { postForm, signIn } from "../../helpers/http";
+import { createCoreUserWithSession, startTestStack, type TestStack } from "../../helpers/stack";
+
+let stack: TestStack;
+let listAuditForUser: typeof import("~/audit/audit.server").listAuditForUser;
+
+async function liveHandles(userId: string): Promise<string[]> {
+  const response = await fetch(`${stack.coreUrl}/recipe/session/user?userId=${userId}`, { headers: { "cdi-version": "5.4" } });
+  return ((await response.json()) as { sessionHandles: string[] }).sessionHandles;
+}
+
+async function addSession(userId: string, data: Record<string, unknown>): Promise<string> {
+  const response = await fetch(`${stack.coreUrl}/public/recipe/session`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "cdi-version": "5.4" },
+    body: JSON.stringify({ userId, userDataInJWT: {}, userDataInDatabase: data, enableAntiCsrf: false }),
+  });
+  return ((await response.json()) as { session: { handle: string } }).session.handle;
+}
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  ({ listAuditForUser } = await import("~/audit/audit.server"));
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe("revoking sessions from the user page", () => {
+  it("lets an editor revoke one session, with an audit entry holding its data", async () => {
+    const { userId, sessionHandle } = await createCoreUserWithSession(stack, { sessionData: { plan: "pro", cartId: "c-1" } });
+    const other = await addSession(userId, { plan: "free" });
+    const cookie = await signIn(stack, "editor");
+    const response = await postForm(`${stack.url}/users/${userId}`, { intent: "revoke", sessionHandle, reason: "ticket 42" }, { cookie });
+    expect(response.status).toBe(302);
+    expect(response.headers.get("location")).toBe(`/users/${userId}`);
+    expect(await liveHandles(userId)).toEqual([other]);
+    const [entry] = await listAuditForUser(userId);
+    expect(entry).toMatchObject({ action: "revoke", target: { userId, sessionHandle, tenantId: "public" }, reason: "ticket 42", before: { plan: "pro", cartId: "c-1" } });
+    expect(entry!.outcome?.status).toBe("written");
+  });
+
+  it("reports a session that had already ended, audited as gone", async () => {
+    const { userId, sessionHandle } = await createCoreUserWithSession(stack);
+    await fetch(`${stack.coreUrl}/recipe/session/remove`, { method: "POST", headers: { "content-type": "application/json", "cdi-version": "5.4" }, body: JSON.stringify({ sessionHandles: [sessionHandle] }) });
+    const cookie = await signIn(stack, "editor");
+    const response = await postForm(`${stack.url}/users/${userId}`, { intent: "revoke", sessionHandle }, { cookie });
+    expect(response.status).toBe(302);
+    const [entry] = await listAuditForUser(userId);
+    expect(entry!.outcome?.status).toBe("session-gone");
+  });
+
+  it("refuses a viewer, and an editor asking to revoke all, with nothing revoked", async () => {
+    const { userId, sessionHandle } = await createCoreUserWithSession(stack);
+    const viewer = await signIn(stack, "viewer");
+    expect((await postForm(`${stack.url}/users/${userId}`, { intent: "revoke", sessionHandle }, { cookie: viewer })).status).toBe(403);
+    const editor = await signIn(stack, "editor");
+    expect((await postForm(`${stack.url}/users/${userId}`, { intent: "revoke-all" }, { cookie: editor })).status).toBe(403);
+    expect(await liveHandles(userId)).toEqual([sessionHandle]);
+    expect(await listAuditForUser(userId)).toEqual([]);
+  });
+
+  it("lets an admin revoke every session of the user, audited once with the revoked handles", async () => {
+    const { userId, sessionHandle } = await createCoreUserWithSession(stack);
+    const second = await addSession(userId, { n: 2 });
+    const cookie = await signIn(stack, "admin");
+    const response = await postForm(`${stack.url}/users/${userId}`, { intent: "revoke-all", reason: "account compromised" }, { cookie });
+    expect(response.status).toBe(302);
+    expect(await liveHandles(userId)).toEqual([]);
+    const entries = await listAuditForUser(userId);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ action: "revoke-all", reason: "account compromised" });
+    expect(entries[0]!.outcome?.status).toBe("written");
+    expect((entries[0]!.outcome?.after as { revokedSessionHandles: string[] }).revokedSessionHandles.sort()).toEqual([sessionHandle, second].sort());
+  });
+
+  it("answers an unknown intent with 400 and does nothing", async () => {
+    const { userId, sessionHandle } = await createCoreUserWithSession(stack);
+    const cookie = await signIn(stack, "admin");
+    expect((await postForm(`${stack.url}/users/${userId}`, { intent: "delete-user" }, { cookie })).status).toBe(400);
+    expect(await liveHandles(userId)).toEqual([sessionHandle]);
+  });
+});
