@@ -1,7 +1,8 @@
 /**
  * Throwaway databases for the staff/audit store tests, which run against both SQLite and PostgreSQL.
  * PostgreSQL: a fresh database with a random name on the server TEST_POSTGRES_URL points at, dropped
- * afterwards. Without TEST_POSTGRES_URL the PostgreSQL tests fail (never skip) and say how to start one.
+ * afterwards. TEST_POSTGRES_URL defaults to the local Debian server's usual address; when no server
+ * answers there, the PostgreSQL tests fail (never skip) and say how to start one.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,17 +14,17 @@ import { installDatabase, openDatabase, type DashboardDatabase } from "../../app
 export type DatabaseKind = "sqlite" | "postgres";
 export const DATABASE_KINDS: DatabaseKind[] = ["sqlite", "postgres"];
 
+export const DEFAULT_TEST_POSTGRES_URL = "postgres://postgres:postgres@127.0.0.1:5432/postgres";
+
 export const POSTGRES_MISSING =
-  "TEST_POSTGRES_URL is not set, so the PostgreSQL half of the store tests cannot run. " +
+  "No PostgreSQL answered at TEST_POSTGRES_URL (default " + DEFAULT_TEST_POSTGRES_URL + "), so the PostgreSQL half of the store tests cannot run. " +
   "Start PostgreSQL and point the tests at it: `.ci/run` does both (it installs Debian's postgresql, starts it and exports " +
   "TEST_POSTGRES_URL=postgres://postgres:postgres@127.0.0.1:5432/postgres), or by hand: `apt-get install -y postgresql && " +
   "pg_ctlcluster 15 main start && su postgres -c \"psql -c \\\"ALTER USER postgres PASSWORD 'postgres'\\\"\"` then " +
   "`export TEST_POSTGRES_URL=postgres://postgres:postgres@127.0.0.1:5432/postgres`.";
 
 export function requirePostgresUrl(): string {
-  const url = process.env.TEST_POSTGRES_URL;
-  if (!url) throw new Error(POSTGRES_MISSING);
-  return url;
+  return process.env.TEST_POSTGRES_URL || DEFAULT_TEST_POSTGRES_URL;
 }
 
 export interface TestDatabase {
@@ -39,8 +40,12 @@ export interface TestDatabase {
 export async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const adminUrl = requirePostgresUrl();
   const name = `session_desk_test_${randomBytes(6).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
+  const admin = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5_000 });
+  try {
+    await admin.connect();
+  } catch (error) {
+    throw new Error(`${POSTGRES_MISSING} (${error instanceof Error ? error.message : String(error)})`);
+  }
   try {
     await admin.query(`CREATE DATABASE ${name}`);
   } finally {
