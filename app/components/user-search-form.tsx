@@ -1,8 +1,24 @@
 import { Form, useNavigation } from "@remix-run/react";
+import { useEffect, useRef } from "react";
 
 /** The one search box; `/` focuses it from anywhere on the page. */
 export function UserSearchForm({ tenants, query, tenant, autoFocus }: { tenants: string[]; query: string; tenant: string; autoFocus?: boolean }) {
   const navigation = useNavigation();
+  const input = useRef<HTMLInputElement>(null);
+  // "/" jumps to the search box from anywhere on the page, unless the person is typing somewhere.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement | null;
+      const typing = target && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
+      if (event.key === "/" && !typing && !event.metaKey && !event.ctrlKey && !event.altKey) {
+        event.preventDefault();
+        input.current?.focus();
+        input.current?.select();
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
   const searching = navigation.state === "loading" && navigation.location?.pathname === "/";
   return (
     <Form method="get" action="/" role="search" className="flex flex-wrap items-end gap-3">
@@ -12,6 +28,7 @@ export function UserSearchForm({ tenants, query, tenant, autoFocus }: { tenants:
         </label>
         <input
           id="user-search"
+          ref={input}
           name="q"
           type="search"
           defaultValue={query}

@@ -59,8 +59,13 @@ describe("finding a user and reading their sessions", () => {
     const { page } = browser;
     await page.goto(`${baseUrl}/`);
     await browser.screenshot("search-browse");
-    await page.getByLabel("Search").fill(`e2e-find-${run}`);
-    await page.getByRole("button", { name: "Search" }).click();
+    // Keyboard only: "/" jumps to the search box from anywhere, Enter searches.
+    await page.getByRole("heading", { name: "Find a user" }).click();
+    await page.waitForSelector("html[data-hydrated='true']");
+    await page.keyboard.press("/");
+    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe("user-search");
+    await page.keyboard.type(`e2e-find-${run}`);
+    await page.keyboard.press("Enter");
     await page.waitForURL(/q=e2e-find/);
     const link = page.getByRole("link", { name: userId });
     await expect(link.count()).resolves.toBe(1);
