@@ -1,16 +1,18 @@
 // Replays the 33 exchanges recorded between supertokens-node 24.0.3 and a real core v11.4.7
-// (/work/shared/supertokens/real-core-recordings.jsonl) against the local core, in order.
+// (a copy of shared/supertokens/real-core-recordings.jsonl kept in tests/core/fixtures, so the suite
+// needs nothing outside the repository) against the local core, in order.
 //
 // The recordings form one story (sign up, three sessions, reads, writes, revokes, probes), so replaying
 // them in sequence builds each one's preconditions. Values that differ per run (user ids, session
 // handles, tokens, times, key material) are learned the first time they appear and must then be
 // consistent; they are compared by type and format. Everything else must match exactly.
+import { fileURLToPath } from "node:url";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalCore } from "../../local-core/index";
 import { API_KEY, HEX64, UUID_V4, decodeJwt, startCore } from "./helpers";
 
-const RECORDINGS = "/work/shared/supertokens/real-core-recordings.jsonl";
+const RECORDINGS = fileURLToPath(new URL("./fixtures/real-core-recordings.jsonl", import.meta.url));
 
 interface Recording {
   seq: number;
