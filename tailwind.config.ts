@@ -3,7 +3,7 @@ import type { Config } from "tailwindcss";
 export default {
   content: ["./app/**/*.{ts,tsx}"],
   // Follows the operating system by default; the theme switch in the header sets a class on <html>.
-  darkMode: ["variant", ["@media (prefers-color-scheme: dark) { &:not(.light *) }", "&:is(.dark *)"]],
+  darkMode: ["variant", ["@media (prefers-color-scheme: dark) { &:not(.light, .light *) }", "&:is(.dark, .dark *)"]],
   theme: {
     extend: {
       fontFamily: {

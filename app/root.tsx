@@ -15,6 +15,7 @@ import {
 import { useEffect, type ReactNode } from "react";
 import { AppHeader } from "~/components/app-header";
 import { CoreCallFailed, CoreOutage, type CoreOutageDetails } from "~/components/core-outage";
+import { THEME_BOOT_SCRIPT } from "~/components/theme-toggle";
 import { ToastViewport } from "~/components/toast";
 import { getCoreHealth } from "~/core/health.server";
 import { getOptionalStaff } from "~/staff/guard.server";
@@ -51,11 +52,12 @@ export type RootLoaderData = typeof loader;
 function Document({ children }: { children: ReactNode }) {
   const nonce = useNonce();
   return (
-    <html lang="en" className="h-full">
+    <html lang="en" className="h-full" suppressHydrationWarning>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="color-scheme" content="light dark" />
+        <script nonce={nonce} suppressHydrationWarning dangerouslySetInnerHTML={{ __html: THEME_BOOT_SCRIPT }} />
         <Meta />
         <Links />
       </head>

@@ -1,6 +1,7 @@
 import { Form, Link, NavLink } from "@remix-run/react";
 import type { StaffUser } from "~/staff/roles";
 import { CoreStatusBadge, type CoreStatus } from "./core-status-badge";
+import { ThemeToggle } from "./theme-toggle";
 
 const navClass = ({ isActive }: { isActive: boolean }) =>
   `rounded-md px-2.5 py-1.5 text-sm font-medium ${
@@ -34,6 +35,7 @@ export function AppHeader({ core, staff }: { core: CoreStatus | null; staff: Sta
         ) : null}
         <div className="ml-auto flex items-center gap-3">
           {core ? <CoreStatusBadge status={core} /> : null}
+          <ThemeToggle />
           {staff ? <SignedInStaff staff={staff} /> : null}
         </div>
       </div>

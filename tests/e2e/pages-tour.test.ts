@@ -59,5 +59,22 @@ for (const scheme of ["light", "dark"] as const) {
       expect(browser.consoleErrors).toEqual([]);
       expect(browser.foreignRequests).toEqual([]);
     });
+
+    it("switches the theme by hand and keeps the choice across pages", async () => {
+      const page = browser.page;
+      const background = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+      const systemBackground = await background();
+      // system → light → dark: the opposite of the system's scheme is reached either way.
+      const forced = scheme === "light" ? "dark" : "light";
+      for (let i = 0; i < (forced === "light" ? 1 : 2); i++) await page.getByRole("button", { name: /change theme/i }).click();
+      await expect(page.evaluate(() => document.documentElement.className)).resolves.toContain(forced);
+      const forcedBackground = await background();
+      expect(forcedBackground).not.toBe(systemBackground);
+      await page.goto(`${baseUrl}/audit`);
+      await expect(background()).resolves.toBe(forcedBackground);
+      await browser.screenshot(`tour-${scheme}-forced-${forced}`);
+      expect(browser.consoleErrors).toEqual([]);
+      expect(browser.foreignRequests).toEqual([]);
+    });
   });
 }
