@@ -27,6 +27,7 @@ import {
   StaffAccountError,
 } from "../app/staff/accounts.server";
 import { staffRoleSchema } from "../app/staff/schemas.server";
+import { recordStaffEvent } from "../app/staff/events.server";
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const USAGE = `Usage:
@@ -78,6 +79,7 @@ async function run(argv: string[]): Promise<void> {
         const role = staffRoleSchema.parse(need(values.role, "--role"));
         const password = await readPipedPassword();
         const { account, generatedPassword } = await createStaffAccount({ email: need(values.email, "--email"), role, displayName: values.name, password });
+        await recordStaffEvent({ actorEmail: null, action: "create", targetEmail: account.email, detail: `as ${account.role}` });
         console.log(`Created ${account.role} ${account.email} (${account.displayName}).`);
         if (generatedPassword) console.log(`Password: ${generatedPassword}\nGive it to them securely; it is stored only as a hash and will not be shown again.`);
         else console.log("Password: the one read from stdin.");
@@ -94,16 +96,19 @@ async function run(argv: string[]): Promise<void> {
       }
       case "set-role": {
         const account = await setStaffRole(need(values.email, "--email"), staffRoleSchema.parse(need(values.role, "--role")));
+        await recordStaffEvent({ actorEmail: null, action: "set-role", targetEmail: account.email, detail: `to ${account.role}` });
         console.log(`${account.email} is now ${account.role}.`);
         break;
       }
       case "disable": {
         const account = await disableStaffAccount(need(values.email, "--email"));
+        await recordStaffEvent({ actorEmail: null, action: "disable", targetEmail: account.email });
         console.log(`Disabled ${account.email}; their sessions have ended.`);
         break;
       }
       case "enable": {
         const account = await enableStaffAccount(need(values.email, "--email"));
+        await recordStaffEvent({ actorEmail: null, action: "enable", targetEmail: account.email });
         console.log(`Enabled ${account.email}.`);
         break;
       }

@@ -139,6 +139,23 @@ export function buildMigrations(dialect: DialectName): Record<string, Migration>
         await db.schema.createIndex("bulk_run_items_run_plan").on("bulk_run_items").columns(["run_id", "plan", "seq"]).execute();
       },
     },
+    // Changes to staff accounts (who made whom an admin, who was disabled), append-only like the audit
+    // trail: session data is not the only thing worth tracing.
+    "0004_staff_events": {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable("staff_events")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("at", "text", (c) => c.notNull())
+          .addColumn("actor_email", "text")
+          .addColumn("action", "text", (c) => c.notNull())
+          .addColumn("target_email", "text", (c) => c.notNull())
+          .addColumn("detail", "text")
+          .execute();
+        await db.schema.createIndex("staff_events_at").on("staff_events").column("at").execute();
+        await createAppendOnlyTriggers(db, dialect, ["staff_events"]);
+      },
+    },
   };
 }
 

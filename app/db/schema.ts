@@ -77,6 +77,18 @@ export interface DashboardTables {
   audit_outcomes: AuditOutcomesTable;
   bulk_runs: BulkRunsTable;
   bulk_run_items: BulkRunItemsTable;
+  staff_events: StaffEventsTable;
+}
+
+/** One change to a staff account; append-only (database triggers refuse UPDATE and DELETE). */
+export interface StaffEventsTable {
+  id: string;
+  at: string;
+  /** The admin who made the change; null when it was made on the server with `npm run staff`. */
+  actor_email: string | null;
+  action: string;
+  target_email: string;
+  detail: string | null;
 }
 
 /** A bulk apply: its dry run, then its run (app/bulk). State lives here so any instance can show or resume it. */

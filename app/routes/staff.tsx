@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { CreatedStaffNotice, CreateStaffForm } from "~/components/staff/create-staff-form";
+import { StaffEventsList } from "~/components/staff/staff-events";
 import { StaffTable } from "~/components/staff/staff-table";
 import {
   createStaffAccount,
@@ -11,6 +12,7 @@ import {
   setStaffRole,
   StaffAccountError,
 } from "~/staff/accounts.server";
+import { listStaffEvents, recordStaffEvent } from "~/staff/events.server";
 import { requireStaff } from "~/staff/guard.server";
 import { staffIntentSchema } from "~/staff/schemas.server";
 import { redirectWithToast } from "~/utils/toast.server";
@@ -19,7 +21,8 @@ export const meta: MetaFunction = () => [{ title: "Staff · Session Desk" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const staff = await requireStaff(request, "admin");
-  return json({ accounts: await listStaffAccounts(), selfId: staff.id });
+  const [accounts, events] = await Promise.all([listStaffAccounts(), listStaffEvents(15)]);
+  return json({ accounts, events, selfId: staff.id });
 }
 
 /** What the form keeps when a create fails (never the password). */
@@ -49,19 +52,23 @@ export async function action({ request }: ActionFunctionArgs) {
     switch (input.intent) {
       case "create": {
         const { account, generatedPassword } = await createStaffAccount(input);
+        await recordStaffEvent({ actorEmail: staff.email, action: "create", targetEmail: account.email, detail: `as ${account.role}` });
         // Not a redirect: a generated password must be shown exactly once, and never ride in a URL or cookie.
         return json({ kind: "created" as const, email: account.email, password: generatedPassword });
       }
       case "set-role": {
         const account = await setStaffRole(input.email, input.role);
+        await recordStaffEvent({ actorEmail: staff.email, action: "set-role", targetEmail: account.email, detail: `to ${account.role}` });
         return redirectWithToast("/staff", { kind: "success", title: `${account.email} is now ${account.role}` });
       }
       case "disable": {
         const account = await disableStaffAccount(input.email);
+        await recordStaffEvent({ actorEmail: staff.email, action: "disable", targetEmail: account.email });
         return redirectWithToast("/staff", { kind: "success", title: `Disabled ${account.email}`, description: "Their sessions ended at once." });
       }
       case "enable": {
         const account = await enableStaffAccount(input.email);
+        await recordStaffEvent({ actorEmail: staff.email, action: "enable", targetEmail: account.email });
         return redirectWithToast("/staff", { kind: "success", title: `Enabled ${account.email}` });
       }
     }
@@ -74,7 +81,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function StaffPage() {
-  const { accounts, selfId } = useLoaderData<typeof loader>();
+  const { accounts, events, selfId } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   return (
     <div className="space-y-4">
@@ -101,6 +108,7 @@ export default function StaffPage() {
           problem={result?.kind === "problem" && result.intent === "create" ? { message: result.message, fields: result.fields } : undefined}
         />
       </section>
+      <StaffEventsList events={events} />
     </div>
   );
 }

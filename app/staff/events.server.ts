@@ -1,0 +1,32 @@
+/**
+ * Who changed which staff account, and how: an append-only record next to the audit trail (which is
+ * about session data). Written by the staff page and by `npm run staff`; shown on the staff page.
+ */
+import { newAuditId } from "~/audit/ids.server";
+import { getDb } from "~/db/db.server";
+import { now } from "./clock.server";
+
+export type StaffEventAction = "create" | "set-role" | "disable" | "enable";
+
+export interface StaffEvent {
+  id: string;
+  at: string;
+  /** null: made on the server with `npm run staff`. */
+  actorEmail: string | null;
+  action: StaffEventAction;
+  targetEmail: string;
+  detail: string | null;
+}
+
+export async function recordStaffEvent(event: { actorEmail: string | null; action: StaffEventAction; targetEmail: string; detail?: string }): Promise<void> {
+  const at = now();
+  await getDb()
+    .insertInto("staff_events")
+    .values({ id: newAuditId(at), at: at.toISOString(), actor_email: event.actorEmail, action: event.action, target_email: event.targetEmail, detail: event.detail ?? null })
+    .execute();
+}
+
+export async function listStaffEvents(limit = 20): Promise<StaffEvent[]> {
+  const rows = await getDb().selectFrom("staff_events").selectAll().orderBy("id", "desc").limit(limit).execute();
+  return rows.map((row) => ({ id: row.id, at: row.at, actorEmail: row.actor_email, action: row.action as StaffEventAction, targetEmail: row.target_email, detail: row.detail }));
+}
