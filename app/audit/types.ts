@@ -23,7 +23,7 @@ export const OUTCOME_LABELS: Record<AuditOutcomeStatus | "unknown", string> = {
   conflict: "Conflict — not written",
   "session-gone": "Session gone",
   failed: "Failed",
-  "already-so": "Already so — nothing to write",
+  "already-so": "Already so",
   "not-attempted": "Not attempted",
   unknown: "Outcome unknown",
 };

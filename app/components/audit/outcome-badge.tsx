@@ -14,7 +14,7 @@ const tone: Record<AuditOutcomeStatus | "unknown", string> = {
 export function OutcomeBadge({ status }: { status: AuditOutcomeStatus | null }) {
   const key = status ?? "unknown";
   return (
-    <span className={`badge ${tone[key]}`} data-outcome={key}>
+    <span className={`badge whitespace-nowrap ${tone[key]}`} data-outcome={key}>
       {OUTCOME_LABELS[key]}
     </span>
   );
