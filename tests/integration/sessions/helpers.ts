@@ -2,9 +2,26 @@
  * Using the session page over HTTP as the browser's Remix runtime does: loader data and action answers
  * as JSON (`?_data=<route id>`), redirects as 204 + X-Remix-Redirect, the toast from its cookie.
  */
+import SuperTokens from "supertokens-node";
+import Session from "supertokens-node/recipe/session/index.js";
 import { expect } from "vitest";
 import { postForm } from "../../helpers/http";
-import type { TestStack } from "../../helpers/stack";
+import { startTestStack, type TestStack } from "../../helpers/stack";
+
+/**
+ * A dashboard on a fresh core, and this test process set up as "the app under support": the real SDK
+ * initialised against the same core, as the app's own backend would be (the dashboard reuses it).
+ */
+export async function startStackAsApp(): Promise<TestStack> {
+  const stack = await startTestStack();
+  SuperTokens.init({
+    framework: "custom",
+    supertokens: { connectionURI: stack.coreUrl },
+    appInfo: { appName: "App under support", apiDomain: "http://localhost:3001", websiteDomain: "http://localhost:3000", apiBasePath: "/auth" },
+    recipeList: [Session.init()],
+  });
+  return stack;
+}
 
 export const SESSION_ROUTE = "routes/users.$userId.sessions.$handle";
 export const REVERT_ROUTE = "routes/audit.$entryId_.revert";

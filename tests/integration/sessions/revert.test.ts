@@ -3,26 +3,19 @@
  * changes elsewhere survive), the same conflict check as an edit, a clear refusal when the revert no
  * longer applies, admin only — and reverting a revert.
  */
-import SuperTokens from "supertokens-node";
 import Session from "supertokens-node/recipe/session/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fingerprint, prettyJson } from "../../../app/json";
 import { getPage, signIn } from "../../helpers/http";
-import { createCoreUserWithSession, startTestStack, writeSnapshot, type TestStack } from "../../helpers/stack";
-import { loadSessionPage, postData, postEdit, REVERT_ROUTE } from "./helpers";
+import { createCoreUserWithSession, writeSnapshot, type TestStack } from "../../helpers/stack";
+import { loadSessionPage, postData, postEdit, REVERT_ROUTE, startStackAsApp } from "./helpers";
 
 let stack: TestStack;
 let editor: string;
 let admin: string;
 
 beforeAll(async () => {
-  stack = await startTestStack();
-  SuperTokens.init({
-    framework: "custom",
-    supertokens: { connectionURI: stack.coreUrl },
-    appInfo: { appName: "App under support", apiDomain: "http://localhost:3001", websiteDomain: "http://localhost:3000", apiBasePath: "/auth" },
-    recipeList: [Session.init()],
-  });
+  stack = await startStackAsApp();
   editor = await signIn(stack, "editor");
   admin = await signIn(stack, "admin");
 });

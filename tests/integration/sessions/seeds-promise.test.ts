@@ -10,19 +10,13 @@ import SuperTokens from "supertokens-node";
 import Session from "supertokens-node/recipe/session/index.js";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { signIn } from "../../helpers/http";
-import { startTestStack, type TestStack } from "../../helpers/stack";
-import { loadSessionPage, postEdit } from "./helpers";
+import { type TestStack } from "../../helpers/stack";
+import { loadSessionPage, postEdit, startStackAsApp } from "./helpers";
 
 let stack: TestStack;
 
 beforeAll(async () => {
-  stack = await startTestStack();
-  SuperTokens.init({
-    framework: "custom",
-    supertokens: { connectionURI: stack.coreUrl },
-    appInfo: { appName: "The app", apiDomain: "http://localhost:3001", websiteDomain: "http://localhost:3000", apiBasePath: "/auth" },
-    recipeList: [Session.init()],
-  });
+  stack = await startStackAsApp();
 });
 
 afterAll(async () => {

@@ -6,13 +6,12 @@
  * The SDK in this process is initialised by the test (the app reuses it), so the test can act as "the
  * app" — change data or end a session behind the dashboard's back, as happens in production.
  */
-import SuperTokens from "supertokens-node";
 import Session from "supertokens-node/recipe/session/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPatch, fingerprint, prettyJson } from "../../../app/json";
 import { postForm, signIn, signInNew } from "../../helpers/http";
-import { createCoreUserWithSession, startTestStack, writeSnapshot, type TestStack } from "../../helpers/stack";
-import { loadSessionPage, pageUrl, postEdit, readToast, type EditPage } from "./helpers";
+import { createCoreUserWithSession, writeSnapshot, type TestStack } from "../../helpers/stack";
+import { loadSessionPage, pageUrl, postEdit, readToast, type EditPage, startStackAsApp } from "./helpers";
 
 let stack: TestStack;
 let editor: string;
@@ -20,13 +19,7 @@ let editorEmail: string;
 let viewer: string;
 
 beforeAll(async () => {
-  stack = await startTestStack();
-  SuperTokens.init({
-    framework: "custom",
-    supertokens: { connectionURI: stack.coreUrl },
-    appInfo: { appName: "App under support", apiDomain: "http://localhost:3001", websiteDomain: "http://localhost:3000", apiBasePath: "/auth" },
-    recipeList: [Session.init()],
-  });
+  stack = await startStackAsApp();
   const signedIn = await signInNew(stack, "editor");
   editor = signedIn.cookie;
   editorEmail = signedIn.staff.email;

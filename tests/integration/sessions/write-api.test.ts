@@ -2,12 +2,12 @@
  * writeSessionData as the other write paths (bulk apply, revert) call it: every outcome of its contract
  * against the bundled core, with what each leaves in the core and in the audit trail.
  */
-import SuperTokens from "supertokens-node";
 import Session from "supertokens-node/recipe/session/index.js";
+import { startStackAsApp } from "./helpers";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { fingerprint } from "../../../app/json";
 import type { StaffUser } from "../../../app/staff/roles";
-import { createCoreUserWithSession, startTestStack, writeSnapshot, type TestStack } from "../../helpers/stack";
+import { createCoreUserWithSession, writeSnapshot, type TestStack } from "../../helpers/stack";
 
 let stack: TestStack;
 let staff: StaffUser;
@@ -15,13 +15,7 @@ let write: typeof import("../../../app/sessions/write.server");
 let audit: typeof import("../../../app/audit/audit.server");
 
 beforeAll(async () => {
-  stack = await startTestStack();
-  SuperTokens.init({
-    framework: "custom",
-    supertokens: { connectionURI: stack.coreUrl },
-    appInfo: { appName: "App under support", apiDomain: "http://localhost:3001", websiteDomain: "http://localhost:3000", apiBasePath: "/auth" },
-    recipeList: [Session.init()],
-  });
+  stack = await startStackAsApp();
   write = await import("../../../app/sessions/write.server");
   audit = await import("../../../app/audit/audit.server");
   const account = await stack.createStaff("admin");
