@@ -7,19 +7,11 @@ import { AUDIT_REASON_MAX_LENGTH } from "~/audit/audit.server";
 import { getConfig } from "~/config.server";
 import { utf8Length } from "~/json";
 import { parseBulkKeyPath } from "./operation";
-import type { BulkOperation, BulkScope } from "./types";
+import type { BulkOperation, BulkScope, ChangeFormValues } from "./types";
 
 export const MAX_SELECTED_HANDLES = 20_000;
 
-export interface ChangeFormValues {
-  keyPath: string;
-  operation: string;
-  value: string;
-  scope: string;
-  tenantId: string;
-  reason: string;
-  handles: string[];
-}
+export type { ChangeFormValues } from "./types";
 
 export type ChangeFormErrors = Partial<Record<"keyPath" | "value" | "scope" | "reason" | "form", string>>;
 

@@ -110,3 +110,14 @@ export function describeChange(run: Pick<RunSummary, "operation" | "keyPath" | "
   const value = run.valueJson ?? "null";
   return `Set ${run.keyPath} to ${value.length > 60 ? `${value.slice(0, 60)}…` : value}`;
 }
+
+/** What the "apply to sessions" form holds, as typed (kept on a validation error so nothing is lost). */
+export interface ChangeFormValues {
+  keyPath: string;
+  operation: string;
+  value: string;
+  scope: string;
+  tenantId: string;
+  reason: string;
+  handles: string[];
+}

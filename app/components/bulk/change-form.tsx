@@ -1,16 +1,9 @@
 import { Form, useNavigation } from "@remix-run/react";
 import { useState } from "react";
+import type { ChangeFormValues } from "~/bulk/types";
 import { describeType, formatKeyPath, parseKeyPath, previewValue, toPointer } from "~/json";
 
-export interface ChangeFormDefaults {
-  keyPath: string;
-  operation: string;
-  value: string;
-  scope: string;
-  tenantId: string;
-  reason: string;
-  handles: string[];
-}
+export type ChangeFormDefaults = ChangeFormValues;
 
 export type ChangeFormErrorMap = Partial<Record<"keyPath" | "value" | "scope" | "reason" | "form", string>>;
 
