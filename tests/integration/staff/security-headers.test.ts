@@ -94,3 +94,12 @@ describe("security headers", () => {
     expectBaseline(response);
   });
 });
+
+describe("HTTPS", () => {
+  it("asks browsers to stay on HTTPS when served over HTTPS (through a trusted proxy), and not over plain HTTP", async () => {
+    const overHttps = await getPage(`${stack.url}/login`, { headers: { "X-Forwarded-Proto": "https" } });
+    expect(overHttps.headers.get("Strict-Transport-Security")).toBe("max-age=31536000; includeSubDomains");
+    const overHttp = await getPage(`${stack.url}/login`);
+    expect(overHttp.headers.get("Strict-Transport-Security")).toBeNull();
+  });
+});
