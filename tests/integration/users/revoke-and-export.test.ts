@@ -1,5 +1,5 @@
 /**
- * Revoking through the user page: an editor revokes one session, an admin revokes all; each is audited
+ * Revoking and exporting through the user page: an editor revokes one session, an admin revokes all; each is audited
  * (entry begun before the core call, finished after), and a viewer or an editor asking for "all" changes
  * nothing.
  */
@@ -86,5 +86,30 @@ describe("revoking sessions from the user page", () => {
     const cookie = await signIn(stack, "admin");
     expect((await postForm(`${stack.url}/users/${userId}`, { intent: "delete-user" }, { cookie })).status).toBe(400);
     expect(await liveHandles(userId)).toEqual([sessionHandle]);
+  });
+});
+
+describe("exporting a user's sessions", () => {
+  it("downloads every session with its data as a JSON attachment", async () => {
+    const { userId, sessionHandle } = await createCoreUserWithSession(stack, { sessionData: { plan: "pro", note: "<b>inert</b>" } });
+    const second = await addSession(userId, { plan: "free" });
+    const cookie = await signIn(stack, "viewer");
+    const response = await fetch(`${stack.url}/users/${userId}/export`, { headers: { cookie } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+    expect(response.headers.get("content-disposition")).toBe(`attachment; filename="sessions-${userId}.json"`);
+    const body = (await response.json()) as { user: { id: string }; sessions: { sessionHandle: string; sessionDataInDatabase: unknown }[]; endedWhileLoading: number };
+    expect(body.user.id).toBe(userId);
+    expect(body.endedWhileLoading).toBe(0);
+    const byHandle = Object.fromEntries(body.sessions.map((s) => [s.sessionHandle, s.sessionDataInDatabase]));
+    expect(byHandle).toEqual({ [sessionHandle]: { plan: "pro", note: "<b>inert</b>" }, [second]: { plan: "free" } });
+  });
+
+  it("answers 404 for an unknown user and sends anonymous visitors to sign in", async () => {
+    const cookie = await signIn(stack, "viewer");
+    expect((await fetch(`${stack.url}/users/nobody-at-all/export`, { headers: { cookie } })).status).toBe(404);
+    const anonymous = await fetch(`${stack.url}/users/nobody-at-all/export`, { redirect: "manual" });
+    expect(anonymous.status).toBe(302);
+    expect(anonymous.headers.get("location")).toMatch(/^\/login\?redirectTo=/);
   });
 });
