@@ -137,3 +137,12 @@ export async function loadFromCore<T>(operation: () => Promise<T>): Promise<T> {
     });
   }
 }
+
+/** The problem behind anything a core call threw: an outage Response carries it, other errors are described. */
+export async function problemFrom(error: unknown): Promise<CoreProblem> {
+  if (error instanceof Response) {
+    const body = (await error.json().catch(() => null)) as { coreProblem?: CoreProblem } | null;
+    if (body?.coreProblem) return body.coreProblem;
+  }
+  return describeCoreError(error);
+}

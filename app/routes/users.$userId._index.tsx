@@ -1,13 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json } from "@remix-run/node";
-import { Link, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
+import { defer, json } from "@remix-run/node";
+import { Await, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
+import { Suspense } from "react";
 import { z } from "zod";
 import { listRunsForUser } from "~/bulk/store.server";
 import { BulkRunsList } from "~/components/bulk/bulk-runs-list";
-import { ConfirmSubmit } from "~/components/confirm-submit";
-import { SessionsTable } from "~/components/sessions-table";
+import { Breadcrumbs } from "~/components/breadcrumbs";
 import { UserFacts } from "~/components/user-facts";
-import { loadFromCore } from "~/core/problems.server";
+import { UserSessionsFailed, UserSessionsLoading, UserSessionsSection } from "~/components/user-sessions-section";
+import { loadFromCore, problemFrom } from "~/core/problems.server";
 import { getUserById } from "~/core/users.server";
 import { listUserSessions } from "~/sessions/list.server";
 import { revokeEverySession, revokeOneSession } from "~/sessions/revoke.server";
@@ -15,7 +16,6 @@ import { toSessionRow } from "~/sessions/rows";
 import { requireStaff } from "~/staff/guard.server";
 import { hasRole } from "~/staff/roles";
 import { redirectWithToast } from "~/utils/toast.server";
-import { Breadcrumbs } from "~/components/breadcrumbs";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.user.emails[0] ?? data?.user.id ?? "User"} · Session Desk` }];
 
@@ -24,12 +24,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const userId = z.string().min(1).max(256).parse(params.userId);
   const user = await loadFromCore(() => getUserById(userId));
   if (!user) throw json({ message: `No user with the id “${userId}” exists on this core.`, userId }, { status: 404 });
-  const [{ sessions, endedWhileLoading }, bulkRuns] = await Promise.all([loadFromCore(() => listUserSessions(user.id)), listRunsForUser(user.id)]);
-  return json({
+  // Sessions stream in after the user's facts: one core read per session makes large users take a
+  // moment, and the page should be useful before that. A failure is shown in place, with a retry.
+  const sessions = listUserSessions(user.id).then(
+    ({ sessions, endedWhileLoading }) => ({ ok: true as const, sessions: sessions.map(toSessionRow), endedWhileLoading }),
+    async (error: unknown) => ({ ok: false as const, problem: await problemFrom(error) }),
+  );
+  return defer({
     user,
-    sessions: sessions.map(toSessionRow),
-    endedWhileLoading,
-    bulkRuns,
+    sessions,
+    bulkRuns: await listRunsForUser(user.id),
     now: Date.now(),
     can: { revoke: hasRole(staff.role, "editor"), revokeAll: hasRole(staff.role, "admin"), bulk: hasRole(staff.role, "admin") },
   });
@@ -71,37 +75,21 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function UserPage() {
   const data = useLoaderData<typeof loader>();
-  const base = `/users/${encodeURIComponent(data.user.id)}`;
   return (
     <div className="space-y-5">
       <Breadcrumbs items={[{ label: "Users", to: "/" }, { label: data.user.id, mono: true }]} />
       <UserFacts user={data.user} now={data.now} auditHref={`/audit?user=${encodeURIComponent(data.user.id)}`} />
-      {data.endedWhileLoading > 0 ? (
-        <p role="status" className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
-          {data.endedWhileLoading} {data.endedWhileLoading === 1 ? "session" : "sessions"} ended while loading and {data.endedWhileLoading === 1 ? "is" : "are"} not shown.
-        </p>
-      ) : null}
-      <section aria-labelledby="sessions-heading" className="space-y-2">
-        <div className="flex flex-wrap items-center gap-2">
-          <h2 id="sessions-heading" className="text-lg font-semibold">
-            Sessions <span className="text-sm font-normal text-slate-500">({data.sessions.length})</span>
-          </h2>
-          <div className="ml-auto flex items-center gap-2">
-            <a className="btn btn-sm" href={`${base}/export`} download>
-              Export JSON
-            </a>
-            {data.can.bulk && data.sessions.length > 0 ? (
-              <Link className="btn btn-sm" to={`${base}/bulk`}>
-                Apply to sessions
-              </Link>
-            ) : null}
-            {data.can.revokeAll && data.sessions.length > 0 ? (
-              <ConfirmSubmit intent="revoke-all" label="Revoke all sessions" confirmLabel={`Click again to revoke all ${data.sessions.length}`} danger />
-            ) : null}
-          </div>
-        </div>
-        <SessionsTable sessions={data.sessions} now={data.now} userId={data.user.id} canRevoke={data.can.revoke} canSelect={data.can.bulk} />
-      </section>
+      <Suspense fallback={<UserSessionsLoading />}>
+        <Await resolve={data.sessions}>
+          {(loaded) =>
+            loaded.ok ? (
+              <UserSessionsSection userId={data.user.id} sessions={loaded.sessions} endedWhileLoading={loaded.endedWhileLoading} now={data.now} can={data.can} />
+            ) : (
+              <UserSessionsFailed cause={loaded.problem.cause} advice={loaded.problem.advice} />
+            )
+          }
+        </Await>
+      </Suspense>
       <BulkRunsList runs={data.bulkRuns} />
     </div>
   );

@@ -73,6 +73,8 @@ describe("finding a user and reading their sessions", () => {
     await link.click();
     await page.waitForURL(`${baseUrl}/users/${userId}`);
     await page.getByRole("heading", { level: 1, name: `e2e-find-${run}@example.com` }).waitFor();
+    // Sessions stream in after the user's facts.
+    await page.locator("tbody tr[data-handle]").first().waitFor();
     await expect(page.locator("tbody tr[data-handle]").count()).resolves.toBe(3);
   });
 

@@ -63,12 +63,29 @@ describe("when the core is down", () => {
   it("treats a core answering 500 on one call as a failed call with a retry, not an outage", async () => {
     stack.core.faults.set({ endpoints: { "GET /recipe/session/user": { failureRate: 1, kinds: ["500"] } } });
     try {
+      // The user page shows the user (read before the sessions) and the failed session list in place.
       const response = await getPage(`${stack.url}/users/${userId}`, { cookie });
+      expect(response.status).toBe(200);
+      const html = await response.text();
+      expect(html).toContain("outage@example.com");
+      expect(html).toContain("The sessions could not be read from the core");
+      expect(html).toContain("answered HTTP 500");
+      expect(html).toMatch(/Try again in a moment; nothing was changed/);
+      expect(html).toContain("Retry");
+      expect(html).not.toMatch(/at \S+ \(.*:\d+:\d+\)/);
+    } finally {
+      stack.core.faults.clear();
+    }
+  });
+
+  it("answers a search whose core call fails with 502, the core's answer and a retry", async () => {
+    stack.core.faults.set({ endpoints: { "GET /users": { failureRate: 1, kinds: ["500"] } } });
+    try {
+      const response = await getPage(`${stack.url}/?q=outage`, { cookie });
       expect(response.status).toBe(502);
       const html = await response.text();
       expect(html).toContain("The SuperTokens core could not complete this request");
       expect(html).toContain("answered HTTP 500");
-      expect(html).toMatch(/Try again in a moment; nothing was changed/);
       expect(html).toContain("Retry");
     } finally {
       stack.core.faults.clear();
