@@ -6,7 +6,9 @@ import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceContext } from "~/utils/nonce";
 
-const ABORT_DELAY = 5_000;
+// Deferred data (a user's sessions) streams within this window; a user with 10,000 sessions takes
+// several seconds to read from the core, so the window is generous.
+const ABORT_DELAY = 90_000;
 
 export default function handleRequest(
   request: Request,

@@ -80,7 +80,10 @@ export default function UserPage() {
       <Breadcrumbs items={[{ label: "Users", to: "/" }, { label: data.user.id, mono: true }]} />
       <UserFacts user={data.user} now={data.now} auditHref={`/audit?user=${encodeURIComponent(data.user.id)}`} />
       <Suspense fallback={<UserSessionsLoading />}>
-        <Await resolve={data.sessions}>
+        <Await
+          resolve={data.sessions}
+          errorElement={<UserSessionsFailed cause="Loading the sessions took too long or was interrupted." advice="Nothing was changed. Retry; a user with very many sessions takes a while to read." />}
+        >
           {(loaded) =>
             loaded.ok ? (
               <UserSessionsSection userId={data.user.id} sessions={loaded.sessions} endedWhileLoading={loaded.endedWhileLoading} now={data.now} can={data.can} />

@@ -26,7 +26,7 @@ export async function benchUserPage(report: (r: Record<string, string | number>)
       const started = performance.now();
       await browser.page.goto(`${server.baseUrl}/users/${userId}`, { waitUntil: "commit", timeout: 120_000 });
       await browser.page.waitForSelector("html[data-hydrated='true']", { timeout: 120_000 });
-      await browser.page.getByLabel("Filter sessions").fill("pro");
+      await browser.page.getByLabel("Filter sessions").fill("pro", { timeout: 180_000 });
       await browser.page.getByText(/of 10,?000 sessions match|sessions match/).waitFor({ timeout: 60_000 });
       const elapsed = performance.now() - started;
       const timing = await browser.page.evaluate(() => {
