@@ -48,15 +48,21 @@ async function sessionData(handle: string): Promise<Record<string, unknown>> {
 async function loaderData(path: string, routeId: string, cookie: string) {
   const response = await fetch(`${stack.url}${path}${path.includes("?") ? "&" : "?"}_data=${encodeURIComponent(routeId)}`, { headers: { Cookie: cookie } });
   expect(response.status, await response.clone().text()).toBe(200);
+  const text = await response.text();
+  // A deferred answer (text/remix-deferred) starts with the critical data as JSON, then streams the rest.
+  const critical = response.headers.get("content-type")?.startsWith("text/remix-deferred") ? text.slice(0, text.indexOf("\n\n")) : text;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  return (await response.json()) as any;
+  return JSON.parse(critical) as any;
 }
 
 async function progress(runId: string) {
   const response = await fetch(`${stack.url}/bulk/runs/${runId}/progress`, { headers: { Cookie: adminCookie } });
   expect(response.status).toBe(200);
+  const text = await response.text();
+  // A deferred answer (text/remix-deferred) starts with the critical data as JSON, then streams the rest.
+  const critical = response.headers.get("content-type")?.startsWith("text/remix-deferred") ? text.slice(0, text.indexOf("\n\n")) : text;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  return (await response.json()) as any;
+  return JSON.parse(critical) as any;
 }
 
 async function waitUntilFinished(runId: string) {
