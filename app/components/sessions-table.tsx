@@ -16,7 +16,8 @@ import {
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
 import type { SessionRow } from "~/sessions/rows";
-import { formatBytes, formatDateTime, formatRelative } from "~/utils/format";
+import { formatBytes } from "~/json";
+import { formatDateTime, formatRelative } from "~/utils/format";
 import { ConfirmSubmit } from "./confirm-submit";
 import { CopyButton } from "./copy-button";
 import { JsonText } from "./json-text";

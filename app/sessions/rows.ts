@@ -1,5 +1,6 @@
 /** The shape of one session row on the user page; computed on the server, pure. */
 import type { SessionInfo } from "~/core/sessions.server";
+import { byteSize } from "~/json";
 
 export interface SessionRow {
   handle: string;
@@ -24,7 +25,7 @@ export function toSessionRow(info: SessionInfo): SessionRow {
     recipeUserId: info.recipeUserId,
     timeCreated: info.timeCreated,
     expiry: info.expiry,
-    dataBytes: new TextEncoder().encode(JSON.stringify(info.sessionDataInDatabase)).length,
+    dataBytes: byteSize(info.sessionDataInDatabase),
     dataKeys: Object.keys(info.sessionDataInDatabase),
     tokenKeys: Object.keys(info.accessTokenPayload).filter((key) => !STANDARD_CLAIMS.has(key)),
     data: info.sessionDataInDatabase,

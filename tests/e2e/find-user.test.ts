@@ -90,8 +90,8 @@ describe("finding a user and reading their sessions", () => {
     const sizes = async () => page.locator("tbody tr[data-handle] td[data-column='size']").allTextContents();
     const shown = await sizes();
     expect(shown).toHaveLength(3);
-    // The ~1 KB session is first when descending and last when ascending.
-    expect(firstSort === "descending" ? shown[0] : shown[2]).toMatch(/KB/);
+    // The ~1 KiB session is first when descending and last when ascending.
+    expect(firstSort === "descending" ? shown[0] : shown[2]).toMatch(/KiB/);
 
     await page.getByLabel("Filter sessions").fill(`needle-${run}`);
     await page.waitForURL(/filter=needle/);

@@ -1,16 +1,10 @@
 import { Link } from "@remix-run/react";
 import { CopyButton } from "~/components/copy-button";
 import { JsonText } from "~/components/json-text";
+import type { SessionInfo } from "~/core/sessions.server";
 import { formatDateTime, formatRelative } from "~/utils/format";
 
-export interface SessionFactsData {
-  sessionHandle: string;
-  userId: string;
-  recipeUserId: string;
-  tenantId: string;
-  timeCreated: number;
-  expiry: number;
-}
+export type SessionFactsData = Pick<SessionInfo, "sessionHandle" | "userId" | "recipeUserId" | "tenantId" | "timeCreated" | "expiry">;
 
 /** Who and what this session is, and the token claims (read-only, and not the database data). */
 export function SessionFacts({ session, now, accessTokenPayload }: { session: SessionFactsData; now: number; accessTokenPayload: Record<string, unknown> }) {
