@@ -42,8 +42,19 @@ export const configSchema = z.object({
   /** Failed sign-ins allowed per client address within the window (higher: an office shares one address). */
   SIGN_IN_MAX_FAILURES_PER_ADDRESS: positiveInt(20),
   SIGN_IN_THROTTLE_WINDOW_SECONDS: positiveInt(60),
-  SESSION_LOAD_CONCURRENCY: positiveInt(48),
-  BULK_APPLY_CONCURRENCY: positiveInt(16),
+  /**
+   * "pooled": the SDK's core requests go through a keep-alive undici client (app/core/transport.server.ts);
+   * "fetch": the SDK's own built-in fetch, as shipped.
+   */
+  CORE_TRANSPORT: z.preprocess(emptyToUndefined, z.enum(["pooled", "fetch"], { message: 'must be "pooled" or "fetch"' }).default("pooled")),
+  /**
+   * Session reads in flight while loading a user. Sized for a core across a network (5 ms away, 1,000
+   * sessions: 128 in flight is within a few percent of the best a bare client does); a real core queues
+   * what its thread pool cannot take at once, so a high number costs it nothing.
+   */
+  SESSION_LOAD_CONCURRENCY: positiveInt(128),
+  /** Sessions a bulk run works on at once (each is a read, then a write). */
+  BULK_APPLY_CONCURRENCY: positiveInt(64),
   /** Extra attempts per session after a transient core failure (5xx, 429, connection error) in a bulk run. */
   BULK_APPLY_MAX_RETRIES: z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(0).max(20).default(4),
   /** First retry waits about this long; each further retry doubles it (with jitter). */

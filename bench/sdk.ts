@@ -3,6 +3,7 @@ import EmailPassword from "supertokens-node/recipe/emailpassword/index.js";
 import Session from "supertokens-node/recipe/session/index.js";
 import UserMetadata from "supertokens-node/recipe/usermetadata/index.js";
 import pLimit from "p-limit";
+import { installCoreTransport } from "../app/core/transport.server";
 
 /** The SDK in the bench process, set up the way the dashboard sets it up, plus EmailPassword for fixtures. */
 export async function initBenchSdk(coreUrl: string) {
@@ -15,7 +16,10 @@ export async function initBenchSdk(coreUrl: string) {
     appInfo: { appName: "Session Desk bench", apiDomain: "http://localhost:3001", websiteDomain: "http://localhost:3000", apiBasePath: "/auth" },
     recipeList: [Session.init(), EmailPassword.init(), UserMetadata.init()],
   });
+  // The same transport the dashboard installs (CORE_TRANSPORT=pooled, the default).
+  if (!installCoreTransport(coreUrl)) throw new Error("the core transport could not be installed");
 }
+
 
 /** About 1 KB of realistic session data. */
 export function kilobyteOfData(i: number): Record<string, unknown> {
@@ -42,6 +46,7 @@ export async function createUserWithSessions(email: string, count: number): Prom
   return userId;
 }
 
+export { withBuiltinFetch } from "../app/core/transport.server";
 export { Session, SuperTokens };
 
 /**

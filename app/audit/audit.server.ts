@@ -13,6 +13,7 @@
 import { z } from "zod";
 import { getConfig } from "~/config.server";
 import { getDb } from "~/db/db.server";
+import { groupInsert } from "~/db/group-insert.server";
 import type { AuditEntriesTable, AuditOutcomesTable } from "~/db/schema";
 import { now } from "~/staff/clock.server";
 import type { StaffUser } from "~/staff/roles";
@@ -97,7 +98,8 @@ export async function beginAudit(input: BeginAuditInput): Promise<string> {
     run_id: parsed.runId ?? null,
     revert_of: parsed.revertOf ?? null,
   };
-  await getDb().insertInto("audit_entries").values(row).execute();
+  // Entries and outcomes asked for at the same moment (a bulk run's workers) share one commit.
+  await groupInsert("audit_entries", row);
   return row.id;
 }
 
@@ -106,9 +108,6 @@ const finishSchema = z.object({ status: auditOutcomeSchema, error: z.string().ma
 /** Records how it ended. Exactly once per entry: a second call is refused (and the database refuses it too). */
 export async function finishAudit(entryId: string, outcome: { status: AuditOutcomeStatus; error?: string; after?: unknown }): Promise<void> {
   const parsed = finishSchema.parse(outcome);
-  const db = getDb();
-  const entry = await db.selectFrom("audit_entries").select("id").where("id", "=", entryId).executeTakeFirst();
-  if (!entry) throw new AuditEntryError(`There is no audit entry ${entryId} to finish.`);
   const row: AuditOutcomesTable = {
     entry_id: entryId,
     finished_at: now().toISOString(),
@@ -117,9 +116,11 @@ export async function finishAudit(entryId: string, outcome: { status: AuditOutco
     after_json: toJson(parsed.after),
   };
   try {
-    await db.insertInto("audit_outcomes").values(row).execute();
+    await groupInsert("audit_outcomes", row);
   } catch (error) {
-    // A second finish (or two racing): the primary key on entry_id lets exactly one through.
+    // The database's constraints are the checks. The entry must exist (foreign key), and a second finish
+    // (or two racing) is refused by the primary key on entry_id, which lets exactly one through.
+    if (/foreign key/i.test(String(error))) throw new AuditEntryError(`There is no audit entry ${entryId} to finish.`);
     if (/unique|duplicate|primary key/i.test(String(error))) throw new AuditEntryError(`Audit entry ${entryId} already has an outcome; outcomes are never changed.`);
     throw error;
   }

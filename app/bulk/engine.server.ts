@@ -208,7 +208,7 @@ export class BulkRunner {
       const applied = applyBulkOperation(doc, operation, { summary: false });
       if (applied.kind === "error") return final({ outcome: "failed", error: applied.error });
       const next = applied.kind === "will-change" ? applied.next : doc;
-      const written = await writeSessionData({ staff: this.staff, userId, sessionHandle: handle, next, expectedFingerprint: expected, reason, action: "bulk-apply-item", runId: this.runId });
+      const written = await writeSessionData({ staff: this.staff, userId, sessionHandle: handle, next, expectedFingerprint: expected, reason, action: "bulk-apply-item", runId: this.runId, confirm: false });
       switch (written.status) {
         case "written":
           return final({ outcome: "written", auditEntryId: written.entryId });

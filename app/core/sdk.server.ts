@@ -8,6 +8,7 @@ import Session from "supertokens-node/recipe/session/index.js";
 import UserMetadata from "supertokens-node/recipe/usermetadata/index.js";
 import { getConfig, isDemoMode } from "~/config.server";
 import { singleton } from "~/utils/singleton.server";
+import { installCoreTransport } from "./transport.server";
 
 export interface CoreTarget {
   /** The connection URI as configured (may contain an `/appid-…` path). */
@@ -53,6 +54,7 @@ export function ensureSupertokens(): void {
     } catch (error) {
       if (!(error instanceof Error) || !/already initiali[sz]ed/i.test(error.message)) throw error;
     }
+    if (config.CORE_TRANSPORT === "pooled") installCoreTransport(config.SUPERTOKENS_CONNECTION_URI);
     return true;
   });
 }

@@ -7,7 +7,7 @@
  * build and the tests each load their own copy of this module, and they must all share one handle.
  */
 import Database from "better-sqlite3";
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from "kysely";
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type SqliteDatabase } from "kysely";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
@@ -58,8 +58,33 @@ function openSqlite(file: string): DashboardDatabase {
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("foreign_keys = ON");
-  const db = new Kysely<DashboardTables>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<DashboardTables>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, dialect: "sqlite", description: `SQLite at ${file}`, close: () => db.destroy() };
+}
+
+const STATEMENT_CACHE_SIZE = 256;
+
+/**
+ * Kysely prepares every query anew; with better-sqlite3 preparing costs about as much as running a
+ * small insert. The dashboard issues the same few dozen statements over and over (audit entries, bulk
+ * outcomes), so prepared statements are kept by SQL text. A statement still being iterated is never
+ * handed out twice (better-sqlite3 refuses that): a fresh one is prepared instead.
+ */
+function withStatementCache(sqlite: Database.Database): SqliteDatabase {
+  const cache = new Map<string, Database.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sql: string) {
+      const cached = cache.get(sql);
+      if (cached && !cached.busy) return cached;
+      const statement = sqlite.prepare(sql);
+      if (!cached) {
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+        cache.set(sql, statement);
+      }
+      return statement;
+    },
+  };
 }
 
 function openPostgres(url: string): DashboardDatabase {

@@ -96,7 +96,12 @@ export const FINGERPRINT_PREFIX = "sha256:";
  * the prefix leaves room to change the algorithm without confusing old and new fingerprints.
  */
 export function fingerprint(value: unknown): string {
-  return FINGERPRINT_PREFIX + sha256Hex(canonicalJson(value));
+  return fingerprintOfCanonical(canonicalJson(value));
+}
+
+/** fingerprint() for a caller that already has the canonical JSON (and compares it too). */
+export function fingerprintOfCanonical(canonical: string): string {
+  return FINGERPRINT_PREFIX + sha256Hex(canonical);
 }
 
 /** UTF-8 bytes of JSON.stringify(value): the size the data takes when it is stored. */

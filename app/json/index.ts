@@ -2,7 +2,7 @@
 
 export type { JsonObject, JsonPrimitive, JsonValue, PathSegment } from "./value";
 export { cloneJson, deepEqual, describeType, isPlainObject } from "./value";
-export { byteSize, canonicalJson, fingerprint, FINGERPRINT_PREFIX, prettyJson } from "./canonical";
+export { byteSize, canonicalJson, fingerprint, fingerprintOfCanonical, FINGERPRINT_PREFIX, prettyJson } from "./canonical";
 export { sha256Hex, utf8Length } from "./sha256";
 export { formatBytes, previewValue } from "./format";
 export { parseSessionDataText, type ParseSessionDataOptions, type ParseSessionDataResult } from "./parse";
@@ -11,7 +11,7 @@ export {
   type Change, type ChangeKind, type ChangeSummary, type ChangeSummaryItem, type ChangeSymbol,
 } from "./diff";
 export {
-  applyPatch, createPatch, findConflicts, invertPatch, patchPaths, PatchError, rebase,
+  applyPatch, createPatch, findConflicts, patchFromChanges, invertPatch, patchPaths, PatchError, rebase,
   type Operation, type RebaseResult,
 } from "./patch";
 export {

@@ -2,7 +2,7 @@
 // onto a document someone else changed meanwhile.
 
 import { applyOperation, applyPatch, PatchError, PatchMisfit, valueAt, type Operation } from "./apply";
-import { diffJson } from "./diff";
+import { diffJson, type Change } from "./diff";
 import { ancestorPointers, isIndexToken, parentPointer, parsePointer, toPointer } from "./pointer";
 import { cloneJson, deepEqual, hasOwn, isPlainObject } from "./value";
 
@@ -14,6 +14,11 @@ export { applyPatch, PatchError, type Operation } from "./apply";
  * down, so each index is still right when its operation runs.
  */
 export function createPatch(before: unknown, after: unknown): Operation[] {
+  return patchFromChanges(diffJson(before, after));
+}
+
+/** createPatch() for a caller that already has diffJson(before, after) (and shows or counts it). */
+export function patchFromChanges(changes: readonly Change[]): Operation[] {
   const ops: Operation[] = [];
   let removals: Operation[] = []; // a run of array removals under one parent, emitted in reverse
   let removalParent: string | null = null;
@@ -22,7 +27,7 @@ export function createPatch(before: unknown, after: unknown): Operation[] {
     removals = [];
     removalParent = null;
   };
-  for (const change of diffJson(before, after)) {
+  for (const change of changes) {
     const isArrayRemoval = change.kind === "remove" && typeof change.path[change.path.length - 1] === "number";
     const parent = parentPointer(change.pointer);
     if (!isArrayRemoval || parent !== removalParent) flush();

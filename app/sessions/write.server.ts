@@ -13,7 +13,7 @@
  *  3. skip the write when there is nothing to change,
  *  4. record the audit entry (before, after, RFC 6902 patch, reason) BEFORE calling the core, so a crash
  *     mid-call leaves a visible "outcome unknown" entry,
- *  5. write, then re-read to record what the core actually holds.
+ *  5. write, then (for a single edit) re-read to record what the core actually holds.
  *
  * What remains: the few milliseconds between step 2 and step 5 are not atomic — the core offers no way
  * to make them so. A change landing in that window is detected by the re-read (the outcome records what
@@ -23,7 +23,7 @@ import { AuditReasonRequiredError, beginAudit, finishAudit } from "~/audit/audit
 import { getConfig } from "~/config.server";
 import { describeCoreError, isOutageResponse, type CoreProblem } from "~/core/problems.server";
 import { getSessionInfo, updateSessionData, type SessionInfo } from "~/core/sessions.server";
-import { byteSize, canonicalJson, createPatch, describeType, diffJson, fingerprint, formatBytes, isPlainObject } from "~/json";
+import { byteSize, canonicalJson, describeType, diffJson, fingerprintOfCanonical, formatBytes, isPlainObject, patchFromChanges } from "~/json";
 import type { StaffUser } from "~/staff/roles";
 
 export type WriteAction = "edit" | "revert" | "overwrite-after-conflict" | "bulk-apply-item";
@@ -43,6 +43,12 @@ export interface WriteSessionDataInput {
   runId?: string;
   /** The audit entry a revert undoes. */
   revertOf?: string;
+  /**
+   * Re-read after the write and record what the core holds if it differs (default true). A bulk run
+   * turns it off: the re-read can only see a change that landed *after* ours, which is someone else's
+   * later write and not a fault of the run, and it would cost every session a third core call.
+   */
+  confirm?: boolean;
 }
 
 export type WriteOutcome =
@@ -60,8 +66,9 @@ export async function writeSessionData(input: WriteSessionDataInput): Promise<Wr
   // would store anything, and the app would then have to load it on every request.
   if (!isPlainObject(input.next)) return { status: "failed", error: `Session data must be a JSON object, not ${describeType(input.next)}. Nothing was written.`, transient: false };
   const maxBytes = getConfig().MAX_SESSION_DATA_BYTES;
-  if (byteSize(input.next) > maxBytes) {
-    return { status: "failed", error: `The data would be ${formatBytes(byteSize(input.next))}; the limit is ${formatBytes(maxBytes)}. Nothing was written.`, transient: false };
+  const nextBytes = byteSize(input.next);
+  if (nextBytes > maxBytes) {
+    return { status: "failed", error: `The data would be ${formatBytes(nextBytes)}; the limit is ${formatBytes(maxBytes)}. Nothing was written.`, transient: false };
   }
   const audit = (details: { before?: unknown; after?: unknown; patch?: unknown[]; tenantId?: string }) =>
     beginAudit({
@@ -92,7 +99,8 @@ export async function writeSessionData(input: WriteSessionDataInput): Promise<Wr
   const before = current.sessionDataInDatabase;
 
   // 2. Has anyone changed it since the caller read it?
-  const theirsFingerprint = fingerprint(before);
+  const beforeCanonical = canonicalJson(before);
+  const theirsFingerprint = fingerprintOfCanonical(beforeCanonical);
   if (theirsFingerprint !== input.expectedFingerprint) {
     const entryId = await audit({ before, after: input.next, tenantId: current.tenantId });
     await finishAudit(entryId, {
@@ -103,15 +111,17 @@ export async function writeSessionData(input: WriteSessionDataInput): Promise<Wr
   }
 
   // 3. Nothing to change: no write. Recorded as "already so" so a bulk run accounts for every session.
-  if (canonicalJson(before) === canonicalJson(input.next)) {
+  const nextCanonical = canonicalJson(input.next);
+  if (beforeCanonical === nextCanonical) {
     const entryId = await audit({ before, after: input.next, patch: [], tenantId: current.tenantId });
     await finishAudit(entryId, { status: "already-so" });
     return { status: "unchanged" };
   }
 
   // 4. Say what we are about to do, before doing it.
-  const changes = diffJson(before, input.next).length;
-  const entryId = await audit({ before, after: input.next, patch: createPatch(before, input.next), tenantId: current.tenantId });
+  const diff = diffJson(before, input.next);
+  const changes = diff.length;
+  const entryId = await audit({ before, after: input.next, patch: patchFromChanges(diff), tenantId: current.tenantId });
 
   // 5. Write.
   let written: boolean;
@@ -129,6 +139,11 @@ export async function writeSessionData(input: WriteSessionDataInput): Promise<Wr
     return { status: "session-gone" };
   }
 
+  if (input.confirm === false) {
+    await finishAudit(entryId, { status: "written" });
+    return { status: "written", changes, entryId, after: input.next };
+  }
+
   // 6. Confirm: what does the core hold now? Recorded when it is not exactly what we sent.
   let after: Record<string, unknown> = input.next;
   let note: string | undefined;
@@ -136,7 +151,7 @@ export async function writeSessionData(input: WriteSessionDataInput): Promise<Wr
     const confirmed = await getSessionInfo(input.sessionHandle);
     if (!confirmed) {
       note = "The write was accepted, but the session ended right after it, so the result could not be confirmed.";
-    } else if (canonicalJson(confirmed.sessionDataInDatabase) !== canonicalJson(input.next)) {
+    } else if (canonicalJson(confirmed.sessionDataInDatabase) !== nextCanonical) {
       after = confirmed.sessionDataInDatabase;
       note = "The write was accepted, but the core now holds different data: another change landed right after it.";
     }

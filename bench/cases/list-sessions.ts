@@ -2,7 +2,7 @@ import pLimit from "p-limit";
 import { listUserSessions } from "../../app/sessions/list.server";
 import type { CoreProcess } from "../core-process";
 import { FLOOR_CONCURRENCIES, floorListSessions } from "../floor";
-import { createUserWithSessions, Session } from "../sdk";
+import { createUserWithSessions, Session, withBuiltinFetch } from "../sdk";
 import { median, timeIt } from "../timing";
 
 /** The docs' way: list the handles, then await each read one by one. */
@@ -42,6 +42,8 @@ export async function benchListSessions(core: CoreProcess, report: (r: Record<st
       const sdkByConcurrency = [];
       for (const concurrency of FLOOR_CONCURRENCIES) sdkByConcurrency.push(median(await timeIt(options.repeats, () => sdkAtConcurrency(userId, concurrency))));
       const sdkBest = Math.min(...sdkByConcurrency);
+      // The same loader on the SDK's built-in fetch (CORE_TRANSPORT=fetch): what the transport is worth.
+      const dashboardBuiltinFetch = median(await timeIt(options.repeats, () => withBuiltinFetch(() => listUserSessions(userId))));
       // The sequential loop is slow by nature; fewer repeats keep the bench short.
       const sequential = median(await timeIt(Math.min(2, options.repeats), () => sequentialLoop(userId)));
       report({
@@ -57,6 +59,7 @@ export async function benchListSessions(core: CoreProcess, report: (r: Record<st
         dashboard_vs_floor: dashboard / floor,
         sequential_vs_dashboard: sequential / dashboard,
         dashboard_vs_sdk_best: dashboard / sdkBest,
+        dashboard_builtin_fetch_ms: dashboardBuiltinFetch,
       });
     }
     await core.setLatency(0);

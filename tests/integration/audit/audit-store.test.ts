@@ -78,6 +78,25 @@ describe.each(DATABASE_KINDS)("audit trail on %s", (kind) => {
     await expect(audit.finishAudit("0000000000000000000000000000", { status: "written" })).rejects.toThrow(/no audit entry/);
   });
 
+  it("commits entries asked for together as a group, and a bad row fails only its own caller", async () => {
+    const ids = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => audit.beginAudit({ staff: eddie, action: "bulk-apply-item", target: { userId: "user-group", sessionHandle: `g-${i}` }, runId: "run-group" })),
+    );
+    expect(new Set(ids).size).toBe(30);
+    await audit.finishAudit(ids[0]!, { status: "written" });
+    // One group: fresh outcomes, a second outcome for ids[0], and an outcome for no entry at all.
+    const settled = await Promise.allSettled([
+      ...ids.slice(1).map((id) => audit.finishAudit(id, { status: "written" })),
+      audit.finishAudit(ids[0]!, { status: "failed", error: "late" }),
+      audit.finishAudit("0000000000000000000000000001", { status: "written" }),
+    ]);
+    expect(settled.slice(0, 29).every((result) => result.status === "fulfilled")).toBe(true);
+    expect(settled[29]).toMatchObject({ status: "rejected", reason: { message: expect.stringMatching(/already has an outcome/) } });
+    expect(settled[30]).toMatchObject({ status: "rejected", reason: { message: expect.stringMatching(/no audit entry/) } });
+    const entries = await Promise.all(ids.map((id) => audit.getAuditEntry(id)));
+    expect(entries.map((entry) => entry!.outcome?.status)).toEqual(ids.map(() => "written"));
+  });
+
   it("refuses an outcome outside the list and an entry without a user", async () => {
     const id = await audit.beginAudit({ staff: ada, action: "revert", target: { userId: "user-4" }, revertOf: "x" });
     await expect(audit.finishAudit(id, { status: "ok" as "written" })).rejects.toThrow();

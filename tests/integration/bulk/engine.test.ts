@@ -154,6 +154,23 @@ describe.each(DATABASE_KINDS)("bulk apply on %s", (kind) => {
     for (const handle of user.handles.slice(5)) expect(after.get(handle)).toEqual(before.get(handle));
   });
 
+  it("costs each session one read and one write at the core, and audits each write before and after", async () => {
+    const user = await makeUser(12);
+    const plan = await planBulkApply({ staff: admin, userId: user.userId, operation: setBeta, scope: { kind: "all" } });
+    core.resetStats();
+    const started = await engine.applyRun(plan.runId, admin);
+    await (started as { runner: { done: Promise<void> } }).runner.done;
+    const outcomes = expectReportedExactlyOnce(await allItems(plan.runId), user.handles);
+    const written = [...outcomes.values()].filter((outcome) => outcome === "written").length;
+    expect(written).toBeGreaterThan(0);
+    const stats = core.stats();
+    // The dry run read every session already; the run re-reads each for its fingerprint, then writes it.
+    expect(stats["GET /recipe/session"]).toBe(user.handles.length);
+    expect(stats["PUT /recipe/session/data"]).toBe(written);
+    const entries = (await queryAudit({ run: plan.runId, pageSize: 100 })).entries;
+    expect(entries.filter((entry) => entry.outcome?.status === "written")).toHaveLength(written);
+  });
+
   it("one tenant: only that tenant's sessions are in scope", async () => {
     const user = await makeUser(3, () => ({ featureFlags: {} }));
     await Multitenancy.associateUserToTenant(tenantId, SuperTokens.convertToRecipeUserId(user.userId));

@@ -1,0 +1,268 @@
+/**
+ * How the SDK's requests travel to the core.
+ *
+ * supertokens-node sends every core request through one function, `doFetch` in its querier, which calls
+ * Node's built-in `fetch`. On this kind of machine that costs about 0.2 ms of CPU per call (Request and
+ * Response objects, web streams, and a `response.clone()` the SDK makes of every answer), while a core
+ * answers a session read in a fraction of that, so a user with 1,000 sessions spent most of its load
+ * time in the client (docs/decisions/core-transport.md has the figures).
+ *
+ * This module swaps that one function for a keep-alive undici client whose answers are fully buffered
+ * (core answers are small JSON) and expose the part of the Fetch `Response` the SDK uses: `status`,
+ * `ok`, `headers`, `clone()`, `text()`, `json()`. Everything else stays the SDK's: URLs, `cdi-version`
+ * and `api-key` headers, failover across hosts, 429 back-off, error texts. Transport failures are thrown
+ * the way `fetch` throws them (`TypeError("fetch failed")` with the cause), so the SDK's failover and our
+ * outage classification see exactly what they saw before. Requests to any other origin go to the SDK's
+ * original `doFetch`. CORE_TRANSPORT=fetch switches all of this off.
+ */
+import { createRequire } from "node:module";
+import { Pool, type Dispatcher } from "undici";
+import { singleton } from "~/utils/singleton.server";
+
+type FetchLike = (input: string | URL, init?: { method?: string; headers?: unknown; body?: unknown }) => Promise<unknown>;
+interface QuerierModule {
+  doFetch: FetchLike;
+}
+
+/**
+ * The answer's headers as undici hands them over (alternating name/value buffers). The SDK reads one of
+ * them per answer (`content-type`), so `get`/`has` look it up directly; anything else builds a real
+ * `Headers` once.
+ */
+export class BufferedHeaders {
+  private full: Headers | undefined;
+
+  constructor(private readonly raw: Buffer[]) {}
+
+  get(name: string): string | null {
+    const wanted = name.toLowerCase();
+    let found: string | null = null;
+    for (let i = 0; i < this.raw.length; i += 2) {
+      if (this.raw[i]!.toString("latin1").toLowerCase() === wanted) {
+        const value = this.raw[i + 1]!.toString("latin1");
+        found = found === null ? value : `${found}, ${value}`;
+      }
+    }
+    return found;
+  }
+
+  has(name: string): boolean {
+    return this.get(name) !== null;
+  }
+
+  private headers(): Headers {
+    if (!this.full) {
+      this.full = new Headers();
+      for (let i = 0; i < this.raw.length; i += 2) this.full.append(this.raw[i]!.toString("latin1"), this.raw[i + 1]!.toString("latin1"));
+    }
+    return this.full;
+  }
+
+  forEach(callback: (value: string, name: string, parent: Headers) => void): void {
+    this.headers().forEach(callback);
+  }
+
+  entries() {
+    return this.headers().entries();
+  }
+
+  keys() {
+    return this.headers().keys();
+  }
+
+  values() {
+    return this.headers().values();
+  }
+
+  [Symbol.iterator]() {
+    return this.headers()[Symbol.iterator]();
+  }
+}
+
+/** The buffered answer: what the SDK reads of a `Response`, and nothing it has to pay for. */
+export class BufferedCoreResponse {
+  readonly ok: boolean;
+  readonly redirected = false;
+  readonly type = "basic";
+  readonly bodyUsed = false;
+
+  constructor(
+    readonly status: number,
+    readonly headers: BufferedHeaders,
+    private readonly body: string,
+    readonly url: string,
+  ) {
+    this.ok = status >= 200 && status < 300;
+  }
+
+  get statusText(): string {
+    return "";
+  }
+
+  clone(): BufferedCoreResponse {
+    return new BufferedCoreResponse(this.status, this.headers, this.body, this.url);
+  }
+
+  async text(): Promise<string> {
+    return this.body;
+  }
+
+  async json(): Promise<unknown> {
+    return JSON.parse(this.body);
+  }
+
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    const bytes = new TextEncoder().encode(this.body);
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  }
+}
+
+function plainHeaders(headers: unknown): Record<string, string> {
+  if (!headers) return {};
+  if (headers instanceof Headers) return Object.fromEntries(headers.entries());
+  if (Array.isArray(headers)) return Object.fromEntries(headers as [string, string][]);
+  return headers as Record<string, string>;
+}
+
+export interface CoreTransport {
+  /** The function installed as the SDK's `doFetch`. */
+  fetch: FetchLike;
+  /** Requests this transport carried (for the test that proves it is in use). */
+  readonly requests: number;
+  /** What answers requests to other origins: the SDK's original `doFetch`. */
+  readonly fallback: FetchLike;
+  close(): Promise<void>;
+}
+
+interface Target {
+  pool: Pool;
+  origin: string;
+  path: string;
+}
+
+/**
+ * A transport for the given core origins; anything else goes to `fallback`. `connections` caps the
+ * sockets per core (callers bound their own concurrency; this is the last guard).
+ */
+export function createCoreTransport(coreOrigins: string[], fallback: FetchLike, options: { connections?: number } = {}): CoreTransport {
+  const pools = new Map(coreOrigins.map((origin) => [origin, new Pool(origin, { connections: options.connections ?? 128, keepAliveTimeout: 10_000 })]));
+  let requests = 0;
+
+  // The SDK builds URLs from the configured host, so a prefix test finds the core without parsing;
+  // anything unusual (a default port spelled out, say) is parsed properly.
+  const targetOf = (input: string | URL): Target | undefined => {
+    const href = String(input);
+    for (const [origin, pool] of pools) {
+      if (href.startsWith(origin) && (href[origin.length] === "/" || href[origin.length] === "?")) return { pool, origin, path: href.slice(origin.length) };
+    }
+    const url = new URL(href);
+    const pool = pools.get(url.origin);
+    return pool && { pool, origin: url.origin, path: url.pathname + url.search };
+  };
+
+  return {
+    fallback,
+    get requests() {
+      return requests;
+    },
+    async fetch(input, init = {}) {
+      const target = targetOf(input);
+      if (!target) return fallback(input, init);
+      requests++;
+      try {
+        const answer = await exchange(target, (init.method ?? "GET").toUpperCase(), plainHeaders(init.headers), typeof init.body === "string" ? init.body : undefined);
+        return new BufferedCoreResponse(answer.status, new BufferedHeaders(answer.headers), answer.body, target.origin + target.path);
+      } catch (error) {
+        // The shape fetch gives a transport failure: the SDK fails over on "fetch failed", and
+        // describeCoreError reads it as "core unreachable".
+        throw new TypeError("fetch failed", { cause: error });
+      }
+    },
+    close: async () => {
+      await Promise.all([...pools.values()].map((pool) => pool.close()));
+    },
+  };
+}
+
+/**
+ * One request, its answer collected whole. undici's handler API rather than `request()`: no stream
+ * object per answer, which is most of what a small JSON answer would otherwise cost.
+ */
+function exchange(target: Target, method: string, headers: Record<string, string>, body: string | undefined): Promise<{ status: number; headers: Buffer[]; body: string }> {
+  return new Promise((resolve, reject) => {
+    let status = 0;
+    let rawHeaders: Buffer[] = [];
+    const chunks: Buffer[] = [];
+    target.pool.dispatch(
+      { origin: target.origin, path: target.path, method: method as Dispatcher.HttpMethod, headers, body },
+      {
+        onConnect() {},
+        onHeaders(statusCode, headerBuffers) {
+          status = statusCode;
+          rawHeaders = headerBuffers;
+          return true;
+        },
+        onData(chunk) {
+          chunks.push(chunk);
+          return true;
+        },
+        onComplete() {
+          resolve({ status, headers: rawHeaders, body: chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8") });
+        },
+        onError: reject,
+      },
+    );
+  });
+}
+
+/** The origins of a connection URI; several hosts are separated by ";" (contract §1.1). */
+export function coreOriginsOf(connectionUri: string): string[] {
+  return connectionUri
+    .split(";")
+    .map((host) => host.trim())
+    .filter(Boolean)
+    .map((host) => new URL(host).origin);
+}
+
+/**
+ * Routes the SDK's core requests through a `CoreTransport`. Returns it, or `undefined` when this SDK
+ * build has no `doFetch` to replace (then the SDK keeps its own fetch and a warning says so).
+ */
+export function installCoreTransport(connectionUri: string): CoreTransport | undefined {
+  // Once per process: the SDK's module outlives Remix dev rebuilds, so must the transport installed in it.
+  return singleton("core-transport", () => {
+    const querier = querierModule();
+    if (typeof querier.doFetch !== "function") {
+      console.warn("[session-desk] supertokens-node has no querier.doFetch; core requests use the SDK's built-in fetch.");
+      return undefined;
+    }
+    const transport = createCoreTransport(coreOriginsOf(connectionUri), querier.doFetch);
+    querier.doFetch = transport.fetch;
+    return transport;
+  });
+}
+
+function querierModule(): Partial<QuerierModule> {
+  return createRequire(import.meta.url)("supertokens-node/lib/build/querier.js") as Partial<QuerierModule>;
+}
+
+/**
+ * Runs `work` with the SDK on its built-in fetch, as if CORE_TRANSPORT=fetch, then puts the transport
+ * back. Process-wide while it runs: for the parity tests and the benchmark's comparison, not for requests.
+ */
+export async function withBuiltinFetch<T>(work: () => Promise<T>): Promise<T> {
+  const transport = installedCoreTransport();
+  if (!transport) return work();
+  const querier = querierModule() as QuerierModule;
+  querier.doFetch = transport.fallback;
+  try {
+    return await work();
+  } finally {
+    querier.doFetch = transport.fetch;
+  }
+}
+
+/** The transport in use, if any (undefined with CORE_TRANSPORT=fetch). */
+export function installedCoreTransport(): CoreTransport | undefined {
+  return singleton<CoreTransport | undefined>("core-transport", () => undefined);
+}

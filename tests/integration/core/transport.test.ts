@@ -1,0 +1,160 @@
+/**
+ * The SDK's core requests travel through app/core/transport.server.ts (CORE_TRANSPORT=pooled, the
+ * default). These tests hold it to the SDK's built-in fetch: the same SDK calls against the same core
+ * must give the same answers and the same errors — including the ones the SDK reacts to itself (429
+ * back-off, failover on a dropped connection) — and the transport must really be the one in use.
+ */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { LocalCore } from "../../../local-core/index";
+import { createSession, Session, signUp, startCoreWithSdk, SuperTokens, UserMetadata } from "../helpers/core-with-sdk";
+
+let core: LocalCore;
+let transportModule: typeof import("~/core/transport.server");
+
+beforeAll(async () => {
+  core = await startCoreWithSdk();
+  delete process.env.CORE_TRANSPORT;
+  const { ensureSupertokens } = await import("~/core/sdk.server");
+  ensureSupertokens();
+  transportModule = await import("~/core/transport.server");
+});
+
+afterAll(async () => {
+  await core?.stop();
+});
+
+/** What an SDK call gives: its value, or its error's class and message. */
+async function outcomeOf(call: () => Promise<unknown>): Promise<unknown> {
+  try {
+    return { value: JSON.parse(JSON.stringify(await call()) ?? "null") };
+  } catch (error) {
+    return { error: error instanceof Error ? `${error.constructor.name}: ${error.message}` : String(error) };
+  }
+}
+
+/** The call through the transport, then through the SDK's built-in fetch: both outcomes. */
+async function bothWays(call: () => Promise<unknown>): Promise<{ pooled: unknown; builtin: unknown }> {
+  const pooled = await outcomeOf(call);
+  const builtin = await transportModule.withBuiltinFetch(() => outcomeOf(call));
+  return { pooled, builtin };
+}
+
+describe("the core transport", () => {
+  it("is installed by default and carries the SDK's requests", async () => {
+    const transport = transportModule.installedCoreTransport();
+    expect(transport).toBeDefined();
+    const before = transport!.requests;
+    const userId = await signUp(`carried-${Date.now()}@example.com`);
+    await Session.getAllSessionHandlesForUser(userId);
+    expect(transport!.requests).toBeGreaterThanOrEqual(before + 2);
+    // With the built-in fetch in place, it carries nothing.
+    const during = transport!.requests;
+    await transportModule.withBuiltinFetch(() => Session.getAllSessionHandlesForUser(userId));
+    expect(transport!.requests).toBe(during);
+  });
+
+  it("gives the same answers as the SDK's built-in fetch, call for call", async () => {
+    const userId = await signUp(`parity-${Date.now()}@example.com`);
+    const handle = await createSession(userId, { plan: "pro", nested: { ok: true, list: [1, "two", null] }, "é/ü.key": "ünïcødé ✓" });
+    await UserMetadata.updateUserMetadata(userId, { note: "parity" });
+    const calls: Record<string, () => Promise<unknown>> = {
+      "getSessionInformation (live)": () => Session.getSessionInformation(handle),
+      "getSessionInformation (unknown)": () => Session.getSessionInformation("no-such-handle"),
+      "getAllSessionHandlesForUser": () => Session.getAllSessionHandlesForUser(userId),
+      "getUser": () => SuperTokens.getUser(userId),
+      "getUser (unknown)": () => SuperTokens.getUser("00000000-0000-0000-0000-000000000000"),
+      "getUsersNewestFirst": () => SuperTokens.getUsersNewestFirst({ tenantId: "public", limit: 5 }),
+      "getUserMetadata": () => UserMetadata.getUserMetadata(userId),
+      "updateSessionDataInDatabase (unknown)": () => Session.updateSessionDataInDatabase("no-such-handle", { a: 1 }),
+    };
+    for (const [name, call] of Object.entries(calls)) {
+      const { pooled, builtin } = await bothWays(call);
+      expect(pooled, name).toEqual(builtin);
+    }
+    // A write through each, read back through the other.
+    expect(await Session.updateSessionDataInDatabase(handle, { via: "pooled" })).toBe(true);
+    expect((await transportModule.withBuiltinFetch(() => Session.getSessionInformation(handle)))?.sessionDataInDatabase).toEqual({ via: "pooled" });
+    expect(await transportModule.withBuiltinFetch(() => Session.updateSessionDataInDatabase(handle, { via: "builtin" }))).toBe(true);
+    expect((await Session.getSessionInformation(handle))?.sessionDataInDatabase).toEqual({ via: "builtin" });
+  });
+
+  it("gives the same errors for a core that answers 500, drops the connection, or keeps answering 429", async () => {
+    const userId = await signUp(`faults-${Date.now()}@example.com`);
+    const handle = await createSession(userId, { plan: "pro" });
+    try {
+      for (const kind of ["500", "drop", "429"] as const) {
+        core.faults.set({ endpoints: { "GET /recipe/session": { failureRate: 1, kinds: [kind] } } });
+        const { pooled, builtin } = await bothWays(() => Session.getSessionInformation(handle));
+        expect(pooled, kind).toEqual(builtin);
+        expect(pooled, kind).toHaveProperty("error");
+      }
+    } finally {
+      core.faults.clear();
+    }
+    // And the SDK's own 429 back-off still works: an occasional 429 is retried, not reported.
+    core.faults.set({ endpoints: { "GET /recipe/session": { failureRate: 0.3, kinds: ["429"] } } });
+    try {
+      for (let i = 0; i < 5; i++) expect((await Session.getSessionInformation(handle))?.sessionHandle).toBe(handle);
+    } finally {
+      core.faults.clear();
+    }
+  }, 60_000);
+
+  it("reports a core that is not there the way fetch does, so it reads as 'unreachable'", async () => {
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const origin = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const transport = transportModule.createCoreTransport([origin], () => Promise.reject(new Error("not this one")));
+    try {
+      const failure = await transport.fetch(`${origin}/apiversion`, { method: "GET", headers: {} }).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(TypeError);
+      expect((failure as TypeError).message).toBe("fetch failed");
+      expect(((failure as TypeError).cause as { code?: string }).code).toBe("ECONNREFUSED");
+      const { describeCoreError } = await import("~/core/problems.server");
+      expect(describeCoreError(failure).kind).toBe("unreachable");
+    } finally {
+      await transport.close();
+    }
+  });
+
+  it("leaves requests to any other origin to the SDK's own fetch", async () => {
+    const seen: string[] = [];
+    const transport = transportModule.createCoreTransport([core.url], async (input) => {
+      seen.push(String(input));
+      return "answered by the fallback";
+    });
+    try {
+      expect(await transport.fetch("https://oauth.example.com/token", { method: "POST" })).toBe("answered by the fallback");
+      expect(seen).toEqual(["https://oauth.example.com/token"]);
+      const answer = (await transport.fetch(`${core.url}/apiversion`, { method: "GET", headers: {} })) as Response;
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get("content-type")).toMatch(/json/);
+      expect(await answer.clone().json()).toEqual(JSON.parse(await answer.text()));
+      expect(transport.requests).toBe(1);
+    } finally {
+      await transport.close();
+    }
+  });
+
+  it("hands over status, headers and body exactly as fetch reads them", async () => {
+    const transport = transportModule.installedCoreTransport()!;
+    for (const path of ["/.well-known/jwks.json", "/apiversion", "/recipe/session?sessionHandle=unknown", "/no/such/path"]) {
+      const expected = await fetch(`${core.url}${path}`, { headers: { "cdi-version": "5.4" } });
+      const actual = (await transport.fetch(`${core.url}${path}`, { method: "GET", headers: { "cdi-version": "5.4" } })) as Response;
+      expect(actual.status, path).toBe(expected.status);
+      expect(actual.ok, path).toBe(expected.ok);
+      const expectedHeaders = Object.fromEntries([...expected.headers].filter(([name]) => name !== "date"));
+      expect(Object.fromEntries([...actual.headers].filter(([name]) => name !== "date")), path).toEqual(expectedHeaders);
+      expect(actual.headers.get("Content-Type"), path).toBe(expected.headers.get("content-type"));
+      expect(actual.headers.has("x-not-sent"), path).toBe(false);
+      expect(await actual.clone().text(), path).toBe(await expected.text());
+    }
+  });
+
+  it("reads the origins of every host in a connection URI", () => {
+    expect(transportModule.coreOriginsOf("https://core.example.com/appid-a;http://10.0.0.2:3567/")).toEqual(["https://core.example.com", "http://10.0.0.2:3567"]);
+  });
+});
