@@ -163,6 +163,7 @@ describe("bulk apply as a support person", () => {
     const { page } = browser;
     const picked = [handles[1]!, handles[2]!];
     await page.goto(`${baseUrl}/users/${userId}`);
+    await page.waitForSelector("[data-sessions-table][data-interactive='true']");
     // The table is virtualised: filter it down to each row, then tick it (the selection survives filtering).
     for (const handle of picked) {
       await page.getByLabel("Filter sessions").fill(handle);

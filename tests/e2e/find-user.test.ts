@@ -81,6 +81,7 @@ describe("finding a user and reading their sessions", () => {
   it("sorts by data size, filters inside the data, expands a row, and keeps it all on reload", async () => {
     const { page } = browser;
     await page.goto(`${baseUrl}/users/${userId}`);
+    await page.waitForSelector("[data-sessions-table][data-interactive='true']");
     await page.getByRole("button", { name: /data size/i }).click();
     await page.waitForURL(/sort=/);
     const sizeHeader = page.locator("th[aria-sort]", { hasText: "Data size" });
