@@ -26,7 +26,7 @@ const wants = (name: string) => !values.only || values.only.split(",").includes(
 const core = await startCoreProcess();
 try {
   await initBenchSdk(core.url);
-  if (wants("list-sessions")) await benchListSessions(core, report, { sizes: values.quick ? [100] : [100, 1000], repeats: values.quick ? 2 : 5 });
+  if (wants("list-sessions")) await benchListSessions(core, report, { sizes: values.quick ? [100] : [100, 1000], repeats: values.quick ? 2 : 9 });
   if (wants("diff-1mib")) await benchDiff(report);
   if (wants("bulk-apply")) await benchBulkApply(core, report, { sizes: values.quick ? [100] : [1000, 10_000], repeats: values.quick ? 1 : 3, latencies: (n) => (n > 1000 ? [0] : [0, 5]) });
 } finally {

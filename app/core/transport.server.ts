@@ -117,11 +117,14 @@ export class BufferedCoreResponse {
   }
 }
 
+/** Request headers as fetch would send them: every value a string (fetch sends `undefined` as "undefined"). */
 function plainHeaders(headers: unknown): Record<string, string> {
   if (!headers) return {};
   if (headers instanceof Headers) return Object.fromEntries(headers.entries());
-  if (Array.isArray(headers)) return Object.fromEntries(headers as [string, string][]);
-  return headers as Record<string, string>;
+  const entries = Array.isArray(headers) ? (headers as [string, unknown][]) : Object.entries(headers as Record<string, unknown>);
+  const plain: Record<string, string> = {};
+  for (const [name, value] of entries) plain[name] = String(value);
+  return plain;
 }
 
 export interface CoreTransport {

@@ -3,9 +3,8 @@
  * the docs' loop awaits them one by one, which is what makes big users slow across a network. We keep
  * a bounded number in flight instead (SESSION_LOAD_CONCURRENCY): fast, without flooding the core.
  */
-import pLimit from "p-limit";
 import { getConfig } from "~/config.server";
-import { getSessionHandles, getSessionInfo, type SessionInfo } from "~/core/sessions.server";
+import { getSessionHandles, getSessionInfos, type SessionInfo } from "~/core/sessions.server";
 
 export interface UserSessions {
   sessions: SessionInfo[];
@@ -16,8 +15,7 @@ export interface UserSessions {
 export async function listUserSessions(userId: string, options: { concurrency?: number; tenantId?: string } = {}): Promise<UserSessions> {
   const concurrency = options.concurrency ?? getConfig().SESSION_LOAD_CONCURRENCY;
   const handles = await getSessionHandles(userId, options.tenantId);
-  const limit = pLimit(concurrency);
-  const infos = await Promise.all(handles.map((handle) => limit(() => getSessionInfo(handle))));
+  const infos = await getSessionInfos(handles, concurrency);
   const sessions = infos.filter((info): info is SessionInfo => info !== undefined);
   sessions.sort((a, b) => b.timeCreated - a.timeCreated || a.sessionHandle.localeCompare(b.sessionHandle));
   return { sessions, endedWhileLoading: handles.length - sessions.length };

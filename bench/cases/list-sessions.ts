@@ -3,7 +3,7 @@ import { listUserSessions } from "../../app/sessions/list.server";
 import type { CoreProcess } from "../core-process";
 import { FLOOR_CONCURRENCIES, floorListSessions } from "../floor";
 import { createUserWithSessions, Session, withBuiltinFetch } from "../sdk";
-import { median, timeIt } from "../timing";
+import { interleaved, median, timeIt } from "../timing";
 
 /** The docs' way: list the handles, then await each read one by one. */
 async function sequentialLoop(userId: string) {
@@ -30,20 +30,25 @@ export async function benchListSessions(core: CoreProcess, report: (r: Record<st
         await sdkAtConcurrency(userId, 32);
         await floorListSessions(core.url, userId, 32);
       }
-      const floorByConcurrency = [];
-      for (const concurrency of FLOOR_CONCURRENCIES) floorByConcurrency.push(median(await timeIt(options.repeats, () => floorListSessions(core.url, userId, concurrency))));
-      const floor = Math.min(...floorByConcurrency);
-      const dashboard = median(await timeIt(options.repeats, async () => {
+      const loadAll = async () => {
         const result = await listUserSessions(userId);
         if (result.sessions.length !== sessions) throw new Error(`expected ${sessions} sessions, got ${result.sessions.length}`);
-      }));
-      // The SDK alone at its best concurrency: what any SDK-based loader can reach on this machine. The
-      // gap between it and the floor is the SDK's and fetch's own per-call cost, not the dashboard's.
-      const sdkByConcurrency = [];
-      for (const concurrency of FLOOR_CONCURRENCIES) sdkByConcurrency.push(median(await timeIt(options.repeats, () => sdkAtConcurrency(userId, concurrency))));
+      };
+      // Every contender is sampled in the same rounds (see `interleaved`). The floor and the SDK alone
+      // are each taken at their best concurrency. The SDK alone is what any SDK-based loader can reach
+      // here; the dashboard on the SDK's built-in fetch (CORE_TRANSPORT=fetch) shows what the transport is worth.
+      const samples = await interleaved(options.repeats, {
+        dashboard: loadAll,
+        dashboardBuiltinFetch: () => withBuiltinFetch(loadAll),
+        ...Object.fromEntries(FLOOR_CONCURRENCIES.map((concurrency) => [`floor@${concurrency}`, () => floorListSessions(core.url, userId, concurrency)])),
+        ...Object.fromEntries(FLOOR_CONCURRENCIES.map((concurrency) => [`sdk@${concurrency}`, () => sdkAtConcurrency(userId, concurrency)])),
+      });
+      const floorByConcurrency = FLOOR_CONCURRENCIES.map((concurrency) => median(samples[`floor@${concurrency}`]!));
+      const floor = Math.min(...floorByConcurrency);
+      const sdkByConcurrency = FLOOR_CONCURRENCIES.map((concurrency) => median(samples[`sdk@${concurrency}`]!));
       const sdkBest = Math.min(...sdkByConcurrency);
-      // The same loader on the SDK's built-in fetch (CORE_TRANSPORT=fetch): what the transport is worth.
-      const dashboardBuiltinFetch = median(await timeIt(options.repeats, () => withBuiltinFetch(() => listUserSessions(userId))));
+      const dashboard = median(samples.dashboard!);
+      const dashboardBuiltinFetch = median(samples.dashboardBuiltinFetch!);
       // The sequential loop is slow by nature; fewer repeats keep the bench short.
       const sequential = median(await timeIt(Math.min(2, options.repeats), () => sequentialLoop(userId)));
       report({

@@ -154,6 +154,36 @@ describe("the core transport", () => {
     }
   });
 
+  it("sends method, headers and body the way fetch sends them", async () => {
+    const received: { method?: string; url?: string; headers: http.IncomingHttpHeaders; body: string }[] = [];
+    const echo = http.createServer((request, response) => {
+      let body = "";
+      request.on("data", (chunk) => (body += chunk));
+      request.on("end", () => {
+        received.push({ method: request.method, url: request.url, headers: request.headers, body });
+        response.writeHead(200, { "content-type": "application/json; charset=utf-8" }).end("{}");
+      });
+    });
+    await new Promise<void>((resolve) => echo.listen(0, "127.0.0.1", resolve));
+    const origin = `http://127.0.0.1:${(echo.address() as AddressInfo).port}`;
+    const transport = transportModule.createCoreTransport([origin], () => Promise.reject(new Error("not this one")));
+    try {
+      const body = JSON.stringify({ sessionHandle: "h", userDataInDatabase: { "ü": "✓" } });
+      const init = { method: "PUT", headers: { "content-type": "application/json; charset=utf-8", "cdi-version": "5.4", "api-key": undefined as unknown as string }, body };
+      await fetch(`${origin}/recipe/session/data?x=1`, init);
+      await transport.fetch(`${origin}/recipe/session/data?x=1`, init);
+      const [viaFetch, viaTransport] = received;
+      expect(viaTransport).toMatchObject({ method: "PUT", url: "/recipe/session/data?x=1", body });
+      expect(viaTransport!.body).toBe(viaFetch!.body);
+      for (const name of ["content-type", "content-length", "cdi-version", "api-key"]) {
+        expect(viaTransport!.headers[name], name).toBe(viaFetch!.headers[name]);
+      }
+    } finally {
+      await transport.close();
+      await new Promise<void>((resolve) => echo.close(() => resolve()));
+    }
+  });
+
   it("reads the origins of every host in a connection URI", () => {
     expect(transportModule.coreOriginsOf("https://core.example.com/appid-a;http://10.0.0.2:3567/")).toEqual(["https://core.example.com", "http://10.0.0.2:3567"]);
   });
