@@ -53,8 +53,11 @@ export const configSchema = z.object({
    * what its thread pool cannot take at once, so a high number costs it nothing.
    */
   SESSION_LOAD_CONCURRENCY: positiveInt(128),
-  /** Sessions a bulk run works on at once (each is a read, then a write). */
-  BULK_APPLY_CONCURRENCY: positiveInt(64),
+  /**
+   * Sessions a bulk run works on at once (each is a read, then a write). As for reads: a core across a
+   * network needs many in flight, and a real core queues what its thread pool cannot take at once.
+   */
+  BULK_APPLY_CONCURRENCY: positiveInt(128),
   /** Extra attempts per session after a transient core failure (5xx, 429, connection error) in a bulk run. */
   BULK_APPLY_MAX_RETRIES: z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(0).max(20).default(4),
   /** First retry waits about this long; each further retry doubles it (with jitter). */

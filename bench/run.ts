@@ -28,7 +28,7 @@ try {
   await initBenchSdk(core.url);
   if (wants("list-sessions")) await benchListSessions(core, report, { sizes: values.quick ? [100] : [100, 1000], repeats: values.quick ? 2 : 9 });
   if (wants("diff-1mib")) await benchDiff(report);
-  if (wants("bulk-apply")) await benchBulkApply(core, report, { sizes: values.quick ? [100] : [1000, 10_000], repeats: values.quick ? 1 : 3, latencies: (n) => (n > 1000 ? [0] : [0, 5]) });
+  if (wants("bulk-apply")) await benchBulkApply(core, report, { sizes: values.quick ? [100] : [1000, 10_000], repeats: values.quick ? 1 : 5, latencies: (n) => (n > 1000 ? [0] : [0, 5]) });
 } finally {
   await core.stop();
 }

@@ -2,9 +2,9 @@
  * Bulk apply of one key to every session of a user, against the floor of a bare keep-alive HTTP client
  * doing 1 list + N GET + N PUT to the same core at its best concurrency, and against the docs' loop
  * (awaited, one session at a time). `dashboard_ms` is the run (apply) as staff start it from a dry run:
- * per session the conflict-checked write (re-read, fingerprint check, audit before and after, PUT,
- * confirming re-read) and the run's own bookkeeping in the database; the dry run before it (1 list +
- * N GET, writing nothing) is `dry_run_ms`. Peak RSS and heap are sampled during the run.
+ * per session the conflict-checked write (re-read, fingerprint check, diff, audit entry committed before
+ * the PUT and its outcome after) and the run's own bookkeeping in the database; the dry run before it
+ * (1 list + N GET, writing nothing) is `dry_run_ms`. Peak RSS and heap are sampled during the runs.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,7 +12,7 @@ import path from "node:path";
 import type { CoreProcess } from "../core-process";
 import { FLOOR_CONCURRENCIES, floorBulkWrite } from "../floor";
 import { createUserWithSessions, Session } from "../sdk";
-import { median, timeIt } from "../timing";
+import { interleaved, median, timeIt } from "../timing";
 
 const staff = { id: "bench-admin", email: "bench-admin@desk.test", displayName: "Bench Admin", role: "admin" as const };
 
@@ -66,15 +66,11 @@ export async function benchBulkApply(
         const repeats = sessions > 1000 ? 1 : options.repeats;
         // Warm-up: JIT, keep-alive sockets, the SDK's one-time /apiversion.
         await floorBulkWrite(core.url, userId, 32, "benchWarm");
-        const floors = [];
-        for (const concurrency of FLOOR_CONCURRENCIES) floors.push(median(await timeIt(repeats, () => floorBulkWrite(core.url, userId, concurrency, "benchFloor"))));
-        const floor = Math.min(...floors);
-
         const planTimes: number[] = [];
         const applyTimes: number[] = [];
         let retries = 0;
         let memory = { rssMb: 0, heapMb: 0 };
-        for (let i = 0; i < repeats; i++) {
+        const dashboardRun = async () => {
           value += 1;
           const operation = { kind: "set" as const, path: ["bench", "value"], value };
           let started = performance.now();
@@ -86,13 +82,22 @@ export async function benchBulkApply(
           if (run.status !== "started" || !run.runner) throw new Error("the run did not start");
           await run.runner.done;
           applyTimes.push(performance.now() - started);
-          memory = stopSampling();
+          const sampled = stopSampling();
+          memory = { rssMb: Math.max(memory.rssMb, sampled.rssMb), heapMb: Math.max(memory.heapMb, sampled.heapMb) };
           const progress = await getProgress((await getRunRow(plan.runId))!);
           if (progress.status !== "completed" || progress.outcomes.written !== sessions) {
             throw new Error(`expected ${sessions} written, got ${JSON.stringify(progress.outcomes)} (${progress.status})`);
           }
           retries += progress.retries;
-        }
+        };
+        // The floor at each concurrency and the dashboard's run are sampled in the same rotated rounds
+        // (see `interleaved`); the dashboard's figure is the apply alone, its dry run is reported apart.
+        const samples = await interleaved(repeats, {
+          dashboard: dashboardRun,
+          ...Object.fromEntries(FLOOR_CONCURRENCIES.map((concurrency) => [`floor@${concurrency}`, () => floorBulkWrite(core.url, userId, concurrency, "benchFloor")])),
+        });
+        const floors = FLOOR_CONCURRENCIES.map((concurrency) => median(samples[`floor@${concurrency}`]!));
+        const floor = Math.min(...floors);
         // The docs' loop is slow by nature: once.
         const sequential = median(await timeIt(1, () => sequentialLoop(userId, value)));
         const dashboard = median(applyTimes);

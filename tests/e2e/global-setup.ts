@@ -22,7 +22,7 @@ let dataDir: string | undefined;
 export async function setup(project: TestProject) {
   dataDir = mkdtempSync(path.join(tmpdir(), "session-desk-e2e-"));
   // The bulk-apply test paces a run with the core's added latency and watches its progress bar move;
-  // 16 sessions at a time (the default is 64) keeps its 240 sessions from finishing in four steps.
+  // 16 sessions at a time (the default is 128) keeps its 240 sessions from finishing in four steps.
   server = await startServerProcess({ dataDir, env: { BULK_APPLY_CONCURRENCY: "16" } });
   project.provide("baseUrl", server.baseUrl);
   project.provide("coreUrl", server.coreUrl);
