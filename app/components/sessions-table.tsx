@@ -17,7 +17,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
 import type { SessionRow } from "~/sessions/rows";
 import { formatBytes } from "~/json";
-import { formatDateTime, formatRelative } from "~/utils/format";
+import { formatCount, formatDateTime, formatRelative } from "~/utils/format";
 import { ConfirmSubmit } from "./confirm-submit";
 import { CopyButton } from "./copy-button";
 import { JsonText } from "./json-text";
@@ -167,7 +167,7 @@ export function SessionsTable({ sessions, now, userId, canRevoke, canSelect }: {
           onChange={(event) => setFilterText(event.target.value)}
         />
         <span className="text-xs text-slate-500" aria-live="polite">
-          {filtered.length === sessions.length ? `${sessions.length} sessions` : `${filtered.length} of ${sessions.length} sessions match`}
+          {filtered.length === sessions.length ? `${formatCount(sessions.length)} sessions` : `${formatCount(filtered.length)} of ${formatCount(sessions.length)} sessions match`}
         </span>
         <div className="ml-auto flex items-center gap-2">
           {canSelect ? (

@@ -1,5 +1,6 @@
 import { Form, Link } from "@remix-run/react";
 import type { SessionRow } from "~/sessions/rows";
+import { formatCount } from "~/utils/format";
 import { ConfirmSubmit } from "./confirm-submit";
 import { SessionsTable } from "./sessions-table";
 
@@ -22,7 +23,7 @@ export function UserSessionsSection({ userId, sessions, endedWhileLoading, now, 
       <section aria-labelledby="sessions-heading" className="space-y-2">
         <div className="flex flex-wrap items-center gap-2">
           <h2 id="sessions-heading" className="text-lg font-semibold">
-            Sessions <span className="text-sm font-normal text-slate-500">({sessions.length})</span>
+            Sessions <span className="text-sm font-normal text-slate-500">({formatCount(sessions.length)})</span>
           </h2>
           <div className="ml-auto flex items-center gap-2">
             <a className="btn btn-sm" href={`${base}/export`} download>
@@ -34,7 +35,7 @@ export function UserSessionsSection({ userId, sessions, endedWhileLoading, now, 
               </Link>
             ) : null}
             {can.revokeAll && sessions.length > 0 ? (
-              <ConfirmSubmit intent="revoke-all" label="Revoke all sessions" confirmLabel={`Click again to revoke all ${sessions.length}`} danger />
+              <ConfirmSubmit intent="revoke-all" label="Revoke all sessions" confirmLabel={`Click again to revoke all ${formatCount(sessions.length)}`} danger />
             ) : null}
           </div>
         </div>

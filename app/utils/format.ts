@@ -35,3 +35,8 @@ export const recipeLabels: Record<string, string> = {
   passwordless: "Passwordless",
   webauthn: "Passkey",
 };
+
+/** A count with thousands separators ("10,000 sessions"), the same on server and client. */
+export function formatCount(n: number): string {
+  return n.toLocaleString("en");
+}
