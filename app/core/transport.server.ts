@@ -148,7 +148,9 @@ interface Target {
  * sockets per core (callers bound their own concurrency; this is the last guard).
  */
 export function createCoreTransport(coreOrigins: string[], fallback: FetchLike, options: { connections?: number } = {}): CoreTransport {
-  const pools = new Map(coreOrigins.map((origin) => [origin, new Pool(origin, { connections: options.connections ?? 128, keepAliveTimeout: 10_000 })]));
+  // Idle sockets are closed after 4 s, as Node's fetch does: well before a core's own keep-alive timeout,
+  // so a request never races the core closing its socket.
+  const pools = new Map(coreOrigins.map((origin) => [origin, new Pool(origin, { connections: options.connections ?? 128, keepAliveTimeout: 4_000 })]));
   let requests = 0;
 
   // The SDK builds URLs from the configured host, so a prefix test finds the core without parsing;
@@ -170,10 +172,11 @@ export function createCoreTransport(coreOrigins: string[], fallback: FetchLike, 
     },
     async fetch(input, init = {}) {
       const target = targetOf(input);
-      if (!target) return fallback(input, init);
+      // The SDK sends JSON text; any other kind of body (none today) is left to fetch, which knows them all.
+      if (!target || (init.body !== undefined && init.body !== null && typeof init.body !== "string")) return fallback(input, init);
       requests++;
       try {
-        const answer = await exchange(target, (init.method ?? "GET").toUpperCase(), plainHeaders(init.headers), typeof init.body === "string" ? init.body : undefined);
+        const answer = await exchange(target, (init.method ?? "GET").toUpperCase(), plainHeaders(init.headers), init.body ?? undefined);
         return new BufferedCoreResponse(answer.status, new BufferedHeaders(answer.headers), answer.body, target.origin + target.path);
       } catch (error) {
         // The shape fetch gives a transport failure: the SDK fails over on "fetch failed", and

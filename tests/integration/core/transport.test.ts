@@ -120,7 +120,7 @@ describe("the core transport", () => {
     }
   });
 
-  it("leaves requests to any other origin to the SDK's own fetch", async () => {
+  it("leaves requests to any other origin, or with a body that is not text, to the SDK's own fetch", async () => {
     const seen: string[] = [];
     const transport = transportModule.createCoreTransport([core.url], async (input) => {
       seen.push(String(input));
@@ -128,7 +128,9 @@ describe("the core transport", () => {
     });
     try {
       expect(await transport.fetch("https://oauth.example.com/token", { method: "POST" })).toBe("answered by the fallback");
-      expect(seen).toEqual(["https://oauth.example.com/token"]);
+      // A body that is not text (the SDK sends none) is left to fetch as well, never dropped.
+      expect(await transport.fetch(`${core.url}/recipe/session/data`, { method: "PUT", body: new Uint8Array([1, 2]) })).toBe("answered by the fallback");
+      expect(seen).toEqual(["https://oauth.example.com/token", `${core.url}/recipe/session/data`]);
       const answer = (await transport.fetch(`${core.url}/apiversion`, { method: "GET", headers: {} })) as Response;
       expect(answer.status).toBe(200);
       expect(answer.headers.get("content-type")).toMatch(/json/);
