@@ -17,7 +17,7 @@
  */
 import { createRequire } from "node:module";
 import { Pool, type Dispatcher } from "undici";
-import { singleton } from "~/utils/singleton.server";
+import { existingSingleton, singleton } from "~/utils/singleton.server";
 
 type FetchLike = (input: string | URL, init?: { method?: string; headers?: unknown; body?: unknown }) => Promise<unknown>;
 interface QuerierModule {
@@ -270,5 +270,5 @@ export async function withBuiltinFetch<T>(work: () => Promise<T>): Promise<T> {
 
 /** The transport in use, if any (undefined with CORE_TRANSPORT=fetch). */
 export function installedCoreTransport(): CoreTransport | undefined {
-  return singleton<CoreTransport | undefined>("core-transport", () => undefined);
+  return existingSingleton<CoreTransport | undefined>("core-transport");
 }

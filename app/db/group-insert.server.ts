@@ -40,8 +40,10 @@ async function flush(): Promise<void> {
   scheduled = undefined;
   const group = waiting;
   waiting = [];
-  const db = getDb();
+  // Every caller's promise must settle, whatever goes wrong here.
+  let db: ReturnType<typeof getDb> | undefined;
   try {
+    db = getDb();
     await db.transaction().execute(async (tx) => {
       for (const table of new Set(group.map((item) => item.table))) {
         const rows = group.filter((item) => item.table === table).map((item) => item.row);
@@ -50,11 +52,22 @@ async function flush(): Promise<void> {
         }
       }
     });
-    for (const item of group) item.resolve();
   } catch (error) {
-    if (group.length === 1) return group[0]!.reject(error);
-    for (const item of group) await insertRows(db, item.table, [item.row]).then(item.resolve, item.reject);
+    if (group.length === 1 || db === undefined) {
+      for (const item of group) item.reject(error);
+      return;
+    }
+    for (const item of group) {
+      try {
+        await insertRows(db, item.table, [item.row]);
+        item.resolve();
+      } catch (rowError) {
+        item.reject(rowError);
+      }
+    }
+    return;
   }
+  for (const item of group) item.resolve();
 }
 
 /** Inserts `row` into `table` in the next group commit; resolves once it is committed. */

@@ -8,3 +8,9 @@ export function singleton<T>(name: string, create: () => T): T {
   if (!store.__sessionDeskSingletons.has(name)) store.__sessionDeskSingletons.set(name, create());
   return store.__sessionDeskSingletons.get(name) as T;
 }
+
+/** The instance `singleton(name, …)` made, if it has been made; never creates one. */
+export function existingSingleton<T>(name: string): T | undefined {
+  const store = globalThis as unknown as { __sessionDeskSingletons?: Map<string, unknown> };
+  return store.__sessionDeskSingletons?.get(name) as T | undefined;
+}

@@ -25,6 +25,18 @@ describe("the audit module's surface", () => {
   });
 });
 
+describe("with no database open", () => {
+  it("refuses to begin an entry (and says why) instead of waiting forever", async () => {
+    const { installDatabase } = await import("../../../app/db/db.server");
+    const previous = installDatabase(undefined);
+    try {
+      await expect(audit.beginAudit({ staff: ada, action: "edit", target: { userId: "user-0" } })).rejects.toThrow(/database is not open/);
+    } finally {
+      installDatabase(previous);
+    }
+  });
+});
+
 describe.each(DATABASE_KINDS)("audit trail on %s", (kind) => {
   let database: TestDatabase;
   beforeAll(async () => {
