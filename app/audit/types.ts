@@ -3,14 +3,15 @@
  * (the schemas live in audit.server.ts and filters.server.ts), so page bundles stay small.
  */
 
-export const AUDIT_ACTIONS = ["edit", "bulk-apply-item", "revoke", "revoke-all", "revert", "overwrite-after-conflict"] as const;
+export const AUDIT_ACTIONS = ["edit", "bulk-apply-run", "bulk-apply-item", "revoke", "revoke-all", "revert", "overwrite-after-conflict"] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export const AUDIT_OUTCOMES = ["written", "conflict", "session-gone", "failed", "already-so", "not-attempted"] as const;
+export const AUDIT_OUTCOMES = ["written", "conflict", "session-gone", "failed", "already-so", "not-attempted", "completed", "cancelled"] as const;
 export type AuditOutcomeStatus = (typeof AUDIT_OUTCOMES)[number];
 
 export const ACTION_LABELS: Record<AuditAction, string> = {
   edit: "Edit",
+  "bulk-apply-run": "Bulk apply run",
   "bulk-apply-item": "Bulk apply (one session)",
   revoke: "Revoke session",
   "revoke-all": "Revoke all sessions",
@@ -25,8 +26,13 @@ export const OUTCOME_LABELS: Record<AuditOutcomeStatus | "unknown", string> = {
   failed: "Failed",
   "already-so": "Already so",
   "not-attempted": "Not attempted",
+  completed: "Completed",
+  cancelled: "Cancelled",
   unknown: "Outcome unknown",
 };
+
+/** An entry that stands for a whole bulk run: begun when the run is applied, finished when it ends. */
+export const RUN_ACTION: AuditAction = "bulk-apply-run";
 
 export interface AuditTarget {
   userId: string;

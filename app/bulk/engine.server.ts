@@ -20,6 +20,7 @@ import { writeSessionData } from "~/sessions/write.server";
 import type { StaffUser } from "~/staff/roles";
 import { singleton } from "~/utils/singleton.server";
 import { applyBulkOperation } from "./operation";
+import { auditRunApplied, auditRunEnded } from "./run-audit.server";
 import { backoffMs, classifyFailure, retryPolicy, sleep, type RetryPolicy } from "./retry.server";
 import {
   claimInterrupted, claimPlanned, finishCancelled, finishCompleted, getRunRow, nextPendingItems, operationOf, reconcileFromAudit, recordOutcomes, renewLease, requestCancel,
@@ -95,8 +96,11 @@ export class BulkRunner {
         const processed = await this.processPending(run.user_id, run.reason ?? undefined, operation);
         await this.settle();
         if (this.dead || this.lost) return;
-        if (this.cancelled) return await finishCancelled(this.runId, this.owner);
-        if (await finishCompleted(this.runId, this.owner)) return;
+        if (this.cancelled) {
+          await finishCancelled(this.runId, this.owner);
+          return await auditRunEnded(this.runId);
+        }
+        if (await finishCompleted(this.runId, this.owner)) return await auditRunEnded(this.runId);
         // Something is still pending yet nothing could be taken: leave it to a resume rather than spin.
         if (processed === 0) throw new Error("items remain pending but none could be processed");
       }
@@ -253,9 +257,13 @@ export function localRunner(runId: string): BulkRunner | undefined {
 export async function applyRun(runId: string, staff: StaffUser, options: RunnerOptions = {}): Promise<{ status: "started"; runner?: BulkRunner } | { status: "not-planned" }> {
   const owner = options.owner ?? INSTANCE_ID;
   if (!(await claimPlanned(runId, owner, staff))) return { status: "not-planned" };
+  await auditRunApplied(runId, staff);
   await settleUnwritable(runId);
   // Every session ended or cannot take the change: the report is complete already, no runner needed.
-  if (await finishCompleted(runId, owner)) return { status: "started" };
+  if (await finishCompleted(runId, owner)) {
+    await auditRunEnded(runId);
+    return { status: "started" };
+  }
   return { status: "started", runner: launch(runId, staff, options) };
 }
 
@@ -267,7 +275,10 @@ export async function resumeRun(runId: string, staff: StaffUser, options: Runner
   // yet recorded (the audit trail has them), or after the last outcome but before marking the run complete.
   await settleUnwritable(runId);
   await reconcileFromAudit(runId, "resume");
-  if (await finishCompleted(runId, owner)) return { status: "resumed" };
+  if (await finishCompleted(runId, owner)) {
+    await auditRunEnded(runId);
+    return { status: "resumed" };
+  }
   return { status: "resumed", runner: launch(runId, staff, options) };
 }
 
@@ -286,6 +297,7 @@ export async function cancelRun(runId: string, staff: StaffUser): Promise<"cance
   const row = await getRunRow(runId);
   if (row && runStatusOf(row) === "interrupted" && (await claimInterrupted(runId, INSTANCE_ID, { resume: false }))) {
     await finishCancelled(runId, INSTANCE_ID);
+    await auditRunEnded(runId);
     return "cancelled";
   }
   return "cancelling";

@@ -436,11 +436,7 @@ export async function finishCompleted(runId: string, owner: string): Promise<boo
  * exactly what this run meant to write, to tell "this run wrote it" from "someone else made it so".
  */
 export async function runBeganWriteBefore(runId: string, sessionHandle: string): Promise<boolean> {
-  const row = await getDb()
-    .selectFrom("audit_entries")
-    .leftJoin("audit_outcomes", "audit_outcomes.entry_id", "audit_entries.id")
-    .select("audit_entries.id")
-    .where("audit_entries.run_id", "=", runId)
+  const row = await auditEntriesOfRun(runId)
     .where("audit_entries.session_handle", "=", sessionHandle)
     // Only a write that was about to happen has a patch; conflicts and "session gone" have none.
     .where("audit_entries.patch_json", "is not", null)
@@ -449,6 +445,15 @@ export async function runBeganWriteBefore(runId: string, sessionHandle: string):
     .limit(1)
     .executeTakeFirst();
   return row !== undefined;
+}
+
+/** The ids of a run's audit entries, with their outcomes joined in for filtering. */
+export function auditEntriesOfRun(runId: string) {
+  return getDb()
+    .selectFrom("audit_entries")
+    .leftJoin("audit_outcomes", "audit_outcomes.entry_id", "audit_entries.id")
+    .select("audit_entries.id")
+    .where("audit_entries.run_id", "=", runId);
 }
 
 /** Every handle of a run, in order (a fresh dry run of the same selection). */

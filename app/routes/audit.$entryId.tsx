@@ -7,7 +7,7 @@ import { JsonText } from "~/components/json-text";
 import { ErrorBoundary } from "~/components/route-error-boundary";
 import { getAuditEntry } from "~/audit/audit.server";
 import { auditEntryIdSchema } from "~/audit/filters.server";
-import { ACTION_LABELS } from "~/audit/types";
+import { ACTION_LABELS, RUN_ACTION } from "~/audit/types";
 import { REVERTIBLE_ACTIONS } from "~/sessions/revert.server";
 import { requireStaff } from "~/staff/guard.server";
 import { hasRole } from "~/staff/roles";
@@ -39,7 +39,7 @@ export default function AuditEntryPage() {
       </nav>
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="text-xl font-semibold">{ACTION_LABELS[entry.action] ?? entry.action}</h1>
-        <OutcomeBadge status={entry.outcome?.status ?? null} />
+        <OutcomeBadge status={entry.outcome?.status ?? null} run={entry.action === RUN_ACTION} />
         {revertible ? (
           <Link to={`/audit/${entry.id}/revert`} className="btn btn-sm ml-auto">
             Revert this change…

@@ -44,7 +44,7 @@ export default function AuditTrail() {
           <Link to={`/bulk/runs/${encodeURIComponent(filters.run)}`} className="mono text-indigo-700 hover:underline dark:text-indigo-300">
             {filters.run}
           </Link>
-          : one per session it wrote or checked.
+          : one for the run as a whole, and one per session it wrote or checked.
         </p>
       ) : null}
       {problems.length > 0 ? (

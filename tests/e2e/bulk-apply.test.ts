@@ -146,6 +146,14 @@ describe("bulk apply as a support person", () => {
     await expect(count("written")).resolves.toBe(failed - 6);
     await browser.screenshot("bulk-6-retry-report");
 
+    // The audit trail has the run as a whole, finished, above its per-session entries.
+    await page.getByRole("link", { name: "Audit entries of this run" }).click();
+    await page.waitForURL(/\/audit\?run=/);
+    const runRow = page.locator("tbody tr", { hasText: "Bulk apply run" });
+    await expect(runRow.count()).resolves.toBe(1);
+    await expect(runRow.locator("[data-outcome]").textContent()).resolves.toBe("Completed");
+    await browser.screenshot("bulk-6b-audit-of-run");
+
     // What the app would now read: beta is true wherever it could be set; nothing else changed.
     for (const [i, handle] of handles.entries()) {
       const info = await Session.getSessionInformation(handle);

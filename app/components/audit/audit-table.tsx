@@ -1,5 +1,5 @@
 import { Link } from "@remix-run/react";
-import { ACTION_LABELS, type AuditAction, type AuditOutcomeStatus } from "~/audit/types";
+import { ACTION_LABELS, RUN_ACTION, type AuditAction, type AuditOutcomeStatus } from "~/audit/types";
 import { OutcomeBadge } from "./outcome-badge";
 
 export interface AuditRow {
@@ -52,7 +52,7 @@ export function AuditTable({ entries }: { entries: AuditRow[] }) {
               {entry.reason ?? <span className="text-slate-400">—</span>}
             </td>
             <td className="td">
-              <OutcomeBadge status={entry.outcome?.status ?? null} />
+              <OutcomeBadge status={entry.outcome?.status ?? null} run={entry.action === RUN_ACTION} />
             </td>
           </tr>
         ))}

@@ -43,6 +43,13 @@ async function allItems(runId: string) {
   return (await store.listItems(runId, { by: "all" }, 1, 100_000)).items;
 }
 
+/** The audit entry that stands for the run as a whole (there is exactly one). */
+async function runEntryOf(runId: string) {
+  const entries = (await queryAudit({ runId, action: "bulk-apply-run", pageSize: 10 })).entries;
+  expect(entries).toHaveLength(1);
+  return entries[0];
+}
+
 async function progressOf(runId: string) {
   const row = await store.getRunRow(runId);
   return store.getProgress(row!);
@@ -136,7 +143,15 @@ describe.each(DATABASE_KINDS)("bulk apply on %s", (kind) => {
     const written = audit.entries.filter((entry) => entry.outcome?.status === "written");
     expect(written.map((entry) => entry.target.sessionHandle).sort()).toEqual(items.filter((item) => item.outcome === "written").map((item) => item.sessionHandle).sort());
     expect(new Set(audit.entries.map((entry) => entry.reason))).toEqual(new Set(["ticket #6"]));
-    expect(audit.entries.every((entry) => entry.action === "bulk-apply-item")).toBe(true);
+    // One entry for the run as a whole, finished with its counts; every other one is a session's.
+    const runEntries = audit.entries.filter((entry) => entry.action === "bulk-apply-run");
+    expect(runEntries).toHaveLength(1);
+    expect(runEntries[0]).toMatchObject({
+      target: { userId: user.userId, sessionHandle: null },
+      after: { change: "Set featureFlags.beta to true", keyPath: "/featureFlags/beta", scope: "all", sessions: user.handles.length },
+      outcome: { status: "completed", after: { outcomes: { ...progress.outcomes }, retries: progress.retries } },
+    });
+    expect(audit.entries.filter((entry) => entry.action !== "bulk-apply-run").every((entry) => entry.action === "bulk-apply-item")).toBe(true);
   });
 
   it("delete: removes the key (dots and slashes in it), leaves sessions without it as they are", async () => {
@@ -226,6 +241,7 @@ describe.each(DATABASE_KINDS)("bulk apply on %s", (kind) => {
     }
     expect((await store.getRunRow(plan.runId))?.cancel_requested_by).toBe("Other Admin (bulk-other@desk.test)");
     expect(await engine.cancelRun(plan.runId, admin)).toBe("not-running");
+    expect(await runEntryOf(plan.runId)).toMatchObject({ staff: { email: admin.email }, outcome: { status: "cancelled", after: { outcomes: { "not-attempted": progress.outcomes["not-attempted"] } } } });
   });
 
   it("an interrupted run (its process died) shows as interrupted with its outcomes, and resumes to completion", async () => {
@@ -245,6 +261,8 @@ describe.each(DATABASE_KINDS)("bulk apply on %s", (kind) => {
     clock.advanceClock(16_000);
     const interrupted = await progressOf(plan.runId);
     expect(interrupted.status).toBe("interrupted");
+    // The run's own audit entry stays open: the trail does not claim it ended.
+    expect((await runEntryOf(plan.runId))?.outcome).toBeNull();
     expect(interrupted.outcomes.written).toBe(atDeath.outcomes.written);
     expect(interrupted.outcomes.pending).toBeGreaterThan(0);
 
@@ -263,6 +281,7 @@ describe.each(DATABASE_KINDS)("bulk apply on %s", (kind) => {
     expect([...outcomes.values()]).toEqual(Array(40).fill("written"));
     expectOnlyTargetChanged(before, await snapshot(user.handles), outcomes, setBeta);
     expect((await store.getRunRow(plan.runId))?.resumed_count).toBe(1);
+    expect((await runEntryOf(plan.runId))?.outcome).toMatchObject({ status: "completed", after: { outcomes: { written: 40 } } });
   });
 
   it("cancelling an interrupted run settles the rest as not attempted at once", async () => {

@@ -1,0 +1,54 @@
+/**
+ * A bulk run in the audit trail as a whole, next to its per-session entries: one entry begun when the
+ * run is applied (what, for whom, in which scope, how many sessions, why) and finished when the run
+ * ends, with its counts. Interrupted runs keep their entry open ("in progress") until resumed to the end
+ * or cancelled, so the trail never claims a run finished that did not.
+ */
+import { AuditEntryError, beginAudit, finishAudit } from "~/audit/audit.server";
+import { RUN_ACTION } from "~/audit/types";
+import type { StaffUser } from "~/staff/roles";
+import { auditEntriesOfRun, getProgress, getRunRow, toRunSummary } from "./store.server";
+import { describeChange } from "./types";
+
+export async function auditRunApplied(runId: string, staff: StaffUser): Promise<void> {
+  const row = await getRunRow(runId);
+  if (!row) return;
+  const run = await toRunSummary(row);
+  await beginAudit({
+    staff,
+    action: RUN_ACTION,
+    target: { userId: run.userId, tenantId: run.tenantId ?? undefined },
+    reason: run.reason ?? undefined,
+    after: {
+      change: describeChange(run),
+      keyPath: run.pointer,
+      operation: run.operation,
+      value: run.valueJson === null ? undefined : JSON.parse(run.valueJson),
+      scope: run.scope,
+      sessions: run.progress.total,
+      dryRun: run.progress.plan,
+      ...(run.retryOf ? { retryOf: run.parentRunId, which: run.retryOf } : {}),
+    },
+    runId,
+  });
+}
+
+/** Finishes the run's entry with how the run ended; does nothing if it has none open. */
+export async function auditRunEnded(runId: string): Promise<void> {
+  const row = await getRunRow(runId);
+  if (!row || (row.status !== "completed" && row.status !== "cancelled")) return;
+  const open = await auditEntriesOfRun(runId)
+    .where("audit_entries.action", "=", RUN_ACTION)
+    .where("audit_outcomes.entry_id", "is", null)
+    .execute();
+  if (open.length === 0) return;
+  const progress = await getProgress(row);
+  for (const entry of open) {
+    try {
+      await finishAudit(entry.id, { status: row.status, after: { outcomes: progress.outcomes, retries: progress.retries } });
+    } catch (error) {
+      // Two instances noticing the end at once: the first one's outcome stands.
+      if (!(error instanceof AuditEntryError)) throw error;
+    }
+  }
+}
