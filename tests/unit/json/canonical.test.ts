@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { byteSize, canonicalJson, fingerprint, prettyJson } from "~/json/canonical";
-import { sha256Hex, utf8Length } from "~/json/sha256";
+import { SHA256_IS_NATIVE, sha256Hex, sha256HexPortable, utf8Length } from "~/json/sha256";
 import { formatBytes } from "~/json/format";
 import { randomDocument, seeded } from "./generate";
 
@@ -106,7 +106,7 @@ describe("prettyJson", () => {
   });
 });
 
-describe("sha256Hex", () => {
+describe.each([["the browser's (portable)", sha256HexPortable], ["the server's (node:crypto)", sha256Hex]] as const)("sha256Hex: %s", (_name, sha256Hex) => {
   it("matches the FIPS 180-4 test vectors", () => {
     expect(sha256Hex("")).toBe("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     expect(sha256Hex("abc")).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
@@ -127,9 +127,19 @@ describe("sha256Hex", () => {
     expect(sha256Hex(text)).toBe(nodeSha256(text));
   });
 
+  it("hashes lone surrogates as U+FFFD, as TextEncoder does", () => {
+    const text = `a\ud800b\udc00c${"\ud83d"}`;
+    expect(sha256Hex(text)).toBe(nodeSha256(text));
+    expect(sha256Hex(text)).toBe(sha256HexPortable(new TextEncoder().encode(text)));
+  });
+
   it("hashes a million 'a's (multi-block input)", () => {
     expect(sha256Hex("a".repeat(1_000_000))).toBe("cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
   });
+});
+
+it("uses node:crypto on the server", () => {
+  expect(SHA256_IS_NATIVE).toBe(true);
 });
 
 describe("fingerprint", () => {
