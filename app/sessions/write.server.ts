@@ -16,8 +16,9 @@
  *  5. write, then (for a single edit) re-read to record what the core actually holds.
  *
  * What remains: the few milliseconds between step 2 and step 5 are not atomic — the core offers no way
- * to make them so. A change landing in that window is detected by the re-read (the outcome records what
- * the core really holds), never silently assumed away.
+ * to make them so. For a single edit, a change landing right after the write shows in the re-read (the
+ * outcome records what the core really holds). A bulk run skips that re-read (`confirm: false`): its
+ * per-session window is the same, and a later change by someone else is theirs to keep, not the run's.
  */
 import { AuditReasonRequiredError, beginAudit, finishAudit } from "~/audit/audit.server";
 import { getConfig } from "~/config.server";
