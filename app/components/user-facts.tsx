@@ -1,6 +1,7 @@
 import { Link } from "@remix-run/react";
 import { formatDateTime, formatRelative, recipeLabels } from "~/utils/format";
 import { CopyButton } from "./copy-button";
+import type { UserRow } from "./users-table";
 
 interface LoginMethod {
   recipeId: string;
@@ -13,15 +14,7 @@ interface LoginMethod {
   timeJoined: number;
 }
 
-export interface UserFactsData {
-  id: string;
-  isPrimaryUser: boolean;
-  emails: string[];
-  phoneNumbers: string[];
-  tenantIds: string[];
-  timeJoined: number;
-  loginMethods: LoginMethod[];
-}
+export type UserFactsData = Omit<UserRow, "loginMethods"> & { loginMethods: LoginMethod[] };
 
 export function UserFacts({ user, now, auditHref }: { user: UserFactsData; now: number; auditHref: string }) {
   const linked = user.loginMethods.length > 1;

@@ -1,17 +1,13 @@
 import { Link } from "@remix-run/react";
 import { tableFeatures, useTable, type ColumnDef } from "@tanstack/react-table";
 import { useMemo } from "react";
+import type { UserSummary } from "~/core/users.server";
 import { formatDateTime, formatRelative, recipeLabels } from "~/utils/format";
 
-export interface UserRow {
-  id: string;
-  isPrimaryUser: boolean;
-  emails: string[];
-  phoneNumbers: string[];
-  tenantIds: string[];
-  timeJoined: number;
+/** The part of a user (app/core/users.server.ts) a result row shows. */
+export type UserRow = Pick<UserSummary, "id" | "isPrimaryUser" | "emails" | "phoneNumbers" | "tenantIds" | "timeJoined"> & {
   loginMethods: { recipeId: string; thirdParty?: { id: string } | null }[];
-}
+};
 
 // Search results are already ordered by the core (newest first); the table only lays them out.
 const features = tableFeatures({});

@@ -110,11 +110,6 @@ export class BufferedCoreResponse {
   async json(): Promise<unknown> {
     return JSON.parse(this.body);
   }
-
-  async arrayBuffer(): Promise<ArrayBuffer> {
-    const bytes = new TextEncoder().encode(this.body);
-    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-  }
 }
 
 /** Request headers as fetch would send them: every value a string (fetch sends `undefined` as "undefined"). */
