@@ -10,7 +10,8 @@
 import { sql } from "kysely";
 import { newAuditId } from "~/audit/ids.server";
 import { getConfig } from "~/config.server";
-import { getDb } from "~/db/db.server";
+import { getDashboardDatabase, getDb } from "~/db/db.server";
+import { compileReusing } from "~/db/reuse-compiled.server";
 import type { BulkRunItemsTable, BulkRunsTable } from "~/db/schema";
 import { canonicalJson, formatKeyPath, toPointer } from "~/json";
 import { now } from "~/staff/clock.server";
@@ -320,17 +321,16 @@ export interface ItemResult {
 export async function recordOutcomes(runId: string, results: ItemResult[]): Promise<void> {
   if (results.length === 0) return;
   const at = now().toISOString();
-  await getDb().transaction().execute(async (tx) => {
-    for (const result of results) {
-      await tx
-        .updateTable("bulk_run_items")
-        .set({ outcome: result.outcome, outcome_error: result.error ?? null, attempts: result.attempts, audit_entry_id: result.auditEntryId ?? null, finished_at: at, doc_json: null })
-        .where("run_id", "=", runId)
-        .where("seq", "=", result.seq)
-        .where("outcome", "is", null)
-        .execute();
-    }
-  });
+  // One transaction, sent as one batch (a bulk run records an outcome per session).
+  const db = getDb();
+  await getDashboardDatabase().runAtomically(
+    results.map((result) => {
+      const values = { outcome: result.outcome, outcome_error: result.error ?? null, attempts: result.attempts, audit_entry_id: result.auditEntryId ?? null, finished_at: at, doc_json: null };
+      return compileReusing("record bulk outcome", [...Object.values(values), runId, result.seq], () =>
+        db.updateTable("bulk_run_items").set(values).where("run_id", "=", runId).where("seq", "=", result.seq).where("outcome", "is", null).compile(),
+      );
+    }),
+  );
 }
 
 const UNKNOWN_ATTEMPT =

@@ -6,13 +6,13 @@
  * The open database is kept on globalThis, not in this module: the server start-up (tsx), the Remix
  * build and the tests each load their own copy of this module, and they must all share one handle.
  */
-import Database from "better-sqlite3";
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type SqliteDatabase } from "kysely";
+import { Kysely, Migrator, PostgresDialect, type CompiledQuery } from "kysely";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { getConfig } from "~/config.server";
 import { buildMigrations, type DialectName } from "./migrations.server";
+import { SqliteThreadDialect } from "./sqlite-worker.server";
 import type { DashboardTables } from "./schema";
 
 export type DashboardDb = Kysely<DashboardTables>;
@@ -22,6 +22,8 @@ export interface DashboardDatabase {
   dialect: DialectName;
   /** Where it is, without credentials (for logs). */
   description: string;
+  /** Runs compiled write statements as one transaction: all commit or none does. */
+  runAtomically(statements: readonly CompiledQuery[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -52,39 +54,11 @@ export async function openDatabase(target: DatabaseTarget): Promise<DashboardDat
 
 function openSqlite(file: string): DashboardDatabase {
   mkdirSync(path.dirname(file), { recursive: true });
-  const sqlite = new Database(file);
-  // WAL lets page reads go on while a write commits; busy_timeout waits out a concurrent CLI write
-  // instead of failing; foreign keys are off by default in SQLite.
-  sqlite.pragma("journal_mode = WAL");
-  sqlite.pragma("busy_timeout = 5000");
-  sqlite.pragma("foreign_keys = ON");
-  const db = new Kysely<DashboardTables>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  return { db, dialect: "sqlite", description: `SQLite at ${file}`, close: () => db.destroy() };
-}
-
-const STATEMENT_CACHE_SIZE = 256;
-
-/**
- * Kysely prepares every query anew; with better-sqlite3 preparing costs about as much as running a
- * small insert. The dashboard issues the same few dozen statements over and over (audit entries, bulk
- * outcomes), so prepared statements are kept by SQL text. A statement still being iterated is never
- * handed out twice (better-sqlite3 refuses that): a fresh one is prepared instead.
- */
-function withStatementCache(sqlite: Database.Database): SqliteDatabase {
-  const cache = new Map<string, Database.Statement>();
-  return {
-    close: () => sqlite.close(),
-    prepare(sql: string) {
-      const cached = cache.get(sql);
-      if (cached && !cached.busy) return cached;
-      const statement = sqlite.prepare(sql);
-      if (!cached) {
-        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
-        cache.set(sql, statement);
-      }
-      return statement;
-    },
-  };
+  // The connection lives on its own thread so that statements and commits never stop the server (see
+  // sqlite-worker.server.ts); the file is opened there, and a failure to open surfaces at migration.
+  const dialect = new SqliteThreadDialect(file);
+  const db = new Kysely<DashboardTables>({ dialect });
+  return { db, dialect: "sqlite", description: `SQLite at ${file}`, runAtomically: (statements) => dialect.runAtomically(statements), close: () => db.destroy() };
 }
 
 function openPostgres(url: string): DashboardDatabase {
@@ -92,7 +66,11 @@ function openPostgres(url: string): DashboardDatabase {
   const db = new Kysely<DashboardTables>({ dialect: new PostgresDialect({ pool }) });
   const shown = new URL(url);
   if (shown.password) shown.password = "***";
-  return { db, dialect: "postgres", description: `PostgreSQL at ${shown.toString()}`, close: () => db.destroy() };
+  const runAtomically = (statements: readonly CompiledQuery[]) =>
+    db.transaction().execute(async (tx) => {
+      for (const statement of statements) await tx.executeQuery(statement);
+    });
+  return { db, dialect: "postgres", description: `PostgreSQL at ${shown.toString()}`, runAtomically, close: () => db.destroy() };
 }
 
 export async function migrateToLatest(db: Kysely<any>, dialect: DialectName): Promise<void> {

@@ -9,7 +9,8 @@
  * one, so only the caller of the faulty row sees the error.
  */
 import type { Insertable } from "kysely";
-import { getDb } from "./db.server";
+import { getDashboardDatabase, getDb } from "./db.server";
+import { compileReusing } from "./reuse-compiled.server";
 import type { DashboardTables } from "./schema";
 
 type TableName = keyof DashboardTables;
@@ -32,34 +33,44 @@ interface Waiting {
 let waiting: Waiting[] = [];
 let scheduled: ReturnType<typeof setTimeout> | undefined;
 
-// Typed loosely on purpose: Kysely cannot check `values()` against a table chosen at run time.
-type Executor = Pick<ReturnType<typeof getDb>, "insertInto">;
-const insertRows = (db: Executor, table: TableName, rows: unknown[]) => db.insertInto(table).values(rows as never).execute();
+/**
+ * One multi-row INSERT. Rows of one table come from one function and have the same columns, so the SQL
+ * depends only on the table, the columns and the row count, and is compiled once for each.
+ */
+function insertRows(table: TableName, rows: unknown[]) {
+  // Typed loosely on purpose: Kysely cannot check `values()` against a table chosen at run time.
+  const compile = () => getDb().insertInto(table).values(rows as never).compile();
+  const columns = Object.keys(rows[0] as object);
+  const columnList = columns.join(",");
+  if (!rows.every((row) => Object.keys(row as object).join(",") === columnList)) return compile();
+  const values = rows.flatMap((row) => columns.map((column) => (row as Record<string, unknown>)[column]));
+  return compileReusing(`insert ${table} (${columnList}) × ${rows.length}`, values, compile);
+}
 
 async function flush(): Promise<void> {
   scheduled = undefined;
   const group = waiting;
   waiting = [];
   // Every caller's promise must settle, whatever goes wrong here.
-  let db: ReturnType<typeof getDb> | undefined;
+  let database: ReturnType<typeof getDashboardDatabase> | undefined;
   try {
-    db = getDb();
-    await db.transaction().execute(async (tx) => {
-      for (const table of new Set(group.map((item) => item.table))) {
-        const rows = group.filter((item) => item.table === table).map((item) => item.row);
-        for (let start = 0; start < rows.length; start += MAX_ROWS_PER_STATEMENT) {
-          await insertRows(tx, table, rows.slice(start, start + MAX_ROWS_PER_STATEMENT));
-        }
+    database = getDashboardDatabase();
+    const statements = [];
+    for (const table of new Set(group.map((item) => item.table))) {
+      const rows = group.filter((item) => item.table === table).map((item) => item.row);
+      for (let start = 0; start < rows.length; start += MAX_ROWS_PER_STATEMENT) {
+        statements.push(insertRows(table, rows.slice(start, start + MAX_ROWS_PER_STATEMENT)));
       }
-    });
+    }
+    await database.runAtomically(statements);
   } catch (error) {
-    if (group.length === 1 || db === undefined) {
+    if (group.length === 1 || database === undefined) {
       for (const item of group) item.reject(error);
       return;
     }
     for (const item of group) {
       try {
-        await insertRows(db, item.table, [item.row]);
+        await database.runAtomically([insertRows(item.table, [item.row])]);
         item.resolve();
       } catch (rowError) {
         item.reject(rowError);

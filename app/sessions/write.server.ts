@@ -112,15 +112,15 @@ export async function writeSessionData(input: WriteSessionDataInput): Promise<Wr
   }
 
   // 3. Nothing to change: no write. Recorded as "already so" so a bulk run accounts for every session.
-  const nextCanonical = canonicalJson(input.next);
-  if (beforeCanonical === nextCanonical) {
+  // The diff ignores key order as the fingerprint does, so "no changes" is "same canonical JSON".
+  const diff = diffJson(before, input.next);
+  if (diff.length === 0) {
     const entryId = await audit({ before, after: input.next, patch: [], tenantId: current.tenantId });
     await finishAudit(entryId, { status: "already-so" });
     return { status: "unchanged" };
   }
 
   // 4. Say what we are about to do, before doing it.
-  const diff = diffJson(before, input.next);
   const changes = diff.length;
   const entryId = await audit({ before, after: input.next, patch: patchFromChanges(diff), tenantId: current.tenantId });
 
@@ -152,7 +152,7 @@ export async function writeSessionData(input: WriteSessionDataInput): Promise<Wr
     const confirmed = await getSessionInfo(input.sessionHandle);
     if (!confirmed) {
       note = "The write was accepted, but the session ended right after it, so the result could not be confirmed.";
-    } else if (canonicalJson(confirmed.sessionDataInDatabase) !== nextCanonical) {
+    } else if (canonicalJson(confirmed.sessionDataInDatabase) !== canonicalJson(input.next)) {
       after = confirmed.sessionDataInDatabase;
       note = "The write was accepted, but the core now holds different data: another change landed right after it.";
     }
