@@ -5,6 +5,9 @@
  * and its outcome after it: the rows still land before each call goes on (every caller's promise
  * settles only once its own row is committed), they just stop paying a commit apiece.
  *
+ * A group is sent at the next turn of the event loop, and while one group is being committed the next
+ * one gathers: the busier the database, the bigger the groups, with no fixed wait for a lone edit.
+ *
  * If the database refuses a group (a duplicate key, a missing parent row), its rows are inserted one by
  * one, so only the caller of the faulty row sees the error.
  */
@@ -17,11 +20,6 @@ type TableName = keyof DashboardTables;
 
 /** Bounded by the databases' limit on bound parameters per statement (SQLite 32,766; PostgreSQL 65,535). */
 const MAX_ROWS_PER_STATEMENT = 100;
-/**
- * How long a group stays open for more rows. Long enough for a bulk run's workers to share commits,
- * far below anything a person notices (a single edit waits this once).
- */
-const LINGER_MS = 2;
 
 interface Waiting {
   table: TableName;
@@ -31,7 +29,8 @@ interface Waiting {
 }
 
 let waiting: Waiting[] = [];
-let scheduled: ReturnType<typeof setTimeout> | undefined;
+let scheduled = false;
+let flushing = false;
 
 /**
  * One multi-row INSERT. Rows of one table come from one function and have the same columns, so the SQL
@@ -48,7 +47,23 @@ function insertRows(table: TableName, rows: unknown[]) {
 }
 
 async function flush(): Promise<void> {
-  scheduled = undefined;
+  scheduled = false;
+  flushing = true;
+  try {
+    await flushGroup();
+  } finally {
+    flushing = false;
+    if (waiting.length > 0) schedule();
+  }
+}
+
+function schedule(): void {
+  if (scheduled || flushing) return;
+  scheduled = true;
+  setImmediate(() => void flush());
+}
+
+async function flushGroup(): Promise<void> {
   const group = waiting;
   waiting = [];
   // Every caller's promise must settle, whatever goes wrong here.
@@ -85,6 +100,6 @@ async function flush(): Promise<void> {
 export function groupInsert<Table extends TableName>(table: Table, row: Insertable<DashboardTables[Table]>): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     waiting.push({ table, row, resolve, reject });
-    scheduled ??= setTimeout(() => void flush(), LINGER_MS);
+    schedule();
   });
 }
