@@ -130,7 +130,14 @@ class SqliteThread {
     return new Promise<Reply>((resolve, reject) => {
       if (this.pending.size === 0) this.worker.ref();
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, ...message });
+      try {
+        this.worker.postMessage({ id, ...message });
+      } catch (error) {
+        // A value that cannot cross threads (a function, say): refused here, and nothing left waiting.
+        this.pending.delete(id);
+        if (this.pending.size === 0) this.worker.unref();
+        reject(error instanceof Error ? error : new Error(String(error)));
+      }
     });
   }
 

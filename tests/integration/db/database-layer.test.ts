@@ -112,16 +112,24 @@ describe("SQLite on its own thread", () => {
     expect(seen.filter((count) => count >= 0)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   });
 
+  it("refuses a value that cannot be sent to the thread, and goes on working", async () => {
+    const notSendable = { ...failure("not-sendable"), key: new WeakMap() as unknown as string };
+    await expect(getDb().insertInto("sign_in_failures").values(notSendable).execute()).rejects.toThrow(/could not be cloned/);
+    expect(await getDb().selectFrom("sign_in_failures").select("id").where("id", "=", "not-sendable").execute()).toEqual([]);
+  });
+
   it("fails to open a file it cannot use, with SQLite's reason", async () => {
     await expect(openDatabase({ kind: "sqlite", file: scratch })).rejects.toThrow(/migration .* failed: .*(directory|unable to open)/i);
   });
 
-  it("does not keep a script alive that never closes its database", async () => {
+  it("does not keep a script alive that never closes its database, even after a refused statement", async () => {
     const script = path.join(scratch, "forgets-to-close.mts");
     writeFileSync(
       script,
       `import { openDatabase } from ${JSON.stringify(path.join(root, "app/db/db.server.ts"))};
 const database = await openDatabase({ kind: "sqlite", file: ${JSON.stringify(path.join(scratch, "script.sqlite"))} });
+// A value refused before it reaches the thread must not leave anything waiting either.
+await database.db.insertInto("sign_in_failures").values({ id: "x", key: new WeakMap() as never, at: "now" }).execute().catch(() => {});
 const rows = await database.db.selectFrom("sign_in_failures").selectAll().execute();
 console.log("rows", rows.length);
 `,
