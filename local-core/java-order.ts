@@ -11,10 +11,13 @@ export function javaStringHash(s: string): number {
   return h;
 }
 
-/** Order in which a java.util.HashSet<String> built by adding `items` in order iterates. */
-export function javaHashSetOrder(items: Iterable<string>): string[] {
-  const unique: string[] = [];
-  const seen = new Set<string>();
+/**
+ * Order in which a java.util.HashSet<String> (or a HashMap's keys) built by adding `items` in order
+ * iterates. A null key hashes to 0, so it sits in the first bucket.
+ */
+export function javaHashSetOrder<T extends string | null>(items: Iterable<T>): T[] {
+  const unique: T[] = [];
+  const seen = new Set<T>();
   for (const s of items) {
     if (!seen.has(s)) {
       seen.add(s);
@@ -23,8 +26,8 @@ export function javaHashSetOrder(items: Iterable<string>): string[] {
   }
   let capacity = 16;
   while (unique.length > capacity * 0.75) capacity *= 2;
-  const bucket = (s: string) => {
-    const h = javaStringHash(s);
+  const bucket = (s: T) => {
+    const h = s === null ? 0 : javaStringHash(s);
     return (h ^ (h >>> 16)) & (capacity - 1);
   };
   return unique

@@ -185,20 +185,19 @@ async function verifySession(ctx: RequestContext) {
   let info;
   try {
     info = verifyAccessToken(accessToken, state.keys, now, { checkExpiry: true });
-    if (doAntiCsrfCheck && enableAntiCsrf) {
-      if (info.antiCsrfToken === null) {
-        // The core's structure check fails first when the claim itself is missing.
-        throw new TryRefreshToken("Access token does not contain all the information. Maybe the structure has changed?");
-      }
-      if (antiCsrfToken === undefined || antiCsrfToken !== info.antiCsrfToken) {
-        throw new TryRefreshToken("anti-csrf check failed");
-      }
+    if (doAntiCsrfCheck && enableAntiCsrf && info.antiCsrfToken === null) {
+      // The core's structure check fails first when the claim itself is missing.
+      throw new TryRefreshToken("Access token does not contain all the information. Maybe the structure has changed?");
     }
   } catch (e) {
     if (e instanceof TryRefreshToken) return ok({ status: "TRY_REFRESH_TOKEN", message: e.message });
     throw e;
   }
+  // Session.getSession resolves the token's tenant storage before it compares anti-CSRF tokens.
   if (!tenantExists(state, ctx.appId, info.tId)) throw tenantNotFound(ctx.appId, info.tId);
+  if (doAntiCsrfCheck && enableAntiCsrf && (antiCsrfToken === undefined || antiCsrfToken !== info.antiCsrfToken)) {
+    return ok({ status: "TRY_REFRESH_TOKEN", message: "anti-csrf check failed" });
+  }
 
   const tokenUserData = userClaimsOf(info.payload);
   const tokenUserDataText = new RawJson(info.userDataText);
@@ -536,22 +535,35 @@ function removeSessions(ctx: RequestContext) {
     else ctx.requireTenant();
     const ids = sessionUserIds(state, userId, linked);
     const liveNow = liveHandles(state, ids, acrossAll ? undefined : ctx.tenantId, ctx.now());
-    return ok({ status: "OK", sessionHandlesRevoked: revokeHandles(ctx, liveNow) });
+    return ok({ status: "OK", sessionHandlesRevoked: revokeHandles(ctx, liveNow, tenantOfHandle) });
   }
 
   ctx.requireTenant();
   for (const h of handles!) requireHandleTenant(ctx, h);
-  return ok({ status: "OK", sessionHandlesRevoked: revokeHandles(ctx, handles!) });
+  return ok({ status: "OK", sessionHandlesRevoked: revokeHandles(ctx, handles!, handleSuffixOrNull) });
+}
+
+/**
+ * Raw handle suffix, null when there is none: the key SessionRemoveAPI groups given handles by
+ * (Session.getTenantIdFromSessionHandle), before any null-to-"public" mapping.
+ */
+function handleSuffixOrNull(handle: string): string | null {
+  const parts = handle.split("_");
+  while (parts.length > 1 && parts[parts.length - 1] === "") parts.pop();
+  return parts.length === 1 ? null : parts[1];
 }
 
 /**
  * Session.revokeSessionUsingSessionHandles: handles are grouped per tenant (a Java HashMap, whose
  * key order we reproduce) and deleted regardless of expiry; the result lists those that existed.
+ * `groupKey` is the HashMap key: revoking by userId groups by tenant id ("public" for unsuffixed
+ * handles), revoking given handles groups by the raw suffix, so unsuffixed (public) handles share
+ * the null key and come first.
  */
-function revokeHandles(ctx: RequestContext, handles: string[]): string[] {
-  const groups = new Map<string, string[]>();
+function revokeHandles(ctx: RequestContext, handles: string[], groupKey: (handle: string) => string | null): string[] {
+  const groups = new Map<string | null, string[]>();
   for (const h of handles) {
-    const t = tenantOfHandle(h);
+    const t = groupKey(h);
     if (!groups.has(t)) groups.set(t, []);
     groups.get(t)!.push(h);
   }

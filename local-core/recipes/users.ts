@@ -74,6 +74,10 @@ function listUsers(ctx: RequestContext) {
     limit = 100;
   }
 
+  // AuthRecipe.getUsers decodes the token before it looks at the search tags, so a bad token is a
+  // 400 even when a search then ignores it.
+  const after = token === undefined ? undefined : decodePaginationToken(token);
+
   const db = ctx.db;
   let page: IdTime[];
   let nextPaginationToken: string | undefined;
@@ -88,8 +92,8 @@ function listUsers(ctx: RequestContext) {
       where.push(`recipe_id IN (${recipeIds.map(() => "?").join(",")})`);
       params.push(...recipeIds);
     }
-    if (token !== undefined) {
-      const { id, t } = decodePaginationToken(token);
+    if (after !== undefined) {
+      const { id, t } = after;
       where.push(
         order === "ASC"
           ? "(primary_or_recipe_user_time_joined > ? OR (primary_or_recipe_user_time_joined = ? AND primary_or_recipe_user_id <= ?))"
@@ -121,8 +125,9 @@ function decodePaginationToken(token: string): IdTime {
   try {
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(token)) throw new Error();
     const decoded = Buffer.from(token, "base64").toString("utf8");
-    const parts = decoded.split(";");
-    if (parts.length !== 2 || !/^-?\d+$/.test(parts[1])) throw new Error();
+    // String.split drops trailing empty parts and Long.parseLong takes a sign, as in UserPaginationToken.
+    const parts = javaSplit(decoded, /;/);
+    if (parts.length !== 2 || !/^[+-]?\d+$/.test(parts[1])) throw new Error();
     return { id: parts[0], t: Number(parts[1]) };
   } catch {
     throw badRequest("invalid pagination token");

@@ -85,6 +85,25 @@ describe("POST /recipe/session/verify", () => {
   });
 });
 
+describe("POST /recipe/session/verify of a token whose tenant was removed", () => {
+  it("is the 400 'AppId or tenantId not found', even when the anti-CSRF token does not match", async () => {
+    expect((await raw(url, "PUT", "/recipe/multitenancy/tenant/v2", { body: { tenantId: "t-gone" } })).status).toBe(200);
+    const r = await raw(url, "POST", "/t-gone/recipe/session", {
+      body: { userId: "v-gone", userDataInJWT: {}, userDataInDatabase: {}, useDynamicSigningKey: true, enableAntiCsrf: true },
+    });
+    expect(r.status).toBe(200);
+    expect((await raw(url, "POST", "/recipe/multitenancy/tenant/remove", { body: { tenantId: "t-gone" } })).json).toEqual({ status: "OK", didExist: true });
+    const notFound = "AppId or tenantId not found => Tenant with the following connectionURIDomain, appId and tenantId combination not found: (, public, t-gone)\n";
+    for (const antiCsrfToken of [r.json.antiCsrfToken, "wrong"]) {
+      const v = await raw(url, "POST", "/recipe/session/verify", {
+        body: { accessToken: r.json.accessToken.token, antiCsrfToken, doAntiCsrfCheck: true, enableAntiCsrf: true, checkDatabase: false },
+      });
+      expect(v.status).toBe(400);
+      expect(v.text).toBe(notFound);
+    }
+  });
+});
+
 describe("POST /recipe/session/refresh", () => {
   it("anti-CSRF mismatch is UNAUTHORISED; a match gives a new anti-CSRF token", async () => {
     const c = await create("r-csrf", true);

@@ -226,6 +226,20 @@ describe("revokeSession / revokeMultipleSessions / revokeAllSessionsForUser", ()
     expect(await Session.getAllSessionHandlesForUser(uid)).toEqual([]);
   });
 
+  it("the revoked list follows the core's HashMap of tenants: given handles key public by null (first)", async () => {
+    // SessionRemoveAPI groups given handles by their raw suffix, so public handles share the null key
+    // (bucket 0) and come before "t-rm" (bucket 1). Revoking by userId groups by tenant id, where
+    // "public" (bucket 4) comes after "t-rm".
+    expect((await Multitenancy.createOrUpdateTenant("t-rm", {})).status).toBe("OK");
+    const uid = await signUpUser();
+    const pub = (await createSession(uid)).getHandle();
+    const ten = (await createSession(uid, {}, {}, "t-rm")).getHandle();
+    expect(await Session.revokeMultipleSessions([ten, pub])).toEqual([pub, ten]);
+    const pub2 = (await createSession(uid)).getHandle();
+    const ten2 = (await createSession(uid, {}, {}, "t-rm")).getHandle();
+    expect(await Session.revokeAllSessionsForUser(uid)).toEqual([ten2, pub2]);
+  });
+
   it("revokeAllSessionsForUser(uid): all tenants; with a tenant: /<tenant>/recipe/session/remove, that tenant only", async () => {
     const uid = await signUpUser();
     const pub = (await createSession(uid)).getHandle();

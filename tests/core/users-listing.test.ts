@@ -110,6 +110,18 @@ describe("GET /<tenant>/users input errors (400)", () => {
     expect((await SuperTokens.getUsersNewestFirst({ tenantId: "public", limit: 1 })).users.length).toBe(1);
   });
 
+  it("a pagination token is read like the core's UserPaginationToken (trailing ';' dropped, signed time)", async () => {
+    const first = await SuperTokens.getUsersOldestFirst({ tenantId: "public", limit: 1 });
+    const [id, time] = Buffer.from(first.nextPaginationToken!, "base64").toString("utf8").split(";");
+    const expected = (await SuperTokens.getUsersOldestFirst({ tenantId: "public", limit: 1, paginationToken: first.nextPaginationToken })).users.map((u) => u.id);
+    for (const variant of [`${id};${time};`, `${id};+${time}`]) {
+      const paginationToken = Buffer.from(variant, "utf8").toString("base64");
+      const r = await raw(h.core.url, "GET", "/public/users", { query: { limit: "1", paginationToken } });
+      expect(r.status).toBe(200);
+      expect(r.json.users.map((u: { id: string }) => u.id)).toEqual(expected);
+    }
+  });
+
   it.each([
     [{ limit: "abc" }, "Field name 'limit' must be an int in the GET request"],
     [{ limit: "-3" }, "limit must a positive integer with min value 1"],
@@ -144,6 +156,15 @@ describe("search keys in getUsers*({query}) (§4.4)", () => {
     expect(r.result.nextPaginationToken).toBeUndefined();
     expect(r.calls[0].response).not.toHaveProperty("nextPaginationToken");
     expect((await search({ email: "acme" }, 501)).users.length).toBe(3);
+  });
+
+  it("with search: a valid pagination token is ignored, an invalid one is still a 400", async () => {
+    const token = (await SuperTokens.getUsersNewestFirst({ tenantId: "public", limit: 1 })).nextPaginationToken!;
+    const found = await SuperTokens.getUsersNewestFirst({ tenantId: "public", query: { email: "acme" }, paginationToken: token });
+    expect(found.users.length).toBe(3);
+    const r = await raw(h.core.url, "GET", "/public/users", { query: { email: "acme", paginationToken: "not a token" } });
+    expect(r.status).toBe(400);
+    expect(r.text).toBe("invalid pagination token\n");
   });
 
   it("phone and provider search only passwordless / thirdparty users (none here)", async () => {
