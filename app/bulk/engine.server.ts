@@ -14,8 +14,7 @@
 import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
 import { getConfig } from "~/config.server";
-import { getSessionInfo } from "~/core/sessions.server";
-import { canonicalJson, fingerprint } from "~/json";
+import { fingerprint } from "~/json";
 import { writeSessionData } from "~/sessions/write.server";
 import type { StaffUser } from "~/staff/roles";
 import { singleton } from "~/utils/singleton.server";
@@ -200,18 +199,11 @@ export class BulkRunner {
     const expected = item.fingerprint;
     if (!expected) return final({ outcome: "failed", error: "The dry run has no fingerprint for this session; start a fresh dry run." });
     try {
-      let doc: Record<string, unknown>;
-      if (item.doc_json !== null) doc = JSON.parse(item.doc_json) as Record<string, unknown>;
-      else {
-        // Too big to keep at the dry run: read it again, and only go on if it is what the dry run saw.
-        const info = await getSessionInfo(handle);
-        if (!info) return final({ outcome: "ended" });
-        if (fingerprint(info.sessionDataInDatabase) !== expected) return final({ outcome: "changed", error: CHANGED });
-        doc = info.sessionDataInDatabase;
-      }
-      const applied = applyBulkOperation(doc, operation, { summary: false });
-      if (applied.kind === "error") return final({ outcome: "failed", error: applied.error });
-      const next = applied.kind === "will-change" ? applied.next : doc;
+      // The write reads the session, checks it is what the dry run saw, then makes the change from that read.
+      const next = (current: Record<string, unknown>) => {
+        const applied = applyBulkOperation(current, operation, { summary: false });
+        return applied.kind === "error" ? { error: applied.error } : { next: applied.kind === "will-change" ? applied.next : current };
+      };
       const written = await writeSessionData({ staff: this.staff, userId, sessionHandle: handle, next, expectedFingerprint: expected, reason, action: "bulk-apply-item", runId: this.runId, confirm: false });
       switch (written.status) {
         case "written":
@@ -226,7 +218,7 @@ export class BulkRunner {
           // The session no longer matches the dry run. If it now holds exactly what we meant to write,
           // an earlier attempt of ours landed (its answer was lost, or the server died before recording
           // it) — or someone made the same change. Otherwise it really changed: never overwrite it.
-          if (canonicalJson(written.theirs) === canonicalJson(next)) {
+          if (written.theirsFingerprint === plannedResultFingerprint(item, operation)) {
             return (await runBeganWriteBefore(this.runId, handle))
               ? final({ outcome: "written", error: "Confirmed on a later attempt: an earlier attempt of this run had written it." })
               : final({ outcome: "already-so", error: "It changed since the preview, but already holds exactly the previewed result; nothing was written." });
@@ -241,6 +233,18 @@ export class BulkRunner {
 }
 
 const CHANGED = "The session's data changed after the dry run, so nothing was written. Start a fresh dry run to include it.";
+
+/**
+ * fingerprint() of what the dry run would have this item's session hold. Dry runs made before
+ * result_fingerprint existed kept a copy of the data instead (up to 64 KiB); without either, a
+ * changed session is simply reported as changed.
+ */
+function plannedResultFingerprint(item: PendingItem, operation: BulkOperation): string | undefined {
+  if (item.result_fingerprint !== null) return item.result_fingerprint;
+  if (item.doc_json === null) return undefined;
+  const applied = applyBulkOperation(JSON.parse(item.doc_json) as Record<string, unknown>, operation, { summary: false });
+  return applied.kind === "will-change" ? fingerprint(applied.next) : undefined;
+}
 
 function launch(runId: string, staff: StaffUser, options: RunnerOptions): BulkRunner {
   const runner = new BulkRunner(runId, staff, options);

@@ -17,12 +17,6 @@ import { backoffMs, classifyFailure, retryPolicy, sleep } from "./retry.server";
 import { discardPlanningRun, insertItems, insertPlanningRun, markPlanned, type NewItem } from "./store.server";
 import type { BulkOperation, BulkScope, RetryWhich } from "./types";
 
-/**
- * The dry run keeps each session's data so the run can compute the write without reading it again
- * (the write itself re-reads and compares fingerprints). Bigger documents are not kept; the run reads
- * them again and checks their fingerprint first.
- */
-export const STORED_DOC_MAX_CHARS = 64 * 1024;
 const INSERT_BATCH = 200;
 
 export interface PlanInput {
@@ -77,7 +71,7 @@ export async function planBulkApply(input: PlanInput): Promise<{ runId: string; 
 }
 
 async function planItem(input: PlanInput, handle: string, seq: number, members: Set<string> | undefined, policy: { maxRetries: number; baseMs: number }): Promise<NewItem> {
-  const base = { seq, session_handle: handle, tenant_id: null, plan_error: null, fingerprint: null, doc_json: null, summary_json: null };
+  const base = { seq, session_handle: handle, tenant_id: null, plan_error: null, fingerprint: null, doc_json: null, result_fingerprint: null, summary_json: null };
   let info: SessionInfo | undefined;
   for (let attempt = 0; ; attempt++) {
     try {
@@ -102,12 +96,13 @@ async function planItem(input: PlanInput, handle: string, seq: number, members: 
   const doc = info.sessionDataInDatabase;
   const result = applyBulkOperation(doc, input.operation);
   if (result.kind === "error") return { ...withTenant, plan: "error", plan_error: result.error };
-  const text = JSON.stringify(doc);
+  // No copy of the data is kept: the run makes the write from its own read, which it only goes on with
+  // when that read has this same fingerprint (and so gives this same result).
   return {
     ...withTenant,
     plan: result.kind,
     fingerprint: fingerprint(doc),
-    doc_json: text.length <= STORED_DOC_MAX_CHARS ? text : null,
+    result_fingerprint: result.kind === "will-change" ? fingerprint(result.next) : null,
     summary_json: result.kind === "will-change" ? JSON.stringify(result.summary) : null,
   };
 }

@@ -289,6 +289,8 @@ export interface PendingItem {
   seq: number;
   session_handle: string;
   fingerprint: string | null;
+  result_fingerprint: string | null;
+  /** Only in dry runs made before result_fingerprint existed (see the schema). */
   doc_json: string | null;
 }
 
@@ -296,7 +298,7 @@ export interface PendingItem {
 export async function nextPendingItems(runId: string, afterSeq: number, limit: number): Promise<PendingItem[]> {
   return getDb()
     .selectFrom("bulk_run_items")
-    .select(["seq", "session_handle", "fingerprint", "doc_json"])
+    .select(["seq", "session_handle", "fingerprint", "result_fingerprint", "doc_json"])
     .where("run_id", "=", runId)
     .where("outcome", "is", null)
     .where("seq", ">", afterSeq)

@@ -156,6 +156,14 @@ export function buildMigrations(dialect: DialectName): Record<string, Migration>
         await createAppendOnlyTriggers(db, dialect, ["staff_events"]);
       },
     },
+    // A dry run keeps, per session, the fingerprint of the result it previewed instead of a copy of the
+    // session's data: the run makes each write from its own fresh read (same fingerprint, so the same
+    // result), and the result's fingerprint is all it needs to recognise its own earlier write.
+    "0005_bulk_result_fingerprint": {
+      async up(db: Kysely<any>) {
+        await db.schema.alterTable("bulk_run_items").addColumn("result_fingerprint", "text").execute();
+      },
+    },
   };
 }
 

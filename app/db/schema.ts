@@ -138,8 +138,13 @@ export interface BulkRunItemsTable {
   plan_error: string | null;
   /** fingerprint() of the data the dry run saw; checked again by the write. */
   fingerprint: string | null;
-  /** The data the dry run saw (JSON), kept until the item has an outcome; null when too big to keep. */
+  /**
+   * The data the dry run saw (JSON), as dry runs before migration 0005 kept it until the item had an
+   * outcome. New dry runs keep `result_fingerprint` instead and leave this null.
+   */
   doc_json: string | null;
+  /** fingerprint() of what the dry run would write (will-change items); null otherwise. */
+  result_fingerprint: string | null;
   /** ChangeSummary of the dry run's diff (JSON), for the preview. */
   summary_json: string | null;
   /** written | already-so | ended | changed | failed | not-attempted; null while pending. */

@@ -33,8 +33,14 @@ export interface WriteSessionDataInput {
   staff: StaffUser;
   userId: string;
   sessionHandle: string;
-  /** The complete new data: the core replaces the whole object with it. */
-  next: Record<string, unknown>;
+  /**
+   * The complete new data: the core replaces the whole object with it. Or, for a change that does not
+   * depend on one particular copy of the data (a bulk item), a function that makes it from what the core
+   * holds now. It is called only once that data has passed the fingerprint check, so it gives what the
+   * caller previewed; and made from the fresh read, the new data shares every untouched part of it,
+   * which keeps the diff to the changed path.
+   */
+  next: Record<string, unknown> | DeriveNext;
   /** fingerprint() of the data the caller's change was made against (what the editor loaded). */
   expectedFingerprint: string;
   reason?: string;
@@ -52,6 +58,8 @@ export interface WriteSessionDataInput {
   confirm?: boolean;
 }
 
+export type DeriveNext = (current: Record<string, unknown>) => { next: Record<string, unknown> } | { error: string };
+
 export type WriteOutcome =
   | { status: "written"; changes: number; entryId: string; after: Record<string, unknown> }
   | { status: "unchanged" }
@@ -63,14 +71,10 @@ export async function writeSessionData(input: WriteSessionDataInput): Promise<Wr
   const action = input.action ?? "edit";
   // Checked up front so the rule holds the same way for every outcome (conflicts are audited too).
   if (!input.reason?.trim() && getConfig().AUDIT_REASON_REQUIRED) throw new AuditReasonRequiredError();
-  // Every path gets the editor's limits, whatever computed `next` (a bulk patch, a revert): the core
-  // would store anything, and the app would then have to load it on every request.
-  if (!isPlainObject(input.next)) return { status: "failed", error: `Session data must be a JSON object, not ${describeType(input.next)}. Nothing was written.`, transient: false };
-  const maxBytes = getConfig().MAX_SESSION_DATA_BYTES;
-  const nextBytes = byteSize(input.next);
-  if (nextBytes > maxBytes) {
-    return { status: "failed", error: `The data would be ${formatBytes(nextBytes)}; the limit is ${formatBytes(maxBytes)}. Nothing was written.`, transient: false };
-  }
+  // Data given up front is checked before anything else; data made from the fresh read, once it is made.
+  const given = typeof input.next === "function" ? undefined : input.next;
+  const refused = given === undefined ? undefined : refusal(given);
+  if (refused) return refused;
   const audit = (details: { before?: unknown; after?: unknown; patch?: unknown[]; tenantId?: string }) =>
     beginAudit({
       staff: input.staff,
@@ -93,7 +97,7 @@ export async function writeSessionData(input: WriteSessionDataInput): Promise<Wr
     return await failedOutcome(error);
   }
   if (!current) {
-    const entryId = await audit({ after: input.next });
+    const entryId = await audit({ after: given });
     await finishAudit(entryId, { status: "session-gone", error: "The session ended or expired before the write; nothing was written." });
     return { status: "session-gone" };
   }
@@ -103,7 +107,7 @@ export async function writeSessionData(input: WriteSessionDataInput): Promise<Wr
   const beforeCanonical = canonicalJson(before);
   const theirsFingerprint = fingerprintOfCanonical(beforeCanonical);
   if (theirsFingerprint !== input.expectedFingerprint) {
-    const entryId = await audit({ before, after: input.next, tenantId: current.tenantId });
+    const entryId = await audit({ before, after: given, tenantId: current.tenantId });
     await finishAudit(entryId, {
       status: "conflict",
       error: `The data changed since it was loaded (expected ${input.expectedFingerprint}, the core holds ${theirsFingerprint}); nothing was written.`,
@@ -111,23 +115,34 @@ export async function writeSessionData(input: WriteSessionDataInput): Promise<Wr
     return { status: "conflict", theirs: before, theirsFingerprint };
   }
 
+  let next: Record<string, unknown>;
+  if (given !== undefined) next = given;
+  else {
+    // Nothing has been attempted yet, so a change that cannot be made here leaves no audit entry.
+    const made = (input.next as DeriveNext)(before);
+    if ("error" in made) return { status: "failed", error: `${made.error.replace(/\.?$/, ".")} Nothing was written.`, transient: false };
+    const refusedMade = refusal(made.next);
+    if (refusedMade) return refusedMade;
+    next = made.next;
+  }
+
   // 3. Nothing to change: no write. Recorded as "already so" so a bulk run accounts for every session.
   // The diff ignores key order as the fingerprint does, so "no changes" is "same canonical JSON".
-  const diff = diffJson(before, input.next);
+  const diff = diffJson(before, next);
   if (diff.length === 0) {
-    const entryId = await audit({ before, after: input.next, patch: [], tenantId: current.tenantId });
+    const entryId = await audit({ before, after: next, patch: [], tenantId: current.tenantId });
     await finishAudit(entryId, { status: "already-so" });
     return { status: "unchanged" };
   }
 
   // 4. Say what we are about to do, before doing it.
   const changes = diff.length;
-  const entryId = await audit({ before, after: input.next, patch: patchFromChanges(diff), tenantId: current.tenantId });
+  const entryId = await audit({ before, after: next, patch: patchFromChanges(diff), tenantId: current.tenantId });
 
   // 5. Write.
   let written: boolean;
   try {
-    written = await updateSessionData(input.sessionHandle, input.next);
+    written = await updateSessionData(input.sessionHandle, next);
   } catch (error) {
     const outcome = await failedOutcome(error);
     // The core may or may not have applied it (e.g. a timeout after it wrote): "failed" with the
@@ -142,25 +157,39 @@ export async function writeSessionData(input: WriteSessionDataInput): Promise<Wr
 
   if (input.confirm === false) {
     await finishAudit(entryId, { status: "written" });
-    return { status: "written", changes, entryId, after: input.next };
+    return { status: "written", changes, entryId, after: next };
   }
 
   // 6. Confirm: what does the core hold now? Recorded when it is not exactly what we sent.
-  let after: Record<string, unknown> = input.next;
+  let after: Record<string, unknown> = next;
   let note: string | undefined;
   try {
     const confirmed = await getSessionInfo(input.sessionHandle);
     if (!confirmed) {
       note = "The write was accepted, but the session ended right after it, so the result could not be confirmed.";
-    } else if (canonicalJson(confirmed.sessionDataInDatabase) !== canonicalJson(input.next)) {
+    } else if (canonicalJson(confirmed.sessionDataInDatabase) !== canonicalJson(next)) {
       after = confirmed.sessionDataInDatabase;
       note = "The write was accepted, but the core now holds different data: another change landed right after it.";
     }
   } catch (error) {
     note = `The write was accepted, but re-reading it failed: ${(await failedOutcome(error)).error}`;
   }
-  await finishAudit(entryId, { status: "written", error: note, after: after === input.next ? undefined : after });
+  await finishAudit(entryId, { status: "written", error: note, after: after === next ? undefined : after });
   return { status: "written", changes, entryId, after };
+}
+
+/**
+ * The editor's limits, for every path whatever computed the data (a bulk change, a revert): the core
+ * would store anything, and the app would then have to load it on every request.
+ */
+function refusal(next: unknown): { status: "failed"; error: string; transient: false } | undefined {
+  if (!isPlainObject(next)) return { status: "failed", error: `Session data must be a JSON object, not ${describeType(next)}. Nothing was written.`, transient: false };
+  const maxBytes = getConfig().MAX_SESSION_DATA_BYTES;
+  const nextBytes = byteSize(next);
+  if (nextBytes > maxBytes) {
+    return { status: "failed", error: `The data would be ${formatBytes(nextBytes)}; the limit is ${formatBytes(maxBytes)}. Nothing was written.`, transient: false };
+  }
+  return undefined;
 }
 
 /**

@@ -17,7 +17,7 @@ process.env.BULK_APPLY_MAX_RETRIES = "8";
 process.env.BULK_APPLY_RETRY_BASE_MS = "5";
 process.env.BULK_RUN_LEASE_SECONDS = "15";
 
-const { planBulkApply, STORED_DOC_MAX_CHARS } = await import("../../../app/bulk/plan.server");
+const { planBulkApply } = await import("../../../app/bulk/plan.server");
 const engine = await import("../../../app/bulk/engine.server");
 const store = await import("../../../app/bulk/store.server");
 const { queryAudit } = await import("../../../app/audit/audit.server");
@@ -38,6 +38,8 @@ afterEach(() => {
 });
 
 const setBeta = { kind: "set" as const, path: ["featureFlags", "beta"], value: true };
+/** Dry runs a test made look as if planned before migration 0005. */
+const legacyRuns = new Set<string>();
 
 async function allItems(runId: string) {
   return (await store.listItems(runId, { by: "all" }, 1, 100_000)).items;
@@ -107,7 +109,7 @@ describe.each(DATABASE_KINDS)("bulk apply on %s", (kind) => {
   });
 
   it("applies under 10% core failures plus latency: every session once, retries counted, nothing but the key touched", async () => {
-    const big = { blob: "x".repeat(STORED_DOC_MAX_CHARS + 10), featureFlags: {} };
+    const big = { blob: "x".repeat(80 * 1024), featureFlags: {} };
     const user = await makeUser(60, (i) => (i === 7 ? big : i === 9 ? { ...variedData(i), featureFlags: ["not", "an", "object"] } : variedData(i)));
     const before = await snapshot(user.handles);
     const plan = await planBulkApply({ staff: admin, userId: user.userId, operation: setBeta, scope: { kind: "all" }, reason: "ticket #6" });
@@ -217,6 +219,31 @@ describe.each(DATABASE_KINDS)("bulk apply on %s", (kind) => {
     expect([...outcomes.values()].filter((o) => o === "written")).toHaveLength(9);
     core.faults.clear();
     expect((await snapshot([lastHandle])).get(lastHandle)).toEqual({ featureFlags: {}, plan: "pro" });
+  });
+
+  it.each([
+    ["this version's dry run (the result's fingerprint)", false],
+    ["a dry run made before migration 0005 (a copy of the data)", true],
+  ])("a session that already holds the previewed result is told apart from one that changed otherwise: %s", async (_, legacy) => {
+    const user = await makeUser(3, () => ({ featureFlags: {}, plan: "free" }));
+    const plan = await planBulkApply({ staff: admin, userId: user.userId, operation: setBeta, scope: { kind: "all" } });
+    if (legacy) {
+      legacyRuns.add(plan.runId);
+      await getDb().updateTable("bulk_run_items").set({ result_fingerprint: null, doc_json: JSON.stringify({ featureFlags: {}, plan: "free" }) }).where("run_id", "=", plan.runId).execute();
+    }
+    const [sameChange, otherChange] = user.handles;
+    // Before the run: someone makes exactly the previewed change to one session, a different one to another.
+    await Session.updateSessionDataInDatabase(sameChange!, { featureFlags: { beta: true }, plan: "free" });
+    await Session.updateSessionDataInDatabase(otherChange!, { featureFlags: { beta: true }, plan: "pro" });
+    const started = await engine.applyRun(plan.runId, admin);
+    await (started as { runner: { done: Promise<void> } }).runner.done;
+    const items = await allItems(plan.runId);
+    const outcomes = expectReportedExactlyOnce(items, user.handles);
+    expect(outcomes.get(sameChange!)).toBe("already-so");
+    expect(items.find((item) => item.sessionHandle === sameChange)?.outcomeError).toMatch(/already holds exactly the previewed result/);
+    expect(outcomes.get(otherChange!)).toBe("changed");
+    expect(outcomes.get(user.handles[2]!)).toBe("written");
+    expect((await snapshot([otherChange!])).get(otherChange!)).toEqual({ featureFlags: { beta: true }, plan: "pro" });
   });
 
   it("cancel: writes in flight finish, the rest are not attempted", async () => {
@@ -333,9 +360,17 @@ describe.each(DATABASE_KINDS)("bulk apply on %s", (kind) => {
     expect(await engine.applyRun(retry.runId, admin)).toEqual({ status: "not-planned" }); // applied once only
   });
 
-  it("keeps no copy of a session's data once its outcome is recorded", async () => {
-    const rows = await getDb().selectFrom("bulk_run_items").select(["doc_json", "outcome"]).where("outcome", "is not", null).execute();
+  it("keeps no copy of a session's data, only fingerprints: of the data seen, and of the result to write", async () => {
+    const rows = await getDb().selectFrom("bulk_run_items").select(["run_id", "doc_json", "plan", "fingerprint", "result_fingerprint"]).execute();
     expect(rows.length).toBeGreaterThan(0);
+    expect(legacyRuns.size).toBeGreaterThan(0);
+    // Even a legacy dry run's copies are gone once their outcomes are recorded.
     expect(rows.filter((row) => row.doc_json !== null)).toEqual([]);
+    for (const row of rows.filter((row) => row.plan === "will-change" && !legacyRuns.has(row.run_id))) {
+      expect(row.fingerprint).toMatch(/^sha256:[0-9a-f]{64}$/);
+      expect(row.result_fingerprint).toMatch(/^sha256:[0-9a-f]{64}$/);
+      expect(row.result_fingerprint).not.toBe(row.fingerprint);
+    }
+    expect(rows.filter((row) => row.plan !== "will-change" && row.result_fingerprint !== null)).toEqual([]);
   });
 });

@@ -89,3 +89,44 @@ describe("writeSessionData", () => {
     expect(await writeSnapshot(stack)).toBe(before);
   });
 });
+
+describe("writeSessionData with the new data made from the fresh read (a bulk item)", () => {
+  const addBeta = (current: Record<string, unknown>) => ({ next: { ...current, beta: true } });
+
+  it("makes the change from what the core holds, once it matches the expected fingerprint", async () => {
+    const target = await session({ plan: "free", nested: { keep: [1, 2] } });
+    const seen: unknown[] = [];
+    const outcome = await write.writeSessionData({ staff, ...target, next: (current) => (seen.push(current), addBeta(current)), action: "bulk-apply-item", confirm: false });
+    expect(outcome).toMatchObject({ status: "written", changes: 1, after: { plan: "free", nested: { keep: [1, 2] }, beta: true } });
+    expect(seen).toEqual([{ plan: "free", nested: { keep: [1, 2] } }]);
+    expect(await coreData(target.sessionHandle)).toEqual({ plan: "free", nested: { keep: [1, 2] }, beta: true });
+    expect((await latest(target.sessionHandle))[0]).toMatchObject({ before: { plan: "free" }, after: { beta: true }, patch: [{ op: "add", path: "/beta", value: true }], outcome: { status: "written" } });
+  });
+
+  it("is not called when the data changed: a conflict, audited with what the core holds, nothing written", async () => {
+    const target = await session({ n: 1 });
+    await Session.updateSessionDataInDatabase(target.sessionHandle, { n: 2 });
+    let called = false;
+    const outcome = await write.writeSessionData({ staff, ...target, next: (current) => ((called = true), addBeta(current)) });
+    expect(outcome).toEqual({ status: "conflict", theirs: { n: 2 }, theirsFingerprint: fingerprint({ n: 2 }) });
+    expect(called).toBe(false);
+    expect(await coreData(target.sessionHandle)).toEqual({ n: 2 });
+    expect((await latest(target.sessionHandle))[0]).toMatchObject({ before: { n: 2 }, after: null, outcome: { status: "conflict" } });
+  });
+
+  it("a change that cannot be made, or whose result is over the limit, fails before anything is attempted", async () => {
+    const target = await session({ n: 1 });
+    const writesBefore = await writeSnapshot(stack);
+    const entriesBefore = (await latest(target.sessionHandle)).length;
+    expect(await write.writeSessionData({ staff, ...target, next: () => ({ error: "n is a number, not an object" }) })).toEqual({
+      status: "failed",
+      error: "n is a number, not an object. Nothing was written.",
+      transient: false,
+    });
+    const tooBig = await write.writeSessionData({ staff, ...target, next: (current) => ({ next: { ...current, blob: "x".repeat(1024 * 1024) } }) });
+    expect(tooBig).toMatchObject({ status: "failed", transient: false });
+    expect((tooBig as { error: string }).error).toContain("the limit is");
+    expect(await writeSnapshot(stack)).toBe(writesBefore);
+    expect(await latest(target.sessionHandle)).toHaveLength(entriesBefore);
+  });
+});
