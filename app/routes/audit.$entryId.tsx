@@ -100,13 +100,13 @@ export default function AuditEntryPage() {
           <h2 id="before-heading" className="text-sm font-semibold">
             Before
           </h2>
-          <JsonText value={entry.before} label="Before" />
+          <SideOfChange value={entry.before} label="Before" />
         </section>
         <section aria-labelledby="after-heading" className="space-y-1">
           <h2 id="after-heading" className="text-sm font-semibold">
             After
           </h2>
-          <JsonText value={entry.after} label="After" />
+          <SideOfChange value={entry.after} label="After" />
         </section>
       </div>
       {entry.outcome?.after !== null && entry.outcome?.after !== undefined ? (
@@ -125,4 +125,13 @@ export default function AuditEntryPage() {
       </section>
     </div>
   );
+}
+
+/**
+ * One side of the change. Entries that have no data on a side (a revoke, a session that had ended, a bulk
+ * item that changed since its dry run and so was never computed) say so instead of showing "null".
+ */
+function SideOfChange({ value, label }: { value: unknown; label: string }) {
+  if (value === null || value === undefined) return <p className="text-sm text-slate-500 dark:text-slate-400">Not recorded for this entry.</p>;
+  return <JsonText value={value} label={label} />;
 }

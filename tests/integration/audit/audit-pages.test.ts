@@ -91,6 +91,17 @@ describe("an audit entry", () => {
     expect(html).toContain("never recorded");
   });
 
+  it("says a side was not recorded instead of showing null (a bulk item that changed since its dry run)", async () => {
+    const { beginAudit, finishAudit } = await import("../../../app/audit/audit.server");
+    const author = { id: "bulk-author", email: "bulk-author@staff.test", displayName: "Bulk Author", role: "admin" as const };
+    const id = await beginAudit({ staff: author, action: "bulk-apply-item", target: { userId: "other-user", sessionHandle: "handle-conflict" }, before: { plan: "pro" } });
+    await finishAudit(id, { status: "conflict", error: "The data changed since it was loaded; nothing was written." });
+    const html = await (await getPage(`${stack.url}/audit/${id}`, { cookie: viewer })).text();
+    expect(html).toContain("Not recorded for this entry.");
+    expect(html).not.toMatch(/<pre[^>]*aria-label="After"/);
+    expect(html).toMatch(/<pre[^>]*aria-label="Before"[^>]*>\{\s*&quot;plan&quot;: &quot;pro&quot;\s*\}<\/pre>/);
+  });
+
   it("is a 404 for an unknown or malformed id", async () => {
     expect((await getPage(`${stack.url}/audit/${"0".repeat(28)}`, { cookie: viewer })).status).toBe(404);
     expect((await getPage(`${stack.url}/audit/not-an-id`, { cookie: viewer })).status).toBe(404);
