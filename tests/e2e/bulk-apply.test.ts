@@ -150,6 +150,8 @@ describe("bulk apply as a support person", () => {
     await page.getByRole("link", { name: "Audit entries of this run" }).click();
     await page.waitForURL(/\/audit\?run=/);
     const runRow = page.locator("tbody tr", { hasText: "Bulk apply run" });
+    // The URL changes before the client-side navigation has rendered the new page: wait for the row.
+    await runRow.first().waitFor();
     await expect(runRow.count()).resolves.toBe(1);
     await expect(runRow.locator("[data-outcome]").textContent()).resolves.toBe("Completed");
     await browser.screenshot("bulk-6b-audit-of-run");
