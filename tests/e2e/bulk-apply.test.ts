@@ -11,6 +11,7 @@ import Session from "supertokens-node/recipe/session/index.js";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { DEMO_ACCOUNTS } from "~/staff/demo.server";
 import { launchBrowser, signInAs, type Browser } from "../helpers/browser";
+import { initAppSdk } from "./app-sdk";
 
 const baseUrl = inject("baseUrl");
 const coreUrl = inject("coreUrl");
@@ -34,12 +35,7 @@ async function setFaults(config: unknown) {
 }
 
 beforeAll(async () => {
-  SuperTokens.init({
-    framework: "custom",
-    supertokens: { connectionURI: coreUrl },
-    appInfo: { appName: "e2e", apiDomain: "http://localhost:3001", websiteDomain: "http://localhost:3000" },
-    recipeList: [Session.init(), EmailPassword.init()],
-  });
+  initAppSdk(coreUrl);
   const signUp = await EmailPassword.signUp("public", `e2e-bulk-${run}@example.com`, "Passw0rd-e2e");
   if (signUp.status !== "OK") throw new Error(signUp.status);
   userId = signUp.user.id;

@@ -9,6 +9,7 @@ import Session from "supertokens-node/recipe/session/index.js";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { DEMO_ACCOUNTS } from "~/staff/demo.server";
 import { launchBrowser, signInAs, type Browser } from "../helpers/browser";
+import { initAppSdk } from "./app-sdk";
 
 const baseUrl = inject("baseUrl");
 const coreUrl = inject("coreUrl");
@@ -28,12 +29,7 @@ async function makeUser(email: string, sessions: Record<string, unknown>[]) {
 }
 
 beforeAll(async () => {
-  SuperTokens.init({
-    framework: "custom",
-    supertokens: { connectionURI: coreUrl },
-    appInfo: { appName: "e2e", apiDomain: "http://localhost:3001", websiteDomain: "http://localhost:3000" },
-    recipeList: [Session.init(), EmailPassword.init()],
-  });
+  initAppSdk(coreUrl);
   userId = await makeUser(`e2e-find-${run}@example.com`, [
     { plan: "free", ticket: `needle-${run}`, notes: "short" },
     { plan: "pro", cart: { items: [1, 2, 3] }, notes: "x".repeat(1200) },

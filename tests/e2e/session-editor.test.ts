@@ -12,6 +12,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, i
 import { DEMO_ACCOUNTS } from "~/staff/demo.server";
 import path from "node:path";
 import { launchBrowser, SCREENSHOT_DIR, signInAs, type Browser } from "../helpers/browser";
+import { initAppSdk } from "./app-sdk";
 
 const baseUrl = inject("baseUrl");
 const coreUrl = inject("coreUrl");
@@ -23,12 +24,7 @@ let browser: Browser;
 const requested: string[] = [];
 
 beforeAll(async () => {
-  SuperTokens.init({
-    framework: "custom",
-    supertokens: { connectionURI: coreUrl },
-    appInfo: { appName: "e2e app", apiDomain: "http://localhost:3001", websiteDomain: "http://localhost:3000" },
-    recipeList: [Session.init(), EmailPassword.init()],
-  });
+  initAppSdk(coreUrl, "e2e app");
   browser = await launchBrowser();
   await signInAs(browser.page, baseUrl, editor);
 });

@@ -1,0 +1,16 @@
+/**
+ * The browser tests play the app whose sessions staff look at: they create users and sessions with the
+ * real SDK against the same core the dashboard under test uses. One set-up for all of them.
+ */
+import SuperTokens from "supertokens-node";
+import EmailPassword from "supertokens-node/recipe/emailpassword/index.js";
+import Session from "supertokens-node/recipe/session/index.js";
+
+export function initAppSdk(coreUrl: string, appName = "e2e"): void {
+  SuperTokens.init({
+    framework: "custom",
+    supertokens: { connectionURI: coreUrl },
+    appInfo: { appName, apiDomain: "http://localhost:3001", websiteDomain: "http://localhost:3000" },
+    recipeList: [Session.init(), EmailPassword.init()],
+  });
+}
