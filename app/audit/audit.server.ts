@@ -12,6 +12,7 @@
  */
 import { z } from "zod";
 import { getConfig } from "~/config.server";
+import { applyPatch, PatchError, type Operation } from "~/json";
 import { getDb } from "~/db/db.server";
 import { groupInsert } from "~/db/group-insert.server";
 import type { AuditEntriesTable, AuditOutcomesTable } from "~/db/schema";
@@ -65,6 +66,11 @@ export interface BeginAuditInput {
   target: { userId: string; sessionHandle?: string; tenantId?: string };
   reason?: string;
   before?: unknown;
+  /**
+   * The intended data. Leave it out when `before` and `patch` are given and the patch turns `before`
+   * into it: it is then not stored but derived when the entry is read (toEntry), which keeps a bulk
+   * run's thousands of entries to one copy of the data each.
+   */
   after?: unknown;
   patch?: unknown[];
   runId?: string;
@@ -73,6 +79,21 @@ export interface BeginAuditInput {
 
 const toJson = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
 const fromJson = (text: string | null): unknown => (text === null ? null : JSON.parse(text));
+
+/**
+ * An entry's intended data: stored, or else `before` with `patch` applied (see BeginAuditInput.after).
+ * Entries with no patch (a conflict, a revoke) simply have none recorded.
+ */
+function intendedAfter(row: Pick<AuditEntriesTable, "before_json" | "after_json" | "patch_json">, before: unknown, patch: unknown[] | null): unknown {
+  if (row.after_json !== null) return fromJson(row.after_json);
+  if (row.before_json === null || patch === null) return null;
+  try {
+    return applyPatch(before, patch as Operation[]);
+  } catch (error) {
+    if (error instanceof PatchError) return null; // never expected: the patch was made from this very `before`
+    throw error;
+  }
+}
 
 /** Records what is about to be done; returns the entry id to finish. Call it before the core call. */
 export async function beginAudit(input: BeginAuditInput): Promise<string> {
@@ -147,6 +168,8 @@ type JoinedRow = AuditEntriesTable & {
 };
 
 function toEntry(row: JoinedRow): AuditEntry {
+  const before = fromJson(row.before_json);
+  const patch = fromJson(row.patch_json) as unknown[] | null;
   return {
     id: row.id,
     createdAt: row.created_at,
@@ -154,9 +177,9 @@ function toEntry(row: JoinedRow): AuditEntry {
     action: row.action as AuditAction,
     target: { userId: row.user_id, sessionHandle: row.session_handle, tenantId: row.tenant_id },
     reason: row.reason,
-    before: fromJson(row.before_json),
-    after: fromJson(row.after_json),
-    patch: fromJson(row.patch_json) as unknown[] | null,
+    before,
+    after: intendedAfter(row, before, patch),
+    patch,
     runId: row.run_id,
     revertOf: row.revert_of,
     outcome:

@@ -6,7 +6,11 @@
 type NodeCrypto = { createHash(algorithm: "sha256"): { update(data: string | Uint8Array, encoding?: "utf8"): { digest(encoding: "hex"): string } } };
 // `process.getBuiltinModule` (Node ≥ 20.16) reaches node:crypto without an import, so this shared
 // module stays free of Node imports in the browser bundle, where `process` does not exist.
-const nodeCrypto = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.("node:crypto") as NodeCrypto | undefined;
+const builtin = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
+const nodeCrypto = builtin?.("node:crypto") as NodeCrypto | undefined;
+// Node's UTF-8 length is native (and O(1) for text V8 stores as Latin-1); it too counts a lone surrogate
+// as the 3 bytes of U+FFFD.
+const nodeBuffer = (builtin?.("node:buffer") as { Buffer: { byteLength(text: string, encoding: "utf8"): number } } | undefined)?.Buffer;
 
 const K = new Uint32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -26,6 +30,11 @@ export function utf8Bytes(text: string): Uint8Array {
 
 /** Number of UTF-8 bytes `text` encodes to, without allocating the bytes. */
 export function utf8Length(text: string): number {
+  return nodeBuffer ? nodeBuffer.byteLength(text, "utf8") : utf8LengthPortable(text);
+}
+
+/** utf8Length() in plain TypeScript, for the browser (exported for the tests). */
+export function utf8LengthPortable(text: string): number {
   let bytes = 0;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
@@ -42,10 +51,10 @@ export function utf8Length(text: string): number {
   return bytes;
 }
 
-/** Hex SHA-256 of a string (hashed as UTF-8) or of raw bytes. */
 /** True where Node's hash is in use (the server); false in the browser. */
 export const SHA256_IS_NATIVE = nodeCrypto !== undefined;
 
+/** Hex SHA-256 of a string (hashed as UTF-8) or of raw bytes. */
 export function sha256Hex(input: string | Uint8Array): string {
   if (nodeCrypto) return nodeCrypto.createHash("sha256").update(input, "utf8").digest("hex");
   return sha256HexPortable(input);

@@ -130,14 +130,15 @@ export async function writeSessionData(input: WriteSessionDataInput): Promise<Wr
   // The diff ignores key order as the fingerprint does, so "no changes" is "same canonical JSON".
   const diff = diffJson(before, next);
   if (diff.length === 0) {
-    const entryId = await audit({ before, after: next, patch: [], tenantId: current.tenantId });
+    const entryId = await audit({ before, patch: [], tenantId: current.tenantId });
     await finishAudit(entryId, { status: "already-so" });
     return { status: "unchanged" };
   }
 
   // 4. Say what we are about to do, before doing it.
   const changes = diff.length;
-  const entryId = await audit({ before, after: next, patch: patchFromChanges(diff), tenantId: current.tenantId });
+  // `after` is left out: the entry derives it from `before` and the patch (BeginAuditInput.after).
+  const entryId = await audit({ before, patch: patchFromChanges(diff), tenantId: current.tenantId });
 
   // 5. Write.
   let written: boolean;

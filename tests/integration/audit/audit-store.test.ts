@@ -76,6 +76,30 @@ describe.each(DATABASE_KINDS)("audit trail on %s", (kind) => {
     expect(done!.before).toEqual(pending!.before);
   });
 
+  it("derives the intended data from before and the patch when it is not stored (one copy per entry)", async () => {
+    const before = { plan: "free", "a/b": { "c.d": 1 }, list: [1, 2, 3] };
+    const patch = [
+      { op: "replace", path: "/plan", value: "pro" },
+      { op: "add", path: "/a~1b/e", value: true },
+      { op: "remove", path: "/list/2" },
+    ];
+    const id = await audit.beginAudit({ staff: eddie, action: "bulk-apply-item", target: { userId: "user-derived", sessionHandle: "h-derived" }, before, patch, runId: "run-derived" });
+    const stored = await getDb().selectFrom("audit_entries").select(["before_json", "after_json"]).where("id", "=", id).executeTakeFirstOrThrow();
+    expect(stored.after_json).toBeNull();
+    expect(JSON.parse(stored.before_json!)).toEqual(before);
+    const entry = await audit.getAuditEntry(id);
+    expect(entry?.after).toEqual({ plan: "pro", "a/b": { "c.d": 1, e: true }, list: [1, 2] });
+    expect(entry?.before).toEqual(before);
+
+    // "Already so": an empty patch means after is before.
+    const same = await audit.beginAudit({ staff: eddie, action: "bulk-apply-item", target: { userId: "user-derived", sessionHandle: "h-same" }, before, patch: [] });
+    expect((await audit.getAuditEntry(same))?.after).toEqual(before);
+
+    // With no patch there is nothing to derive from: a conflict records none unless given.
+    const conflict = await audit.beginAudit({ staff: eddie, action: "bulk-apply-item", target: { userId: "user-derived", sessionHandle: "h-conflict" }, before });
+    expect((await audit.getAuditEntry(conflict))?.after).toBeNull();
+  });
+
   it("keeps an error and what was actually written", async () => {
     const id = await audit.beginAudit({ staff: ada, action: "revoke-all", target: { userId: "user-2" } });
     await audit.finishAudit(id, { status: "failed", error: "The SuperTokens core at http://core cannot be reached.", after: { revoked: [] } });

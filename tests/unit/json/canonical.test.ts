@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { byteSize, canonicalJson, fingerprint, prettyJson } from "~/json/canonical";
-import { SHA256_IS_NATIVE, sha256Hex, sha256HexPortable, utf8Length } from "~/json/sha256";
+import { SHA256_IS_NATIVE, sha256Hex, sha256HexPortable, utf8Length, utf8LengthPortable } from "~/json/sha256";
 import { formatBytes } from "~/json/format";
 import { randomDocument, seeded } from "./generate";
 
@@ -180,6 +180,8 @@ describe("byteSize and utf8Length", () => {
   it("agrees with Buffer.byteLength, also for lone surrogates", () => {
     for (const text of ["", "abc", "ü", "日本", "🎉", "a\ud800b", "\udc00", "x\ud83d"]) {
       expect(utf8Length(text), JSON.stringify(text)).toBe(Buffer.byteLength(text, "utf8"));
+      // The browser's path (no Buffer there) must count the same bytes.
+      expect(utf8LengthPortable(text), JSON.stringify(text)).toBe(Buffer.byteLength(text, "utf8"));
     }
   });
 
