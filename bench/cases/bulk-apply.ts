@@ -4,11 +4,14 @@
  * (awaited, one session at a time). `dashboard_ms` is the run (apply) as staff start it from a dry run:
  * per session the conflict-checked write (re-read, fingerprint check, diff, audit entry committed before
  * the PUT and its outcome after) and the run's own bookkeeping in the database; the dry run before it
- * (1 list + N GET, writing nothing) is `dry_run_ms`. Peak RSS and heap are sampled during the runs.
+ * (1 list + N GET, writing nothing) is `dry_run_ms`. `sdk_best_ms` is the SDK alone doing the same reads
+ * and writes at its best concurrency, with none of the run's per-session work. Peak RSS and heap are
+ * sampled during the runs.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import pLimit from "p-limit";
 import type { CoreProcess } from "../core-process";
 import { FLOOR_CONCURRENCIES, floorBulkWrite } from "../floor";
 import { createUserWithSessions, Session } from "../sdk";
@@ -24,6 +27,24 @@ async function sequentialLoop(userId: string, value: number) {
     if (!info) continue;
     await Session.updateSessionDataInDatabase(handle, { ...info.sessionDataInDatabase, benchSequential: value });
   }
+}
+
+/**
+ * The SDK alone: 1 list + N reads and N writes through supertokens-node (and the dashboard's transport)
+ * at a given concurrency, with no fingerprint, diff, audit or bookkeeping. What separates the dashboard
+ * from it is the run's own per-session work.
+ */
+async function sdkBulkWrite(userId: string, concurrency: number) {
+  const handles = await Session.getAllSessionHandlesForUser(userId);
+  const limit = pLimit(concurrency);
+  await Promise.all(
+    handles.map((handle) =>
+      limit(async () => {
+        const info = await Session.getSessionInformation(handle);
+        if (info) await Session.updateSessionDataInDatabase(handle, { ...info.sessionDataInDatabase, benchSdk: performance.now() });
+      }),
+    ),
+  );
 }
 
 function sampleMemory() {
@@ -95,9 +116,12 @@ export async function benchBulkApply(
         const samples = await interleaved(repeats, {
           dashboard: dashboardRun,
           ...Object.fromEntries(FLOOR_CONCURRENCIES.map((concurrency) => [`floor@${concurrency}`, () => floorBulkWrite(core.url, userId, concurrency, "benchFloor")])),
+          ...Object.fromEntries(FLOOR_CONCURRENCIES.map((concurrency) => [`sdk@${concurrency}`, () => sdkBulkWrite(userId, concurrency)])),
         });
         const floors = FLOOR_CONCURRENCIES.map((concurrency) => median(samples[`floor@${concurrency}`]!));
         const floor = Math.min(...floors);
+        const sdks = FLOOR_CONCURRENCIES.map((concurrency) => median(samples[`sdk@${concurrency}`]!));
+        const sdkBest = Math.min(...sdks);
         // The docs' loop is slow by nature: once.
         const sequential = median(await timeIt(1, () => sequentialLoop(userId, value)));
         const dashboard = median(applyTimes);
@@ -114,7 +138,10 @@ export async function benchBulkApply(
           dry_run_ms: median(planTimes),
           concurrency: getConfig().BULK_APPLY_CONCURRENCY,
           floor_concurrency: FLOOR_CONCURRENCIES[floors.indexOf(floor)]!,
+          sdk_best_ms: sdkBest,
+          sdk_best_concurrency: FLOOR_CONCURRENCIES[sdks.indexOf(sdkBest)]!,
           dashboard_vs_floor: dashboard / floor,
+          sdk_best_vs_floor: sdkBest / floor,
           sequential_vs_dashboard: sequential / dashboard,
         });
       }
