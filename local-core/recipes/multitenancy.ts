@@ -32,10 +32,24 @@ export function readTenant(db: DB, tenantId: string): TenantConfig | undefined {
   return row ? (JSON.parse(row.config) as TenantConfig) : undefined;
 }
 
+/**
+ * The core overwrites an existing tenant's config by deleting its tenant_configs row and inserting
+ * a new one (MultitenancyQueries.overwriteTenantConfig), and lists tenants in that table's scan
+ * order (SQLite rowid, no ORDER BY). So every create or update puts the tenant last in the list;
+ * deleting and re-inserting here gives our row the same new rowid (max + 1).
+ */
 function writeTenant(db: DB, tenantId: string, config: TenantConfig, now: number): void {
-  db.prepare(
-    "INSERT INTO tenants (tenant_id, config, created_at) VALUES (?, ?, ?) ON CONFLICT(tenant_id) DO UPDATE SET config = excluded.config",
-  ).run(tenantId, JSON.stringify(config), now);
+  db.transaction(() => {
+    const existing = db.prepare("SELECT created_at FROM tenants WHERE tenant_id = ?").get(tenantId) as
+      | { created_at: number }
+      | undefined;
+    db.prepare("DELETE FROM tenants WHERE tenant_id = ?").run(tenantId);
+    db.prepare("INSERT INTO tenants (tenant_id, config, created_at) VALUES (?, ?, ?)").run(
+      tenantId,
+      JSON.stringify(config),
+      existing?.created_at ?? now,
+    );
+  })();
 }
 
 /** `TenantConfig.toJson_v2`: Gson field order, nulls omitted, tenantId appended last. */
@@ -50,7 +64,8 @@ function tenantJson(tenantId: string, c: TenantConfig): JsonObject {
 
 function listTenants(ctx: RequestContext) {
   ctx.requirePublicTenant("Only the public tenantId is allowed to list all tenants associated with this app");
-  const rows = ctx.db.prepare("SELECT tenant_id, config FROM tenants ORDER BY created_at, tenant_id").all() as Array<{
+  // Order of the last write (see writeTenant), as the core's unordered scan of tenant_configs.
+  const rows = ctx.db.prepare("SELECT tenant_id, config FROM tenants ORDER BY rowid").all() as Array<{
     tenant_id: string;
     config: string;
   }>;

@@ -484,12 +484,15 @@ function sessionUserIds(state: CoreState, userId: string, linked: boolean): stri
   return javaHashSetOrder([userId, ...(user ? user.loginMethods.map((m) => m.recipeUserId) : [])]);
 }
 
-/** Non-expired handles (expires_at >= now): per user id, then per tenant, then in insertion order. */
+/**
+ * Non-expired handles (expires_at >= now): per user id, then per tenant in the tenant list's order
+ * (the core loops over Multitenancy.getAllTenantsForApp), then in insertion order.
+ */
 function liveHandles(state: CoreState, userIds: string[], tenantId: string | undefined, now: number): string[] {
   const stmt = state.db.prepare(
     `SELECT s.session_handle FROM session_info s LEFT JOIN tenants t ON t.tenant_id = s.tenant_id
      WHERE s.user_id = ? AND s.expires_at >= ?${tenantId ? " AND s.tenant_id = ?" : ""}
-     ORDER BY t.created_at, s.tenant_id, s.rowid`,
+     ORDER BY t.rowid, s.tenant_id, s.rowid`,
   );
   const out: string[] = [];
   for (const id of userIds) {

@@ -68,3 +68,18 @@ describe("UserMetadata.getUserMetadata(id) / updateUserMetadata / clearUserMetad
     expect((await UserMetadata.getUserMetadata(uid)).metadata).toEqual({});
   });
 });
+
+describe("tenant list order", () => {
+  // The core lists tenant_configs in scan order and rewrites a tenant's row (delete + insert) on
+  // every create or update (MultitenancyQueries.overwriteTenantConfig), so an updated tenant moves
+  // to the end of the list; neither creation time nor tenant id decides the order.
+  it("follows the last create or update: an updated tenant moves to the end", async () => {
+    await Multitenancy.createOrUpdateTenant("t-order-z", {});
+    await Multitenancy.createOrUpdateTenant("t-order-a", {});
+    const ids = async () =>
+      (await Multitenancy.listAllTenants()).tenants.map((t: any) => t.tenantId as string).filter((id: string) => id.startsWith("t-order-"));
+    expect(await ids()).toEqual(["t-order-z", "t-order-a"]);
+    await Multitenancy.createOrUpdateTenant("t-order-z", { firstFactors: ["emailpassword"] });
+    expect(await ids()).toEqual(["t-order-a", "t-order-z"]);
+  });
+});
