@@ -121,17 +121,92 @@ function listUsers(ctx: RequestContext) {
   return ok(nextPaginationToken === undefined ? { status: "OK", users } : { status: "OK", users, nextPaginationToken });
 }
 
+/** UserPaginationToken.extractTokenInfo: any failure is the 400 "invalid pagination token". */
 function decodePaginationToken(token: string): IdTime {
-  try {
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(token)) throw new Error();
-    const decoded = Buffer.from(token, "base64").toString("utf8");
-    // String.split drops trailing empty parts and Long.parseLong takes a sign, as in UserPaginationToken.
-    const parts = javaSplit(decoded, /;/);
-    if (parts.length !== 2 || !/^[+-]?\d+$/.test(parts[1])) throw new Error();
-    return { id: parts[0], t: Number(parts[1]) };
-  } catch {
-    throw badRequest("invalid pagination token");
+  const bytes = javaBase64Decode(token);
+  if (bytes === undefined) throw badRequest("invalid pagination token");
+  // String.split drops trailing empty parts, as in UserPaginationToken.
+  const parts = javaSplit(bytes.toString("utf8"), /;/);
+  const t = parts.length === 2 ? javaParseLong(parts[1]) : undefined;
+  if (t === undefined) throw badRequest("invalid pagination token");
+  return { id: parts[0], t: Number(t) };
+}
+
+const BASE64_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/**
+ * java.util.Base64.getDecoder().decode: stricter than Node's Buffer.from(…, "base64"). Padding is
+ * optional, but when present it must complete the last 4-character unit exactly ("xx==", "xxx=")
+ * and nothing may follow it; a lone last character ("x") is refused, as is any character outside
+ * the standard alphabet (no URL-safe "-_", no whitespace). Leftover bits are not checked.
+ */
+function javaBase64Decode(text: string): Buffer | undefined {
+  const out: number[] = [];
+  let bits = 0;
+  let filled = 0; // characters of the current 4-character unit seen so far
+  let i = 0;
+  for (; i < text.length; i++) {
+    const c = text[i];
+    if (c === "=") {
+      // "=" may only end a unit of 3 characters, or a unit of 2 as "==".
+      if (filled === 2 && text[i + 1] === "=") i += 2;
+      else if (filled === 3) i += 1;
+      else return undefined;
+      break;
+    }
+    const v = BASE64_ALPHABET.indexOf(c);
+    if (v < 0) return undefined;
+    bits = (bits << 6) | v;
+    if (++filled === 4) {
+      out.push((bits >> 16) & 0xff, (bits >> 8) & 0xff, bits & 0xff);
+      bits = 0;
+      filled = 0;
+    }
   }
+  if (i < text.length) return undefined; // anything after the padding
+  if (filled === 1) return undefined; // "Last unit does not have enough valid bits"
+  if (filled === 2) out.push((bits >> 4) & 0xff);
+  if (filled === 3) out.push((bits >> 10) & 0xff, (bits >> 2) & 0xff);
+  return Buffer.from(out);
+}
+
+const LONG_MIN = -(2n ** 63n);
+const LONG_MAX = 2n ** 63n - 1n;
+
+/**
+ * Long.parseLong(s): an optional sign and at least one decimal digit; Character.digit also takes
+ * the other Unicode decimal digits of the BMP (e.g. Arabic-Indic); out of the 64-bit range is an
+ * error (Number() would silently accept "1e3" or 2^70).
+ */
+function javaParseLong(s: string): bigint | undefined {
+  let i = 0;
+  let negative = false;
+  if (s[0] === "-" || s[0] === "+") {
+    negative = s[0] === "-";
+    i = 1;
+  }
+  if (i >= s.length) return undefined;
+  let value = 0n;
+  for (; i < s.length; i++) {
+    const digit = unicodeDigitValue(s.charCodeAt(i));
+    if (digit === undefined) return undefined;
+    value = value * 10n + BigInt(digit);
+  }
+  if (negative) value = -value;
+  return value < LONG_MIN || value > LONG_MAX ? undefined : value;
+}
+
+const DECIMAL_DIGIT = /^\p{Nd}$/u;
+
+/** Value of a UTF-16 code unit that is a Unicode decimal digit (Nd), as Character.digit(c, 10). */
+function unicodeDigitValue(code: number): number | undefined {
+  // Surrogates are never digits on their own: parseLong works on UTF-16 code units.
+  if (code >= 0xd800 && code <= 0xdfff) return undefined;
+  if (!DECIMAL_DIGIT.test(String.fromCharCode(code))) return undefined;
+  // Nd digits come in contiguous runs of whole 0–9 sets: count back to the start of the run.
+  let start = code;
+  while (start > 0 && DECIMAL_DIGIT.test(String.fromCharCode(start - 1))) start--;
+  return (code - start) % 10;
 }
 
 /**

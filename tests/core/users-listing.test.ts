@@ -122,6 +122,48 @@ describe("GET /<tenant>/users input errors (400)", () => {
     }
   });
 
+  // UserPaginationToken decodes with java.util.Base64.getDecoder() and Long.parseLong, which refuse
+  // what Node's lenient base64 decoding and Number() would let through, and accept a few others.
+  it("a pagination token is decoded like java.util.Base64 and Long.parseLong", async () => {
+    const first = await SuperTokens.getUsersOldestFirst({ tenantId: "public", limit: 1 });
+    const [id, time] = Buffer.from(first.nextPaginationToken!, "base64").toString("utf8").split(";");
+    const expected = (await SuperTokens.getUsersOldestFirst({ tenantId: "public", limit: 1, paginationToken: first.nextPaginationToken })).users.map((u) => u.id);
+    const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64");
+    // "<uuid>;<13 digits>" is 50 bytes (last unit "xxx="); two more trailing ';' (dropped by split)
+    // make 52 bytes (last unit "xx==").
+    const onePad = b64(`${id};${time}`);
+    const twoPads = b64(`${id};${time};;`);
+    expect([onePad.slice(-2), twoPads.slice(-3)]).toEqual([onePad.slice(-2, -1) + "=", twoPads.slice(-3, -2) + "=="]);
+    const arabicIndicTime = [...time].map((d) => String.fromCharCode(0x0660 + Number(d))).join("");
+    const accepted = [
+      onePad,
+      twoPads,
+      onePad.slice(0, -1), // padding is optional
+      twoPads.slice(0, -2),
+      b64(`${id};${arabicIndicTime}`), // Character.digit takes any Unicode decimal digit
+    ];
+    for (const paginationToken of accepted) {
+      const r = await raw(h.core.url, "GET", "/public/users", { query: { limit: "1", paginationToken } });
+      expect(r.status, paginationToken).toBe(200);
+      expect(r.json.users.map((u: { id: string }) => u.id)).toEqual(expected);
+    }
+    const refused = [
+      `${b64(`${id};${time};`)}A`, // 51 bytes have no last unit: a lone character ("Last unit does not have enough valid bits")
+      `${twoPads.slice(0, -1)}`, // incomplete padding: "xx=" needs "xx=="
+      `${onePad}=`, // padding after a complete unit
+      `${onePad}QUJD`, // data after the padding
+      `${onePad.slice(0, -4)}-_A=`, // URL-safe alphabet
+      ` ${onePad}`, // whitespace
+      b64(`${id};9223372036854775808`), // beyond Long.MAX_VALUE
+      b64(`${id};1e3`),
+    ];
+    for (const paginationToken of refused) {
+      const r = await raw(h.core.url, "GET", "/public/users", { query: { limit: "1", paginationToken } });
+      expect(r.status, paginationToken).toBe(400);
+      expect(r.text).toBe("invalid pagination token\n");
+    }
+  });
+
   it.each([
     [{ limit: "abc" }, "Field name 'limit' must be an int in the GET request"],
     [{ limit: "-3" }, "limit must a positive integer with min value 1"],
