@@ -538,12 +538,14 @@ function removeSessions(ctx: RequestContext) {
     else ctx.requireTenant();
     const ids = sessionUserIds(state, userId, linked);
     const liveNow = liveHandles(state, ids, acrossAll ? undefined : ctx.tenantId, ctx.now());
-    return ok({ status: "OK", sessionHandlesRevoked: revokeHandles(ctx, liveNow, tenantOfHandle) });
+    // Session.revokeSessionUsingSessionHandles skips a tenant removed meanwhile.
+    return ok({ status: "OK", sessionHandlesRevoked: revokeHandles(ctx, liveNow, tenantOfHandle, "skip") });
   }
 
   ctx.requireTenant();
-  for (const h of handles!) requireHandleTenant(ctx, h);
-  return ok({ status: "OK", sessionHandlesRevoked: revokeHandles(ctx, handles!, handleSuffixOrNull) });
+  // SessionRemoveAPI looks each group's tenant up as it reaches it: an unknown one is a 400, but
+  // the groups before it have already been deleted (there is no transaction around the loop).
+  return ok({ status: "OK", sessionHandlesRevoked: revokeHandles(ctx, handles!, handleSuffixOrNull, "fail") });
 }
 
 /**
@@ -562,8 +564,17 @@ function handleSuffixOrNull(handle: string): string | null {
  * `groupKey` is the HashMap key: revoking by userId groups by tenant id ("public" for unsuffixed
  * handles), revoking given handles groups by the raw suffix, so unsuffixed (public) handles share
  * the null key and come first.
+ *
+ * Each group is deleted on its own, as in the core, so a group whose tenant does not exist either
+ * ends the request with the 400 after the earlier groups are gone ("fail", SessionRemoveAPI with
+ * sessionHandles) or is left out ("skip", revoking a user's sessions).
  */
-function revokeHandles(ctx: RequestContext, handles: string[], groupKey: (handle: string) => string | null): string[] {
+function revokeHandles(
+  ctx: RequestContext,
+  handles: string[],
+  groupKey: (handle: string) => string | null,
+  unknownTenant: "fail" | "skip",
+): string[] {
   const groups = new Map<string | null, string[]>();
   for (const h of handles) {
     const t = groupKey(h);
@@ -571,18 +582,24 @@ function revokeHandles(ctx: RequestContext, handles: string[], groupKey: (handle
     groups.get(t)!.push(h);
   }
   const db = ctx.db;
-  return db.transaction(() => {
-    const out: string[] = [];
-    const exists = db.prepare("SELECT 1 FROM session_info WHERE session_handle = ?");
-    const del = db.prepare("DELETE FROM session_info WHERE session_handle = ?");
-    for (const tenant of javaHashSetOrder(groups.keys())) {
-      const group = groups.get(tenant)!;
-      const existed = new Set(group.filter((h) => exists.get(h) !== undefined));
-      for (const h of group) del.run(h);
-      out.push(...group.filter((h) => existed.has(h)));
+  const exists = db.prepare("SELECT 1 FROM session_info WHERE session_handle = ?");
+  const del = db.prepare("DELETE FROM session_info WHERE session_handle = ?");
+  const deleteGroup = db.transaction((group: string[]) => {
+    const existed = new Set(group.filter((h) => exists.get(h) !== undefined));
+    for (const h of group) del.run(h);
+    return group.filter((h) => existed.has(h));
+  });
+  const out: string[] = [];
+  for (const key of javaHashSetOrder(groups.keys())) {
+    const group = groups.get(key)!;
+    const tenantId = tenantOfHandle(group[0]);
+    if (!tenantExists(ctx.state, ctx.appId, tenantId)) {
+      if (unknownTenant === "fail") throw tenantNotFound(ctx.appId, tenantId);
+      continue;
     }
-    return out;
-  })();
+    out.push(...deleteGroup(group));
+  }
+  return out;
 }
 
 export const sessionRoutes: Route[] = [

@@ -2,6 +2,7 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import Session from "supertokens-node/recipe/session";
 import Multitenancy from "supertokens-node/recipe/multitenancy";
+import { javaHashSetOrder } from "../../local-core/java-order";
 import { DAY_MS, ISS, REFRESH_VALIDITY_MS, brief, createSession, decodeJwt, raw, recordCalls, signUpUser, thrown, useSdkCore } from "./helpers";
 
 const h = useSdkCore();
@@ -238,6 +239,21 @@ describe("revokeSession / revokeMultipleSessions / revokeAllSessionsForUser", ()
     const pub2 = (await createSession(uid)).getHandle();
     const ten2 = (await createSession(uid, {}, {}, "t-rm")).getHandle();
     expect(await Session.revokeAllSessionsForUser(uid)).toEqual([ten2, pub2]);
+  });
+
+  it("a handle of an unknown tenant: 400, after the groups before it in the HashMap are already revoked", async () => {
+    // SessionRemoveAPI deletes group by group (null key, then "t-gone", then "t-mgmt" in Java's
+    // HashMap order) with no transaction around them: the unknown tenant "t-gone" throws after the
+    // public handle is gone, and the "t-mgmt" group is never reached.
+    expect(javaHashSetOrder([TENANT, "t-gone", null])).toEqual([null, "t-gone", TENANT]);
+    const uid = await signUpUser();
+    const pub = (await createSession(uid)).getHandle();
+    const ten = (await createSession(uid, {}, {}, TENANT)).getHandle();
+    const gone = "00000000-0000-4000-8000-000000000000_t-gone";
+    const err = await thrown(() => Session.revokeMultipleSessions([ten, gone, pub]));
+    expect(err.message).toContain("with status code: 400 and message: AppId or tenantId not found");
+    expect(await Session.getSessionInformation(pub)).toBeUndefined();
+    expect((await Session.getSessionInformation(ten))?.sessionHandle).toBe(ten);
   });
 
   it("revokeAllSessionsForUser(uid): all tenants; with a tenant: /<tenant>/recipe/session/remove, that tenant only", async () => {
