@@ -3,6 +3,7 @@
 // gathering every login method that shares that id.
 
 import { randomUUID } from "node:crypto";
+import libphonenumber from "google-libphonenumber";
 import type { DB } from "./store.js";
 import { javaHashSetOrder } from "./java-order.js";
 
@@ -50,17 +51,22 @@ export function normaliseEmail(email: string): string {
 }
 
 /**
- * The core normalises phone numbers to E.164 with libphonenumber when they parse (which needs a
- * leading "+" since no region is given); otherwise it keeps the trimmed input. Approximation:
- * "+<digits>" after dropping spaces, dashes, dots and brackets.
+ * `Utils.normalizeIfPhoneNumber`: the core parses the trimmed input with Google's libphonenumber for the
+ * unknown region "ZZ" (so only international numbers parse) and formats it as E.164; input that does not
+ * parse is kept, trimmed. google-libphonenumber is the JavaScript build of that same library, so
+ * "+44 (0)20 7183 8750", "tel:+44-20-7183-8750" and "+44 20 7183 8750 ext. 5" all become "+442071838750",
+ * while "+999 123 456" (no such country code) stays as typed.
  */
+const { PhoneNumberFormat } = libphonenumber;
+const phoneUtil = libphonenumber.PhoneNumberUtil.getInstance();
+
 export function normalisePhone(phone: string): string {
   const trimmed = phone.trim();
-  if (/^\+[\d\s().-]{2,}$/.test(trimmed)) {
-    const digits = trimmed.slice(1).replace(/\D/g, "");
-    if (digits.length >= 2 && digits.length <= 17) return `+${digits}`;
+  try {
+    return phoneUtil.format(phoneUtil.parse(trimmed, "ZZ"), PhoneNumberFormat.E164);
+  } catch {
+    return trimmed;
   }
-  return trimmed;
 }
 
 const LM_SELECT = `

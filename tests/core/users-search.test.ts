@@ -139,4 +139,21 @@ describe("listUsersByAccountInfo with phone and thirdParty", () => {
     const either = await SuperTokens.listUsersByAccountInfo("public", { email: "shared-ep@acme.test", phoneNumber: "+447700900123" }, true);
     expect(either.map((x) => x.id)).toEqual(pick(0, 4));
   });
+
+  it("normalises like the core's libphonenumber (region ZZ, E.164): national 0, tel: URIs, extensions, letters", async () => {
+    // Utils.normalizeIfPhoneNumber: parse(trimmed, "ZZ") then format(E164); what does not parse stays trimmed.
+    const byPhone = async (phoneNumber: string) => (await SuperTokens.listUsersByAccountInfo("public", { phoneNumber })).map((x) => x.id);
+    for (const typed of ["+44 (0)7700 900123", "tel:+44-7700-900123", "+44 7700 900123 ext. 5", "  ++44 7700 900 123 "]) {
+      expect(await byPhone(typed), typed).toEqual(pick(4));
+    }
+    // Letters are keypad digits to libphonenumber: the number is stored as E.164 and found by its digits.
+    const lettered = await passwordless({ phoneNumber: "+1 800 FLOWERS" });
+    expect(await byPhone("+18003569377")).toEqual([lettered]);
+    // An unknown country code does not parse: kept as typed (trimmed), so only the same text finds it.
+    const unknownCountry = await passwordless({ phoneNumber: " +999 123 456 " });
+    const user = await raw(h.core.url, "GET", "/user/id", { query: { userId: unknownCountry } });
+    expect(user.json.user.phoneNumbers).toEqual(["+999 123 456"]);
+    expect(await byPhone("+999 123 456")).toEqual([unknownCountry]);
+    expect(await byPhone("+999123456")).toEqual([]);
+  });
 });
