@@ -19,7 +19,8 @@ export type SearchParams = z.infer<typeof searchParamsSchema>;
 export type InterpretedQuery =
   | { kind: "browse" }
   | { kind: "email"; value: string }
-  | { kind: "phone"; value: string }
+  /** `value`: "+" and digits, for the core's prefix search; `typed`: as typed (trimmed), for exact lookups. */
+  | { kind: "phone"; value: string; typed: string }
   | { kind: "provider"; value: string }
   | { kind: "text"; value: string };
 
@@ -31,7 +32,7 @@ export function interpretQuery(raw: string): InterpretedQuery {
   const provider = /^provider:\s*(.+)$/i.exec(q);
   if (provider) return { kind: "provider", value: provider[1]!.trim().toLowerCase() };
   if (q.includes("@")) return { kind: "email", value: q.toLowerCase() };
-  if (PHONE.test(q) && /\d{6,}/.test(q.replace(/\D/g, ""))) return { kind: "phone", value: normalisePhone(q) };
+  if (PHONE.test(q) && /\d{6,}/.test(q.replace(/\D/g, ""))) return { kind: "phone", value: normalisePhone(q), typed: q };
   return { kind: "text", value: q };
 }
 
@@ -76,11 +77,18 @@ export async function searchUsers(params: SearchParams): Promise<SearchResult> {
   const perTenant = await Promise.all(scope.map((tenantId) => listUsersNewestFirst({ tenantId, query })));
   let users = mergeNewestFirst(perTenant.map((page) => page.users));
 
-  // The core's phone search is a prefix match on the stored E.164 form; an exact lookup also finds
-  // numbers typed with a different prefix style.
-  if (interpreted.kind === "phone" || (interpreted.kind === "email" && /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(interpreted.value))) {
-    const account = interpreted.kind === "phone" ? { phoneNumber: interpreted.value } : { email: interpreted.value };
-    const exact = await Promise.all(scope.map((tenantId) => listUsersByAccount(tenantId, account)));
+  // The core's phone search is a prefix match on the stored E.164 form. An exact lookup also finds
+  // numbers typed another way: the core normalises a looked-up number with libphonenumber, so the number
+  // as typed finds "+44 (0)20 7183 8750" (national 0 in brackets, as tickets often write it), and the
+  // digits form finds one typed without its "+".
+  const accounts =
+    interpreted.kind === "phone"
+      ? [...new Set([interpreted.typed, interpreted.value])].map((phoneNumber) => ({ phoneNumber }))
+      : interpreted.kind === "email" && /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(interpreted.value)
+        ? [{ email: interpreted.value }]
+        : [];
+  if (accounts.length > 0) {
+    const exact = await Promise.all(scope.flatMap((tenantId) => accounts.map((account) => listUsersByAccount(tenantId, account))));
     users = mergeNewestFirst([users, ...exact]);
   }
   return { interpreted, tenants, users };

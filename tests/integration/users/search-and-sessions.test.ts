@@ -56,6 +56,15 @@ describe("search", () => {
     expect((await run("+4915112")).users.map((u) => u.id)).toEqual([ids.erin]);
   });
 
+  it("finds a phone number written with the national 0 in brackets, or without its +", async () => {
+    // Neither is a prefix of the stored "+4915112345678": the exact lookups find them (the core
+    // normalises a looked-up number with libphonenumber).
+    const written = await run("+49 (0)151 12345678");
+    expect(written.interpreted).toEqual({ kind: "phone", value: "+49015112345678", typed: "+49 (0)151 12345678" });
+    expect(written.users.map((u) => u.id)).toEqual([ids.erin]);
+    expect((await run("49 151 1234 5678")).users.map((u) => u.id)).toEqual([ids.erin]);
+  });
+
   it("finds by provider", async () => {
     const result = await run("provider:google");
     expect(result.interpreted).toEqual({ kind: "provider", value: "google" });
