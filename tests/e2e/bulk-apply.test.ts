@@ -111,6 +111,9 @@ describe("bulk apply as a support person", () => {
     }
     expect(seen.size, `progress values seen: ${[...seen].join(", ")}`).toBeGreaterThanOrEqual(4);
     expect(Math.max(...seen)).toBeLessThan(SESSIONS);
+    // The rows keep up with the counts while the run goes on (the page reloads as sessions finish).
+    await page.locator("tbody tr[data-outcome='written']").first().waitFor({ timeout: 2_000 });
+    await expect(page.locator("[data-run-status]").first().getAttribute("data-run-status")).resolves.toBe("running");
     await browser.screenshot("bulk-3-running");
     // For a few seconds every write fails: the sessions caught in it fail after their retries.
     await setFaults({ latencyMs: 80, endpoints: { "PUT /recipe/session/data": { failureRate: 1, kinds: ["500"] } } });

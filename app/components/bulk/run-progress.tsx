@@ -4,8 +4,11 @@ import { ITEM_OUTCOMES, OUTCOME_LABELS, PLAN_LABELS, PLAN_VERDICTS, RUN_STATUS_L
 
 const LIVE: RunStatus[] = ["running", "cancelling"];
 const POLL_MS = 500;
-/** The page (report table, buttons) is reloaded this often while live, and whenever the status changes. */
-const REFRESH_MS = 3000;
+/**
+ * While live, the page (report table, buttons) is reloaded when more sessions are done, at most this
+ * often, so the rows keep up with the counts; and at once whenever the status changes.
+ */
+const REFRESH_MS = 1000;
 
 const STATUS_TONE: Record<RunStatus, string> = {
   planning: "bg-amber-50 text-amber-800 dark:bg-amber-950 dark:text-amber-200",
@@ -70,14 +73,16 @@ export function RunProgressView({ runId, initial, show, hrefFor }: { runId: stri
     if (!live) return;
     let stopped = false;
     let lastRefresh = Date.now();
+    let shownDone = initial.done;
     const poll = async () => {
       try {
         const response = await fetch(`/bulk/runs/${runId}/progress`, { headers: { Accept: "application/json" } });
         if (!response.ok || stopped) return;
         const next = (await response.json()) as RunProgress;
         setProgress(next);
-        if (next.status !== initial.status || Date.now() - lastRefresh > REFRESH_MS) {
+        if (next.status !== initial.status || (next.done !== shownDone && Date.now() - lastRefresh >= REFRESH_MS)) {
           lastRefresh = Date.now();
+          shownDone = next.done;
           revalidate.current();
         }
       } catch {
@@ -89,7 +94,7 @@ export function RunProgressView({ runId, initial, show, hrefFor }: { runId: stri
       stopped = true;
       clearInterval(timer);
     };
-  }, [live, runId, initial.status]);
+  }, [live, runId, initial.status, initial.done]);
   const percent = progress.total === 0 ? 100 : Math.round((progress.done / progress.total) * 100);
   return (
     <section aria-label="Run progress" className="space-y-3">
