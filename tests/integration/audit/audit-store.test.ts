@@ -135,9 +135,24 @@ describe.each(DATABASE_KINDS)("audit trail on %s", (kind) => {
 
   it("refuses an outcome outside the list and an entry without a user", async () => {
     const id = await audit.beginAudit({ staff: ada, action: "revert", target: { userId: "user-4" }, revertOf: "x" });
-    await expect(audit.finishAudit(id, { status: "ok" as "written" })).rejects.toThrow();
+    await expect(audit.finishAudit(id, { status: "ok" as "written" })).rejects.toThrow(/outcome must be one of written, conflict/);
+    await expect(audit.finishAudit(id, { status: "failed", error: "x".repeat(4001) })).rejects.toThrow(/at most 4000 characters/);
     await expect(audit.beginAudit({ staff: ada, action: "edit", target: { userId: "" } })).rejects.toThrow(/userId/);
-    await expect(audit.beginAudit({ staff: ada, action: "delete-everything" as "edit", target: { userId: "u" } })).rejects.toThrow();
+    await expect(audit.beginAudit({ staff: ada, action: "delete-everything" as "edit", target: { userId: "u" } })).rejects.toThrow(/action must be one of edit/);
+  });
+
+  it("refuses an entry with a malformed staff member, empty ids or a patch that is not a list, and writes none of them", async () => {
+    const before = await getDb().selectFrom("audit_entries").select((eb) => eb.fn.countAll<string | number>().as("n")).executeTakeFirstOrThrow();
+    const refused = [
+      { staff: { ...ada, email: "" }, action: "edit", target: { userId: "u" } },
+      { staff: { id: "x", email: "x@desk.test", role: "admin" }, action: "edit", target: { userId: "u" } },
+      { staff: ada, action: "edit", target: { userId: "u", sessionHandle: "" } },
+      { staff: ada, action: "bulk-apply-item", target: { userId: "u" }, runId: "" },
+      { staff: ada, action: "edit", target: { userId: "u" }, patch: { op: "add" } },
+    ] as unknown as Parameters<typeof audit.beginAudit>[0][];
+    for (const input of refused) await expect(audit.beginAudit(input), JSON.stringify(input)).rejects.toBeInstanceOf(audit.AuditEntryError);
+    const after = await getDb().selectFrom("audit_entries").select((eb) => eb.fn.countAll<string | number>().as("n")).executeTakeFirstOrThrow();
+    expect(Number(after.n)).toBe(Number(before.n));
   });
 
   it("the database itself refuses UPDATE and DELETE of entries and outcomes", async () => {
