@@ -14,7 +14,6 @@
 import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
 import { getConfig } from "~/config.server";
-import { fingerprint } from "~/json";
 import { writeSessionData } from "~/sessions/write.server";
 import type { StaffUser } from "~/staff/roles";
 import { singleton } from "~/utils/singleton.server";
@@ -22,7 +21,7 @@ import { applyBulkOperation } from "./operation";
 import { auditRunApplied, auditRunEnded } from "./run-audit.server";
 import { backoffMs, classifyFailure, retryPolicy, sleep, type RetryPolicy } from "./retry.server";
 import {
-  claimInterrupted, claimPlanned, finishCancelled, finishCompleted, getRunRow, nextPendingItems, operationOf, reconcileFromAudit, recordOutcomes, renewLease, requestCancel,
+  claimInterrupted, claimPlanned, finishCancelled, finishCompleted, getRunRow, nextPendingItems, operationOf, plannedResultFingerprint, reconcileFromAudit, recordOutcomes, renewLease, requestCancel,
   runBeganWriteBefore, runStatusOf, settleUnwritable,
   type ItemResult, type PendingItem,
 } from "./store.server";
@@ -233,18 +232,6 @@ export class BulkRunner {
 }
 
 const CHANGED = "The session's data changed after the dry run, so nothing was written. Start a fresh dry run to include it.";
-
-/**
- * fingerprint() of what the dry run would have this item's session hold. Dry runs made before
- * result_fingerprint existed kept a copy of the data instead (up to 64 KiB); without either, a
- * changed session is simply reported as changed.
- */
-function plannedResultFingerprint(item: PendingItem, operation: BulkOperation): string | undefined {
-  if (item.result_fingerprint !== null) return item.result_fingerprint;
-  if (item.doc_json === null) return undefined;
-  const applied = applyBulkOperation(JSON.parse(item.doc_json) as Record<string, unknown>, operation, { summary: false });
-  return applied.kind === "will-change" ? fingerprint(applied.next) : undefined;
-}
 
 function launch(runId: string, staff: StaffUser, options: RunnerOptions): BulkRunner {
   const runner = new BulkRunner(runId, staff, options);

@@ -13,10 +13,10 @@ import { getConfig } from "~/config.server";
 import { getDashboardDatabase, getDb } from "~/db/db.server";
 import { compileReusing } from "~/db/reuse-compiled.server";
 import type { BulkRunItemsTable, BulkRunsTable } from "~/db/schema";
-import { canonicalJson, formatKeyPath, toPointer } from "~/json";
+import { canonicalJson, fingerprint, fingerprintOfCanonical, formatKeyPath, toPointer } from "~/json";
 import { now } from "~/staff/clock.server";
 import type { StaffUser } from "~/staff/roles";
-import { pathFromStorage } from "./operation";
+import { applyBulkOperation, pathFromStorage } from "./operation";
 import {
   ITEM_OUTCOMES, ITEMS_PAGE_SIZE, PLAN_VERDICTS,
   type BulkOperation, type ItemOutcome, type OutcomeCounts, type PlanCounts, type PlanVerdict, type RetryWhich, type RunItemView, type RunProgress, type RunStatus, type RunSummary,
@@ -294,6 +294,18 @@ export interface PendingItem {
   doc_json: string | null;
 }
 
+/**
+ * fingerprint() of what the dry run would have this item's session hold. Dry runs made before
+ * result_fingerprint existed kept a copy of the data instead (up to 64 KiB); without either, a
+ * changed session is simply reported as changed.
+ */
+export function plannedResultFingerprint(item: Pick<PendingItem, "result_fingerprint" | "doc_json">, operation: BulkOperation): string | undefined {
+  if (item.result_fingerprint !== null) return item.result_fingerprint;
+  if (item.doc_json === null) return undefined;
+  const applied = applyBulkOperation(JSON.parse(item.doc_json) as Record<string, unknown>, operation, { summary: false });
+  return applied.kind === "will-change" ? fingerprint(applied.next) : undefined;
+}
+
 /** The next page of items without an outcome, after `afterSeq`: the runner streams a run in pages. */
 export async function nextPendingItems(runId: string, afterSeq: number, limit: number): Promise<PendingItem[]> {
   return getDb()
@@ -358,6 +370,8 @@ export async function reconcileFromAudit(runId: string, mode: "resume" | "cancel
     .leftJoin("audit_outcomes", "audit_outcomes.entry_id", "audit_entries.id")
     .select([
       "bulk_run_items.seq",
+      "bulk_run_items.result_fingerprint",
+      "bulk_run_items.doc_json",
       "audit_entries.id",
       "audit_entries.patch_json",
       "audit_entries.before_json",
@@ -370,6 +384,9 @@ export async function reconcileFromAudit(runId: string, mode: "resume" | "cancel
     .orderBy("bulk_run_items.seq")
     .orderBy("audit_entries.id")
     .execute();
+  const run = await getRunRow(runId);
+  if (!run) return 0;
+  const operation = operationOf(run);
   const bySeq = new Map<number, typeof rows>();
   for (const row of rows) bySeq.set(row.seq, [...(bySeq.get(row.seq) ?? []), row]);
   const results: ItemResult[] = [];
@@ -389,9 +406,13 @@ export async function reconcileFromAudit(runId: string, mode: "resume" | "cancel
         settled("ended");
         break;
       case "conflict": {
-        // Refused because the data no longer matched the dry run: it may hold exactly our target (an
-        // earlier write of ours landed), which the entry's before (theirs) and after (ours) show.
-        const holdsTarget = last.before_json !== null && last.after_json !== null && canonicalJson(JSON.parse(last.before_json)) === canonicalJson(JSON.parse(last.after_json));
+        // Refused because the data no longer matched the dry run: it may hold exactly the previewed
+        // result (an earlier write of ours landed), as the runner itself would have judged. The entry's
+        // before is theirs; entries from before result fingerprints may also carry ours as after.
+        const theirs = last.before_json === null ? undefined : canonicalJson(JSON.parse(last.before_json));
+        const holdsTarget =
+          theirs !== undefined &&
+          (fingerprintOfCanonical(theirs) === plannedResultFingerprint(last, operation) || (last.after_json !== null && theirs === canonicalJson(JSON.parse(last.after_json))));
         if (holdsTarget) settled(began ? "written" : "already-so", { error: began ? "Confirmed from the audit trail: an earlier attempt of this run had written it." : undefined });
         else settled("changed", { error: "The session's data changed after the dry run, so nothing was written. Start a fresh dry run to include it." });
         break;

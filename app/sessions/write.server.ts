@@ -24,7 +24,7 @@ import { AuditReasonRequiredError, beginAudit, finishAudit } from "~/audit/audit
 import { getConfig } from "~/config.server";
 import { describeCoreError, isOutageResponse, type CoreProblem } from "~/core/problems.server";
 import { getSessionInfo, updateSessionData, type SessionInfo } from "~/core/sessions.server";
-import { byteSize, canonicalJson, describeType, diffJson, fingerprintOfCanonical, formatBytes, isPlainObject, patchFromChanges } from "~/json";
+import { byteSize, canonicalJson, describeType, diffJson, fingerprint, formatBytes, isPlainObject, patchFromChanges } from "~/json";
 import type { StaffUser } from "~/staff/roles";
 
 export type WriteAction = "edit" | "revert" | "overwrite-after-conflict" | "bulk-apply-item";
@@ -104,8 +104,7 @@ export async function writeSessionData(input: WriteSessionDataInput): Promise<Wr
   const before = current.sessionDataInDatabase;
 
   // 2. Has anyone changed it since the caller read it?
-  const beforeCanonical = canonicalJson(before);
-  const theirsFingerprint = fingerprintOfCanonical(beforeCanonical);
+  const theirsFingerprint = fingerprint(before);
   if (theirsFingerprint !== input.expectedFingerprint) {
     const entryId = await audit({ before, after: given, tenantId: current.tenantId });
     await finishAudit(entryId, {

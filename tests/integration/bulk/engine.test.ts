@@ -24,6 +24,7 @@ const { queryAudit } = await import("../../../app/audit/audit.server");
 const clock = await import("../../../app/staff/clock.server");
 const { canonicalJson, deleteAt, setAt } = await import("../../../app/json");
 const { getDb } = await import("../../../app/db/db.server");
+const { writeSessionData } = await import("../../../app/sessions/write.server");
 
 let core: LocalCore;
 beforeAll(async () => {
@@ -309,6 +310,29 @@ describe.each(DATABASE_KINDS)("bulk apply on %s", (kind) => {
     expectOnlyTargetChanged(before, await snapshot(user.handles), outcomes, setBeta);
     expect((await store.getRunRow(plan.runId))?.resumed_count).toBe(1);
     expect((await runEntryOf(plan.runId))?.outcome).toMatchObject({ status: "completed", after: { outcomes: { written: 40 } } });
+  });
+
+  it("resume settles a session refused as changed, but already holding the previewed result, as already so (as the runner would)", async () => {
+    const user = await makeUser(3, (i) => ({ featureFlags: { n: i } }));
+    const plan = await planBulkApply({ staff: admin, userId: user.userId, operation: setBeta, scope: { kind: "all" } });
+    const [madeSo] = user.handles;
+    // Someone makes exactly the previewed change after the dry run; the run's write is then refused as a
+    // conflict, and its process dies before recording the session's outcome.
+    await Session.updateSessionDataInDatabase(madeSo!, { featureFlags: { n: 0, beta: true } });
+    expect(await store.claimPlanned(plan.runId, "instance-that-dies", admin)).toBe(true);
+    const item = (await store.nextPendingItems(plan.runId, -1, 10)).find((pending) => pending.session_handle === madeSo)!;
+    const refused = await writeSessionData({
+      staff: admin, userId: user.userId, sessionHandle: madeSo!, expectedFingerprint: item.fingerprint!, action: "bulk-apply-item", runId: plan.runId, confirm: false,
+      next: (current) => ({ next: { ...current, featureFlags: { ...(current.featureFlags as object), beta: true } } }),
+    });
+    expect(refused.status).toBe("conflict");
+
+    clock.advanceClock(16_000);
+    const resumed = await engine.resumeRun(plan.runId, otherAdmin);
+    await (resumed as { runner: { done: Promise<void> } }).runner.done;
+    const outcomes = expectReportedExactlyOnce(await allItems(plan.runId), user.handles);
+    expect(outcomes.get(madeSo!)).toBe("already-so");
+    expect([...outcomes.values()].filter((outcome) => outcome === "written")).toHaveLength(2);
   });
 
   it("cancelling an interrupted run settles the rest as not attempted at once", async () => {
