@@ -6,6 +6,7 @@ import { beginAudit, finishAudit } from "~/audit/audit.server";
 import { describeCoreError } from "~/core/problems.server";
 import { getSessionInfo, revokeAllSessionsOfUser, revokeSessionByHandle } from "~/core/sessions.server";
 import type { StaffUser } from "~/staff/guard.server";
+import { listUserSessions } from "./list.server";
 
 export type RevokeOutcome = { status: "revoked" } | { status: "gone" } | { status: "failed"; error: string };
 
@@ -30,11 +31,32 @@ export async function revokeOneSession(input: { staff: StaffUser; userId: string
   }
 }
 
+/**
+ * Revokes every session of the user, recording each one's data first, as a single revoke does: the core
+ * deletes the data with the session, so the audit entry is the only copy left. The sessions are read
+ * with bounded concurrency (listUserSessions), then revoked in the core's one call. The entry's `before`
+ * lists each session read (handle, tenant, data); its outcome lists the handles the core revoked, and
+ * names any it revoked that had not been read (one created between the read and the revoke).
+ */
 export async function revokeEverySession(input: { staff: StaffUser; userId: string; reason?: string }): Promise<{ status: "revoked"; count: number } | { status: "failed"; error: string }> {
-  const entryId = await beginAudit({ staff: input.staff, action: "revoke-all", target: { userId: input.userId }, reason: input.reason });
+  // Read before anything is attempted: an outage here is the outage page, and nothing was revoked.
+  const { sessions } = await listUserSessions(input.userId);
+  const entryId = await beginAudit({
+    staff: input.staff,
+    action: "revoke-all",
+    target: { userId: input.userId },
+    reason: input.reason,
+    before: { sessions: sessions.map((session) => ({ sessionHandle: session.sessionHandle, tenantId: session.tenantId, sessionDataInDatabase: session.sessionDataInDatabase })) },
+  });
   try {
     const handles = await revokeAllSessionsOfUser(input.userId);
-    await finishAudit(entryId, { status: "written", after: { revokedSessionHandles: handles } });
+    const read = new Set(sessions.map((session) => session.sessionHandle));
+    const unread = handles.filter((handle) => !read.has(handle));
+    await finishAudit(entryId, {
+      status: "written",
+      error: unread.length > 0 ? `${unread.length} revoked ${unread.length === 1 ? "session was" : "sessions were"} created after the data was read; ${unread.length === 1 ? "its" : "their"} data is not recorded.` : undefined,
+      after: { revokedSessionHandles: handles, ...(unread.length > 0 ? { revokedWithoutRecordedData: unread } : {}) },
+    });
     return { status: "revoked", count: handles.length };
   } catch (error) {
     const problem = describeCoreError(error instanceof Response ? new Error("No SuperTokens core available to query") : error);

@@ -4,7 +4,7 @@
  * nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { postForm, signIn } from "../../helpers/http";
+import { getPage, postForm, signIn } from "../../helpers/http";
 import { createCoreUserWithSession, startTestStack, type TestStack } from "../../helpers/stack";
 
 let stack: TestStack;
@@ -79,6 +79,27 @@ describe("revoking sessions from the user page", () => {
     expect(entries[0]).toMatchObject({ action: "revoke-all", reason: "account compromised" });
     expect(entries[0]!.outcome?.status).toBe("written");
     expect((entries[0]!.outcome?.after as { revokedSessionHandles: string[] }).revokedSessionHandles.sort()).toEqual([sessionHandle, second].sort());
+  });
+
+  it("records every revoked session's data in the revoke-all entry, and shows it on the entry's page", async () => {
+    const { userId, sessionHandle } = await createCoreUserWithSession(stack, { sessionData: { plan: "pro", cartId: "cart-first" } });
+    const second = await addSession(userId, { plan: "free", note: "second-session-data" });
+    const cookie = await signIn(stack, "admin");
+    expect((await postForm(`${stack.url}/users/${userId}`, { intent: "revoke-all", reason: "account compromised" }, { cookie })).status).toBe(302);
+    expect(await liveHandles(userId)).toEqual([]);
+    const [entry] = await listAuditForUser(userId);
+    const recorded = (entry!.before as { sessions: { sessionHandle: string; tenantId: string; sessionDataInDatabase: unknown }[] }).sessions;
+    expect(recorded.sort((a, b) => a.sessionHandle.localeCompare(b.sessionHandle))).toEqual(
+      [
+        { sessionHandle, tenantId: "public", sessionDataInDatabase: { plan: "pro", cartId: "cart-first" } },
+        { sessionHandle: second, tenantId: "public", sessionDataInDatabase: { plan: "free", note: "second-session-data" } },
+      ].sort((a, b) => a.sessionHandle.localeCompare(b.sessionHandle)),
+    );
+    expect(entry!.outcome).toMatchObject({ status: "written", error: null });
+    const page = await getPage(`${stack.url}/audit/${entry!.id}`, { cookie });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    for (const text of [sessionHandle, second, "cart-first", "second-session-data"]) expect(html).toContain(text);
   });
 
   it("answers an unknown intent with 400 and does nothing", async () => {
