@@ -11,7 +11,7 @@
  * refuse UPDATE/DELETE on both tables (app/db/migrations.server.ts).
  */
 import { getConfig } from "~/config.server";
-import { applyPatch, PatchError, type Operation } from "~/json";
+import { applyPatch, parseJson, PatchError, stringifyJson, type Operation } from "~/json";
 import { getDb } from "~/db/db.server";
 import { groupInsert } from "~/db/group-insert.server";
 import type { AuditEntriesTable, AuditOutcomesTable } from "~/db/schema";
@@ -87,8 +87,9 @@ export interface BeginAuditInput {
   revertOf?: string;
 }
 
-const toJson = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
-const fromJson = (text: string | null): unknown => (text === null ? null : JSON.parse(text));
+// Exact JSON (app/json/exact-number.ts): an entry keeps every number's text as the core held it.
+const toJson = (value: unknown) => (value === undefined ? null : stringifyJson(value));
+const fromJson = (text: string | null): unknown => (text === null ? null : parseJson(text));
 
 /**
  * An entry's intended data: stored, or else `before` with `patch` applied (see BeginAuditInput.after).

@@ -9,6 +9,7 @@ import { RUN_ACTION } from "~/audit/types";
 import type { StaffUser } from "~/staff/roles";
 import { auditEntriesOfRun, getProgress, getRunRow, toRunSummary } from "./store.server";
 import { describeChange } from "./types";
+import { parseJson } from "~/json";
 
 export async function auditRunApplied(runId: string, staff: StaffUser): Promise<void> {
   const row = await getRunRow(runId);
@@ -23,7 +24,7 @@ export async function auditRunApplied(runId: string, staff: StaffUser): Promise<
       change: describeChange(run),
       keyPath: run.pointer,
       operation: run.operation,
-      value: run.valueJson === null ? undefined : JSON.parse(run.valueJson),
+      value: run.valueJson === null ? undefined : parseJson(run.valueJson),
       scope: run.scope,
       sessions: run.progress.total,
       dryRun: run.progress.plan,

@@ -13,7 +13,7 @@ import { getConfig } from "~/config.server";
 import { getDashboardDatabase, getDb } from "~/db/db.server";
 import { compileReusing } from "~/db/reuse-compiled.server";
 import type { BulkRunItemsTable, BulkRunsTable } from "~/db/schema";
-import { canonicalJson, fingerprint, fingerprintOfCanonical, formatKeyPath, toPointer } from "~/json";
+import { canonicalJson, fingerprint, fingerprintOfCanonical, formatKeyPath, parseJson, stringifyJson, toPointer } from "~/json";
 import { now } from "~/staff/clock.server";
 import type { StaffUser } from "~/staff/roles";
 import { applyBulkOperation, pathFromStorage } from "./operation";
@@ -49,7 +49,7 @@ export async function insertPlanningRun(input: NewRun): Promise<string> {
       staff_name: input.staff.displayName,
       key_path: JSON.stringify(input.operation.path),
       operation: input.operation.kind,
-      value_json: input.operation.kind === "set" ? JSON.stringify(input.operation.value) : null,
+      value_json: input.operation.kind === "set" ? stringifyJson(input.operation.value) : null,
       scope: input.scope,
       tenant_id: input.tenantId ?? null,
       reason: input.reason?.trim() || null,
@@ -93,7 +93,7 @@ export async function discardPlanningRun(runId: string): Promise<void> {
 
 export function operationOf(row: Pick<RunRow, "operation" | "key_path" | "value_json">): BulkOperation {
   const path = pathFromStorage(row.key_path);
-  return row.operation === "delete" ? { kind: "delete", path } : { kind: "set", path, value: JSON.parse(row.value_json ?? "null") };
+  return row.operation === "delete" ? { kind: "delete", path } : { kind: "set", path, value: parseJson(row.value_json ?? "null") };
 }
 
 export async function getRunRow(runId: string): Promise<RunRow | undefined> {
@@ -302,7 +302,7 @@ export interface PendingItem {
 export function plannedResultFingerprint(item: Pick<PendingItem, "result_fingerprint" | "doc_json">, operation: BulkOperation): string | undefined {
   if (item.result_fingerprint !== null) return item.result_fingerprint;
   if (item.doc_json === null) return undefined;
-  const applied = applyBulkOperation(JSON.parse(item.doc_json) as Record<string, unknown>, operation, { summary: false });
+  const applied = applyBulkOperation(parseJson(item.doc_json) as Record<string, unknown>, operation, { summary: false });
   return applied.kind === "will-change" ? fingerprint(applied.next) : undefined;
 }
 
@@ -409,10 +409,10 @@ export async function reconcileFromAudit(runId: string, mode: "resume" | "cancel
         // Refused because the data no longer matched the dry run: it may hold exactly the previewed
         // result (an earlier write of ours landed), as the runner itself would have judged. The entry's
         // before is theirs; entries from before result fingerprints may also carry ours as after.
-        const theirs = last.before_json === null ? undefined : canonicalJson(JSON.parse(last.before_json));
+        const theirs = last.before_json === null ? undefined : canonicalJson(parseJson(last.before_json));
         const holdsTarget =
           theirs !== undefined &&
-          (fingerprintOfCanonical(theirs) === plannedResultFingerprint(last, operation) || (last.after_json !== null && theirs === canonicalJson(JSON.parse(last.after_json))));
+          (fingerprintOfCanonical(theirs) === plannedResultFingerprint(last, operation) || (last.after_json !== null && theirs === canonicalJson(parseJson(last.after_json))));
         if (holdsTarget) settled(began ? "written" : "already-so", { error: began ? "Confirmed from the audit trail: an earlier attempt of this run had written it." : undefined });
         else settled("changed", { error: "The session's data changed after the dry run, so nothing was written. Start a fresh dry run to include it." });
         break;

@@ -92,7 +92,7 @@ export function SessionsTable({ sessions, now, userId, canRevoke, canSelect }: {
 
   // Matching "inside the data" means the JSON text; lower-cased once per load, not per keystroke.
   const searchIndex = useMemo(
-    () => new Map(sessions.map((s) => [s.handle, `${s.handle} ${s.tenantId} ${s.recipeUserId} ${JSON.stringify(s.data)} ${JSON.stringify(s.accessTokenPayload)}`.toLowerCase()])),
+    () => new Map(sessions.map((s) => [s.handle, `${s.handle} ${s.tenantId} ${s.recipeUserId} ${s.dataText} ${s.accessTokenPayloadText}`.toLowerCase()])),
     [sessions],
   );
   const filtered = useMemo(() => {
@@ -348,11 +348,11 @@ function SessionDetail({ session, userId }: { session: SessionRow; userId: strin
             Open in editor →
           </Link>
         </div>
-        <JsonText value={session.data} label={`Data of session ${session.handle}`} />
+        <JsonText text={session.dataText} label={`Data of session ${session.handle}`} />
       </div>
       <div>
         <h3 className="label mb-1">Access-token payload (read-only)</h3>
-        <JsonText value={session.accessTokenPayload} label={`Access-token payload of session ${session.handle}`} />
+        <JsonText text={session.accessTokenPayloadText} label={`Access-token payload of session ${session.handle}`} />
       </div>
     </div>
   );

@@ -8,7 +8,7 @@ import Session from "supertokens-node/recipe/session/index.js";
 import UserMetadata from "supertokens-node/recipe/usermetadata/index.js";
 import { getConfig, isDemoMode } from "~/config.server";
 import { singleton } from "~/utils/singleton.server";
-import { installCoreTransport } from "./transport.server";
+import { installCoreTransport, installExactJsonFetch } from "./transport.server";
 
 export interface CoreTarget {
   /** The connection URI as configured (may contain an `/appid-…` path). */
@@ -54,7 +54,9 @@ export function ensureSupertokens(): void {
     } catch (error) {
       if (!(error instanceof Error) || !/already initiali[sz]ed/i.test(error.message)) throw error;
     }
+    // Both transports keep number text exact; "fetch" keeps the SDK's own fetch underneath.
     if (config.CORE_TRANSPORT === "pooled") installCoreTransport(config.SUPERTOKENS_CONNECTION_URI);
+    else installExactJsonFetch();
     return true;
   });
 }

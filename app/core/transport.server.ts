@@ -13,10 +13,15 @@
  * and `api-key` headers, failover across hosts, 429 back-off, error texts. Transport failures are thrown
  * the way `fetch` throws them (`TypeError("fetch failed")` with the cause), so the SDK's failover and our
  * outage classification see exactly what they saw before. Requests to any other origin go to the SDK's
- * original `doFetch`. CORE_TRANSPORT=fetch switches all of this off.
+ * original `doFetch`. CORE_TRANSPORT=fetch switches the pooled client off.
+ *
+ * Either way the SDK's JSON is exact (app/json/exact-number.ts): answers are parsed with `parseJson`, so a
+ * number the core holds as 9223372036854775807 or 1.0 reaches us as that text, and request bodies get
+ * `restoreExactNumbers`, so the SDK's own JSON.stringify writes those numbers back as the same text.
  */
 import { createRequire } from "node:module";
 import { Pool, type Dispatcher } from "undici";
+import { parseJson, restoreExactNumbers } from "~/json";
 import { existingSingleton, singleton } from "~/utils/singleton.server";
 
 type FetchLike = (input: string | URL, init?: { method?: string; headers?: unknown; body?: unknown }) => Promise<unknown>;
@@ -108,8 +113,33 @@ export class BufferedCoreResponse {
   }
 
   async json(): Promise<unknown> {
-    return JSON.parse(this.body);
+    return parseJson(this.body);
   }
+}
+
+/** The part of a `Headers` the SDK reads. */
+interface HeaderReader {
+  get(name: string): string | null;
+  has(name: string): boolean;
+}
+
+/**
+ * An answer from the SDK's own fetch, read whole so that `json()` keeps number text exactly (the SDK calls
+ * `clone()` and `json()` on it). Used with CORE_TRANSPORT=fetch and for origins the pool does not serve.
+ */
+class ExactFetchResponse extends BufferedCoreResponse {
+  constructor(status: number, headers: HeaderReader, body: string, url: string) {
+    super(status, headers as BufferedHeaders, body, url);
+  }
+}
+
+/** Wraps a fetch-like function so that request bodies and answers keep every number's text. */
+export function exactJsonFetch(inner: FetchLike): FetchLike {
+  return async (input, init = {}) => {
+    const body = typeof init.body === "string" ? restoreExactNumbers(init.body) : init.body;
+    const answer = (await inner(input, body === init.body ? init : { ...init, body })) as Response;
+    return new ExactFetchResponse(answer.status, answer.headers, await answer.text(), answer.url || String(input));
+  };
 }
 
 /** Request headers as fetch would send them: every value a string (fetch sends `undefined` as "undefined"). */
@@ -147,6 +177,7 @@ export function createCoreTransport(coreOrigins: string[], fallback: FetchLike, 
   // so a request never races the core closing its socket.
   const pools = new Map(coreOrigins.map((origin) => [origin, new Pool(origin, { connections: options.connections ?? 128, keepAliveTimeout: 4_000 })]));
   let requests = 0;
+  const exactFallback = exactJsonFetch(fallback);
 
   // The SDK builds URLs from the configured host, so a prefix test finds the core without parsing;
   // anything unusual (a default port spelled out, say) is parsed properly.
@@ -168,10 +199,11 @@ export function createCoreTransport(coreOrigins: string[], fallback: FetchLike, 
     async fetch(input, init = {}) {
       const target = targetOf(input);
       // The SDK sends JSON text; any other kind of body (none today) is left to fetch, which knows them all.
-      if (!target || (init.body !== undefined && init.body !== null && typeof init.body !== "string")) return fallback(input, init);
+      if (!target || (init.body !== undefined && init.body !== null && typeof init.body !== "string")) return exactFallback(input, init);
       requests++;
+      const body = typeof init.body === "string" ? restoreExactNumbers(init.body) : undefined;
       try {
-        const answer = await exchange(target, (init.method ?? "GET").toUpperCase(), plainHeaders(init.headers), init.body ?? undefined);
+        const answer = await exchange(target, (init.method ?? "GET").toUpperCase(), plainHeaders(init.headers), body);
         return new BufferedCoreResponse(answer.status, new BufferedHeaders(answer.headers), answer.body, target.origin + target.path);
       } catch (error) {
         // The shape fetch gives a transport failure: the SDK fails over on "fetch failed", and
@@ -226,22 +258,36 @@ export function coreOriginsOf(connectionUri: string): string[] {
 }
 
 /**
- * Routes the SDK's core requests through a `CoreTransport`. Returns it, or `undefined` when this SDK
+ * Routes the SDK's core requests through a `CoreTransport`. Returns it; throws when this SDK
  * build has no `doFetch` to replace (then the SDK keeps its own fetch and a warning says so).
  */
 export function installCoreTransport(connectionUri: string): CoreTransport | undefined {
   // Once per process: the SDK's module outlives Remix dev rebuilds, so must the transport installed in it.
   return singleton("core-transport", () => {
     const querier = querierModule();
-    if (typeof querier.doFetch !== "function") {
-      console.warn("[session-desk] supertokens-node has no querier.doFetch; core requests use the SDK's built-in fetch.");
-      return undefined;
-    }
+    // Without the hook the SDK's JSON would round numbers: refuse to start rather than rewrite data.
+    if (typeof querier.doFetch !== "function") throw new Error(SDK_CHANGED);
     const transport = createCoreTransport(coreOriginsOf(connectionUri), querier.doFetch);
     querier.doFetch = transport.fetch;
     return transport;
   });
 }
+
+/**
+ * With CORE_TRANSPORT=fetch: the SDK keeps its own fetch, wrapped so that its JSON is exact. Throws when
+ * this SDK build has no `doFetch`: silently falling back to lossy JSON would rewrite customers' numbers.
+ */
+export function installExactJsonFetch(): void {
+  singleton("exact-json-fetch", () => {
+    const querier = querierModule();
+    if (typeof querier.doFetch !== "function") throw new Error(SDK_CHANGED);
+    querier.doFetch = exactJsonFetch(querier.doFetch);
+    return true;
+  });
+}
+
+const SDK_CHANGED =
+  "This supertokens-node build has no querier.doFetch, which Session Desk wraps so that session data keeps every number's text exactly. Install the version in package.json (supertokens-node 24.0.3).";
 
 function querierModule(): Partial<QuerierModule> {
   return createRequire(import.meta.url)("supertokens-node/lib/build/querier.js") as Partial<QuerierModule>;
@@ -255,7 +301,7 @@ export async function withBuiltinFetch<T>(work: () => Promise<T>): Promise<T> {
   const transport = installedCoreTransport();
   if (!transport) return work();
   const querier = querierModule() as QuerierModule;
-  querier.doFetch = transport.fallback;
+  querier.doFetch = exactJsonFetch(transport.fallback);
   try {
     return await work();
   } finally {

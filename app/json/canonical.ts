@@ -4,9 +4,12 @@
 // Keys are sorted by UTF-16 code units (as Array.prototype.sort does and as RFC 8785 does).
 // We serialise by hand rather than sorting a copy and calling JSON.stringify, because JavaScript
 // objects always list integer-like keys ("2", "10") first whatever order they were inserted in.
-// Strings and numbers are written exactly as JSON.stringify writes them (so -0 → 0, 1e21 → 1e+21,
-// lone surrogates → \udXXX escapes), which keeps the output well-formed UTF-16 and stable.
+// Strings are written exactly as JSON.stringify writes them (lone surrogates → \udXXX escapes), which
+// keeps the output well-formed UTF-16 and stable. Numbers are written as the core holds them: a plain
+// number as JSON.stringify writes it, a JsonNumber as its own text (exact-number.ts), so 1.0 and 1 have
+// different fingerprints, as they are different bytes in the core.
 
+import { JsonNumber, stringifyJson } from "./exact-number";
 import { sha256Hex, utf8Length } from "./sha256";
 
 function sortedKeys(object: Record<string, unknown>): string[] {
@@ -46,6 +49,7 @@ function serialize(value: unknown, indent: string | null): string {
   const stack: unknown[] = [];
   const write = (node: unknown, depth: string): string => {
     if (typeof node !== "object" || node === null) return primitive(node);
+    if (node instanceof JsonNumber) return node.text;
     if (stack.includes(node)) throw new TypeError("The value contains a cycle and cannot be written as JSON");
     const inner = indent === null ? "" : "\n" + depth + indent;
     const close = indent === null ? "" : "\n" + depth;
@@ -104,8 +108,8 @@ export function fingerprintOfCanonical(canonical: string): string {
   return FINGERPRINT_PREFIX + sha256Hex(canonical);
 }
 
-/** UTF-8 bytes of JSON.stringify(value): the size the data takes when it is stored. */
+/** UTF-8 bytes of the compact JSON of `value` (exact numbers included): the size it takes when stored. */
 export function byteSize(value: unknown): number {
-  const text = JSON.stringify(value);
+  const text = stringifyJson(value) as string | undefined;
   return text === undefined ? 0 : utf8Length(text);
 }

@@ -3,6 +3,7 @@
 // The browser shows this diff before a write, and the server derives the stored patch from the
 // same function, so what staff reviewed is what gets written.
 
+import { JsonNumber } from "./exact-number";
 import { formatKeyPath } from "./key-path";
 import { previewValue } from "./format";
 import { toPointer } from "./pointer";
@@ -72,7 +73,9 @@ export function diffJson(before: unknown, after: unknown): Change[] {
       }
       return;
     }
-    // Different types, or two different primitives (0 and -0 are equal, as JSON writes both as 0).
+    // Two exact numbers are the same value when their text is (exact-number.ts).
+    if (a instanceof JsonNumber && b instanceof JsonNumber && a.text === b.text) return;
+    // Different types, or two different primitives (a computed -0 equals 0, as JSON writes both as 0).
     emit("replace", a, b);
   };
   walk(before, after);

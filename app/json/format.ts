@@ -1,5 +1,6 @@
 // Short renderings of values and sizes for summaries and error messages.
 
+import { stringifyJson } from "./exact-number";
 import { isPlainObject } from "./value";
 
 /** "512 bytes", "12.5 KiB", "1.3 MiB". Locale-free so server and browser render the same text. */
@@ -40,7 +41,7 @@ export function previewValue(value: unknown, maxChars = 40): string {
       }
       return push("}");
     }
-    return push(JSON.stringify(node) ?? "null");
+    return push((stringifyJson(node) as string | undefined) ?? "null");
   };
   write(value);
   const text = parts.join("");

@@ -1,6 +1,7 @@
 // The public API of the shared JSON logic. Pure functions only: safe in the browser and on the server.
 
 export type { JsonObject, JsonPrimitive, JsonValue, PathSegment } from "./value";
+export { isJsonNumber, JsonNumber, numberText, parseJson, restoreExactNumbers, stringifyJson } from "./exact-number";
 export { cloneJson, deepEqual, describeType, isPlainObject } from "./value";
 export { byteSize, canonicalJson, fingerprint, fingerprintOfCanonical, FINGERPRINT_PREFIX, prettyJson } from "./canonical";
 export { sha256Hex, utf8Length } from "./sha256";

@@ -90,15 +90,8 @@ export function findSyntaxProblem(text: string, maxDepth: number): SyntaxProblem
     const start = i;
     const token = run(/[-+.0-9A-Za-z]*/y);
     if (!NUMBER.test(token)) stop(`${token} is not a valid JSON number`, start);
-    const value = Number(token);
-    if (!Number.isFinite(value)) stop(`the number ${token} is too large to store`, start);
-    // Integers beyond 2^53 lose digits in JavaScript. Accept one that is stored exactly, or that is
-    // already in the shortest form JavaScript prints (so data read from the core can be saved back).
-    if (/^-?[0-9]+$/.test(token) && !Number.isSafeInteger(value)) {
-      if (BigInt(value) !== BigInt(token) && String(value) !== token) {
-        stop(`the number ${token} has more digits than can be stored exactly (it would become ${String(value)}); store it as text in double quotes`, start);
-      }
-    }
+    // Every valid number is kept exactly as written (exact-number.ts), 1e400 and 2^64+1 included: the
+    // core stores number text verbatim, and a backend in Go or Java may rely on every digit.
     i += token.length;
   };
 

@@ -1,6 +1,7 @@
 // Turning the text staff typed into session data, with errors a support person can act on.
 
 import { byteSize } from "./canonical";
+import { parseJson } from "./exact-number";
 import { formatBytes } from "./format";
 import { utf8Length } from "./sha256";
 import { findSyntaxProblem, lineAndColumn } from "./json-syntax";
@@ -23,8 +24,8 @@ const TEXT_SLACK = 8;
 
 /**
  * Parses the editor's text. Accepts only a JSON object (session data is a map of keys), rejects
- * duplicate keys (JSON.parse would silently drop all but the last), numbers that would lose
- * digits, and data whose compact form is larger than `maxBytes`.
+ * duplicate keys (JSON.parse would silently drop all but the last) and data whose compact form is
+ * larger than `maxBytes`. Every number is kept as typed (exact-number.ts).
  */
 export function parseSessionDataText(text: string, options: ParseSessionDataOptions): ParseSessionDataResult {
   const { maxBytes, maxDepth = 256 } = options;
@@ -44,9 +45,9 @@ export function parseSessionDataText(text: string, options: ParseSessionDataOpti
   }
   let value: unknown;
   try {
-    value = JSON.parse(source);
+    value = parseJson(source);
   } catch (error) {
-    // The scanner and JSON.parse should agree; if they ever do not, say so rather than guess.
+    // The scanner and the parser should agree; if they ever do not, say so rather than guess.
     return { ok: false, error: `The data is not valid JSON: ${(error as Error).message}` };
   }
   if (!isPlainObject(value)) {

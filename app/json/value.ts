@@ -4,14 +4,17 @@
 // Plain assignment (`obj[key] = v`) with that key would change the object's prototype instead of
 // storing data, so every write here goes through `defineOwn`, and every read checks `hasOwn` first.
 
-export type JsonPrimitive = null | boolean | number | string;
+import { JsonNumber } from "./exact-number";
+
+export type JsonPrimitive = null | boolean | number | JsonNumber | string;
 export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = Record<string, unknown>;
 /** One step of a path: a string names an object key, a number names an array index. */
 export type PathSegment = string | number;
 
+/** A JSON object: not null, not an array, and not an exact number (which is a value, not a container). */
 export function isPlainObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof JsonNumber);
 }
 
 export function hasOwn(object: object, key: string): boolean {
@@ -45,9 +48,13 @@ export function cloneJson<T>(value: T): T {
   return value;
 }
 
-/** Equality as JSON sees it: key order does not matter, array order does, 0 equals -0. */
+/**
+ * Equality as the stored text sees it: key order does not matter, array order does, and numbers are equal
+ * when their text is (1.0 is not 1: the core would store different bytes).
+ */
 export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
+  if (a === b) return true; // a computed -0 equals 0: JSON writes both as 0
+  if (a instanceof JsonNumber) return b instanceof JsonNumber && a.text === b.text;
   if (Array.isArray(a)) {
     if (!Array.isArray(b) || a.length !== b.length) return false;
     for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], b[i])) return false;
@@ -69,6 +76,7 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 export function describeType(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
+  if (value instanceof JsonNumber) return "a number";
   switch (typeof value) {
     case "object":
       return "an object";

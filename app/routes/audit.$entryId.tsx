@@ -9,6 +9,7 @@ import { getAuditEntry } from "~/audit/audit.server";
 import { auditEntryIdSchema } from "~/audit/filters.server";
 import { ACTION_LABELS, RUN_ACTION } from "~/audit/types";
 import { REVERTIBLE_ACTIONS } from "~/sessions/revert.server";
+import { stringifyJson } from "~/json";
 import { requireStaff } from "~/staff/guard.server";
 import { hasRole } from "~/staff/roles";
 
@@ -24,7 +25,17 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!entry) throw json({ message: "There is no audit entry with that id." }, { status: 404 });
   // Only a written change to one session's data can be undone; the revert page explains any refusal.
   const revertible = hasRole(staff.role, "admin") && entry.outcome?.status === "written" && Boolean(entry.target.sessionHandle) && REVERTIBLE_ACTIONS.has(entry.action);
-  return json({ entry, revertible });
+  // Data goes to the page as exact JSON text, never as objects: a number like 9223372036854775807 or 1.0
+  // must show as the core held it (app/json/exact-number.ts).
+  const asText = (value: unknown) => (value === null || value === undefined ? null : stringifyJson(value, 2));
+  const view = {
+    ...entry,
+    before: asText(entry.before),
+    after: asText(entry.after),
+    patch: stringifyJson(entry.patch ?? [], 2),
+    outcome: entry.outcome ? { ...entry.outcome, after: asText(entry.outcome.after) } : null,
+  };
+  return json({ entry: view, revertible });
 }
 
 export default function AuditEntryPage() {
@@ -114,14 +125,14 @@ export default function AuditEntryPage() {
           <h2 id="written-heading" className="text-sm font-semibold">
             What was actually written
           </h2>
-          <JsonText value={entry.outcome.after} label="Written" />
+          <JsonText text={entry.outcome.after} label="Written" />
         </section>
       ) : null}
       <section aria-labelledby="patch-heading" className="space-y-1">
         <h2 id="patch-heading" className="text-sm font-semibold">
           Patch (RFC 6902)
         </h2>
-        <JsonText value={entry.patch ?? []} label="Patch" />
+        <JsonText text={entry.patch} label="Patch" />
       </section>
     </div>
   );
@@ -131,7 +142,7 @@ export default function AuditEntryPage() {
  * One side of the change. Entries that have no data on a side (a revoke, a session that had ended, a bulk
  * item that changed since its dry run and so was never computed) say so instead of showing "null".
  */
-function SideOfChange({ value, label }: { value: unknown; label: string }) {
-  if (value === null || value === undefined) return <p className="text-sm text-slate-500 dark:text-slate-400">Not recorded for this entry.</p>;
-  return <JsonText value={value} label={label} />;
+function SideOfChange({ value, label }: { value: string | null; label: string }) {
+  if (value === null) return <p className="text-sm text-slate-500 dark:text-slate-400">Not recorded for this entry.</p>;
+  return <JsonText text={value} label={label} />;
 }

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { loadFromCore } from "~/core/problems.server";
 import { getUserById } from "~/core/users.server";
 import { listUserSessions } from "~/sessions/list.server";
+import { stringifyJson } from "~/json";
 import { requireStaff } from "~/staff/guard.server";
 
 /** Download of a user's sessions (with their data) as JSON, for a ticket or an escalation. */
@@ -13,7 +14,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await loadFromCore(() => getUserById(userId));
   if (!user) throw json({ message: `No user with the id “${userId}” exists on this core.` }, { status: 404 });
   const { sessions, endedWhileLoading } = await loadFromCore(() => listUserSessions(user.id));
-  const body = JSON.stringify({ exportedAt: new Date().toISOString(), user, endedWhileLoading, sessions }, null, 2);
+  // Exact JSON: every number as the core holds it (app/json/exact-number.ts).
+  const body = stringifyJson({ exportedAt: new Date().toISOString(), user, endedWhileLoading, sessions }, 2);
   const filename = `sessions-${user.id.replace(/[^a-zA-Z0-9-]/g, "_")}.json`;
   return new Response(body, {
     headers: {

@@ -1,6 +1,6 @@
 /** The shape of one session row on the user page; computed on the server, pure. */
 import type { SessionInfo } from "~/core/sessions.server";
-import { byteSize } from "~/json";
+import { byteSize, stringifyJson } from "~/json";
 
 export interface SessionRow {
   handle: string;
@@ -11,8 +11,13 @@ export interface SessionRow {
   dataBytes: number;
   dataKeys: string[];
   tokenKeys: string[];
-  data: Record<string, unknown>;
-  accessTokenPayload: Record<string, unknown>;
+  /**
+   * The data and the payload as exact JSON text (2-space indented, stored key order), not as objects: a
+   * number like 9223372036854775807 or 1.0 must reach the page as the core holds it, and an own
+   * "__proto__" key must survive the trip (exact-number.ts).
+   */
+  dataText: string;
+  accessTokenPayloadText: string;
 }
 
 // Claims every access token carries; listing them as "payload keys" would only add noise.
@@ -28,7 +33,7 @@ export function toSessionRow(info: SessionInfo): SessionRow {
     dataBytes: byteSize(info.sessionDataInDatabase),
     dataKeys: Object.keys(info.sessionDataInDatabase),
     tokenKeys: Object.keys(info.accessTokenPayload).filter((key) => !STANDARD_CLAIMS.has(key)),
-    data: info.sessionDataInDatabase,
-    accessTokenPayload: info.accessTokenPayload,
+    dataText: stringifyJson(info.sessionDataInDatabase, 2),
+    accessTokenPayloadText: stringifyJson(info.accessTokenPayload, 2),
   };
 }

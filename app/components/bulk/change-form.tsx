@@ -1,7 +1,7 @@
 import { Form, useNavigation } from "@remix-run/react";
 import { useState } from "react";
 import type { ChangeFormValues } from "~/bulk/types";
-import { describeType, formatKeyPath, parseKeyPath, previewValue, toPointer } from "~/json";
+import { describeType, parseJson, formatKeyPath, parseKeyPath, previewValue, toPointer } from "~/json";
 
 export type ChangeFormDefaults = ChangeFormValues;
 
@@ -31,7 +31,7 @@ function KeyPathHint({ text }: { text: string }) {
 function ValueHint({ text }: { text: string }) {
   if (text.trim() === "") return <p className="mt-1 text-xs text-slate-500">Any JSON: true, 42, &quot;text&quot;, null, [1, 2], {"{"}&quot;a&quot;: 1{"}"}.</p>;
   try {
-    const value: unknown = JSON.parse(text);
+    const value: unknown = parseJson(text);
     return (
       <p className="mt-1 text-xs text-emerald-700 dark:text-emerald-300" data-testid="value-preview">
         Valid JSON: {typeof value === "boolean" || value === null ? describeType(value) : <>{describeType(value)} <span className="mono">{previewValue(value, 60)}</span></>}

@@ -1,6 +1,6 @@
 import { useCallback, useDeferredValue, useMemo, useRef, useState } from "react";
 import type { ExternalText } from "./code-editor.client";
-import { canonicalJson, diffJson, parseSessionDataText, summarizeChanges, type Change, type ChangeSummary, type JsonObject, type ParseSessionDataResult } from "~/json";
+import { canonicalJson, diffJson, parseJson, parseSessionDataText, stringifyJson, summarizeChanges, type Change, type ChangeSummary, type JsonObject, type ParseSessionDataResult } from "~/json";
 
 export interface SessionDraft {
   /** The data the editor started from (what the loader read) — the review's left side. */
@@ -25,7 +25,8 @@ export interface SessionDraft {
 
 /** The edit in progress: one text, from which the tree, the dirty flag and the review are derived. */
 export function useSessionDraft(originalText: string, maxBytes: number): SessionDraft {
-  const original = useMemo(() => JSON.parse(originalText) as JsonObject, [originalText]);
+  // Exact parse and stringify (app/json/exact-number.ts): 9223372036854775807 and 1.0 stay as written.
+  const original = useMemo(() => parseJson(originalText) as JsonObject, [originalText]);
   const originalCanonical = useMemo(() => canonicalJson(original), [original]);
   const [text, setText] = useState(originalText);
   const [external, setExternal] = useState<ExternalText>({ revision: 0, text: originalText });
@@ -42,11 +43,11 @@ export function useSessionDraft(originalText: string, maxBytes: number): Session
   const lastValid = lastValidRef.current;
   const changes = useMemo(() => (parsed.ok ? diffJson(original, parsed.value) : []), [original, parsed]);
   const dirty = parsed.ok ? canonicalJson(parsed.value) !== originalCanonical : text !== originalText;
-  const setValue = useCallback((value: JsonObject) => replaceText(JSON.stringify(value, null, 2)), [replaceText]);
+  const setValue = useCallback((value: JsonObject) => replaceText(stringifyJson(value, 2)), [replaceText]);
   const format = useCallback(() => {
     // The current text, not the deferred parse: formatting must never drop the last keystrokes.
     const current = parseSessionDataText(text, { maxBytes });
-    if (current.ok) replaceText(JSON.stringify(current.value, null, 2));
+    if (current.ok) replaceText(stringifyJson(current.value, 2));
   }, [text, maxBytes, replaceText]);
   return { original, text, setText, external, setValue, parsed, lastValid, dirty, changes, summary: useMemo(() => summarizeChanges(changes, { maxItems: 100 }), [changes]), format };
 }
