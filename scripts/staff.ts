@@ -27,7 +27,7 @@ import {
   StaffAccountError,
 } from "../app/staff/accounts.server";
 import { staffRoleSchema } from "../app/staff/schemas.server";
-import { recordStaffEvent } from "../app/staff/events.server";
+import { recordStaffEvent, roleChangeDetail } from "../app/staff/events.server";
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const USAGE = `Usage:
@@ -96,8 +96,8 @@ async function run(argv: string[]): Promise<void> {
       }
       case "set-role": {
         const account = await setStaffRole(need(values.email, "--email"), staffRoleSchema.parse(need(values.role, "--role")));
-        await recordStaffEvent({ actorEmail: null, action: "set-role", targetEmail: account.email, detail: `to ${account.role}` });
-        console.log(`${account.email} is now ${account.role}.`);
+        await recordStaffEvent({ actorEmail: null, action: "set-role", targetEmail: account.email, detail: roleChangeDetail(account) });
+        console.log(`${account.email} is now ${account.role} (it was ${account.previousRole}).`);
         break;
       }
       case "disable": {

@@ -12,7 +12,7 @@ import {
   setStaffRole,
   StaffAccountError,
 } from "~/staff/accounts.server";
-import { listStaffEvents, recordStaffEvent } from "~/staff/events.server";
+import { listStaffEvents, recordStaffEvent, roleChangeDetail } from "~/staff/events.server";
 import { requireStaff } from "~/staff/guard.server";
 import { staffIntentSchema } from "~/staff/schemas.server";
 import { redirectWithToast } from "~/utils/toast.server";
@@ -58,7 +58,7 @@ export async function action({ request }: ActionFunctionArgs) {
       }
       case "set-role": {
         const account = await setStaffRole(input.email, input.role);
-        await recordStaffEvent({ actorEmail: staff.email, action: "set-role", targetEmail: account.email, detail: `to ${account.role}` });
+        await recordStaffEvent({ actorEmail: staff.email, action: "set-role", targetEmail: account.email, detail: roleChangeDetail(account) });
         return redirectWithToast("/staff", { kind: "success", title: `${account.email} is now ${account.role}` });
       }
       case "disable": {

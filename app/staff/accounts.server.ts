@@ -121,12 +121,25 @@ async function assertAnotherActiveAdmin(exceptId: string): Promise<void> {
   if (!other) throw new StaffAccountError("At least one active admin must remain. Make someone else an admin first.");
 }
 
-export async function setStaffRole(email: string, role: StaffRole): Promise<StaffAccount> {
+/**
+ * Changes an account's role and returns it with the role it had just before (`previousRole`), for the
+ * record of staff changes. The update only applies if the role is still the one read, so two changes
+ * at once each report the role they really replaced.
+ */
+export async function setStaffRole(email: string, role: StaffRole): Promise<StaffAccount & { previousRole: StaffRole }> {
   const parsedRole = staffRoleSchema.parse(role);
-  const row = await requireAccount(email);
-  if (row.role === "admin" && parsedRole !== "admin" && row.disabled === 0) await assertAnotherActiveAdmin(row.id);
-  await getDb().updateTable("staff_users").set({ role: parsedRole, updated_at: nowIso() }).where("id", "=", row.id).execute();
-  return toStaffAccount({ ...row, role: parsedRole });
+  for (let attempt = 1; ; attempt++) {
+    const row = await requireAccount(email);
+    if (row.role === "admin" && parsedRole !== "admin" && row.disabled === 0) await assertAnotherActiveAdmin(row.id);
+    const result = await getDb()
+      .updateTable("staff_users")
+      .set({ role: parsedRole, updated_at: nowIso() })
+      .where("id", "=", row.id)
+      .where("role", "=", row.role)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 1) return { ...toStaffAccount({ ...row, role: parsedRole }), previousRole: row.role };
+    if (attempt >= 5) throw new StaffAccountError(`The role of ${row.email} kept changing while this change was made; try again.`);
+  }
 }
 
 /** Disables an account and ends its sessions at once (the guard also checks the flag on every request). */

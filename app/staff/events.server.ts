@@ -18,6 +18,11 @@ export interface StaffEvent {
   detail: string | null;
 }
 
+/** The detail of a "set-role" event: the role replaced and the new one, e.g. "from editor to admin". */
+export function roleChangeDetail(change: { previousRole: string; role: string }): string {
+  return `from ${change.previousRole} to ${change.role}`;
+}
+
 export async function recordStaffEvent(event: { actorEmail: string | null; action: StaffEventAction; targetEmail: string; detail?: string }): Promise<void> {
   const at = now();
   await getDb()

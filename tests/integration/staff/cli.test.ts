@@ -79,7 +79,11 @@ describe.each(DATABASE_KINDS)("npm run staff on %s", (kind) => {
   });
 
   it("lists, sets a role, disables and enables", async () => {
-    expect((await runStaff(["set-role", "--email", "piped@company.test", "--role", "viewer"], env)).stdout).toContain("piped@company.test is now viewer.");
+    expect((await runStaff(["set-role", "--email", "piped@company.test", "--role", "viewer"], env)).stdout).toContain("piped@company.test is now viewer (it was editor).");
+    await open();
+    const { listStaffEvents } = await import("../../../app/staff/events.server");
+    const roleChanges = (await listStaffEvents(500)).filter((event) => event.action === "set-role" && event.targetEmail === "piped@company.test");
+    expect(roleChanges.map((event) => [event.actorEmail, event.detail])).toEqual([[null, "from editor to viewer"]]);
     expect((await runStaff(["disable", "--email", "piped@company.test"], env)).stdout).toContain("Disabled piped@company.test");
     const listed = await runStaff(["list"], env);
     expect(listed.stdout).toMatch(/admin\s+first@company.test\s+First Admin\s+\(active/);

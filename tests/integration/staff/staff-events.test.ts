@@ -20,7 +20,7 @@ afterAll(async () => {
 });
 
 describe("staff account changes", () => {
-  it("records who created, re-roled, disabled and enabled an account", async () => {
+  it("records who created, re-roled (with the role replaced), disabled and enabled an account", async () => {
     const post = (fields: Record<string, string>) => postForm(`${stack.url}/staff`, fields, { cookie });
     expect((await post({ intent: "create", email: "traced@staff.test", role: "viewer", password: "" })).status).toBe(200);
     expect((await post({ intent: "set-role", email: "traced@staff.test", role: "admin" })).status).toBe(302);
@@ -32,13 +32,14 @@ describe("staff account changes", () => {
     expect(events.map((event) => [event.action, event.actorEmail, event.detail])).toEqual([
       ["enable", adminEmail, null],
       ["disable", adminEmail, null],
-      ["set-role", adminEmail, "to admin"],
+      ["set-role", adminEmail, "from viewer to admin"],
       ["create", adminEmail, "as viewer"],
     ]);
 
     const html = await (await getPage(`${stack.url}/staff`, { cookie })).text();
     expect(html).toContain("Recent changes to staff accounts");
     expect(html).toContain("changed the role of");
+    expect(html.replace(/<!-- -->/g, "")).toMatch(/changed the role of <span[^>]*>traced@staff\.test<\/span> from viewer to admin/);
   });
 
   it("refuses to change or delete a recorded event", async () => {

@@ -90,6 +90,18 @@ describe.each(DATABASE_KINDS)("staff store on %s", (kind) => {
       expect((await accounts.setStaffRole(only, "editor")).role).toBe("editor");
     });
 
+    it("returns the role an account had before each change, even when two changes race", async () => {
+      const address = email("previous");
+      await accounts.createStaffAccount({ email: address, role: "viewer" });
+      expect(await accounts.setStaffRole(address, "editor")).toMatchObject({ role: "editor", previousRole: "viewer" });
+      expect(await accounts.setStaffRole(address, "admin")).toMatchObject({ role: "admin", previousRole: "editor" });
+      // Two changes at once: whichever lands second replaced the first one's role, not the one both read.
+      const [toViewer, toEditor] = await Promise.all([accounts.setStaffRole(address, "viewer"), accounts.setStaffRole(address, "editor")]);
+      const previous = [toViewer.previousRole, toEditor.previousRole].sort();
+      const final = (await accounts.findStaffByEmail(address))!.role;
+      expect(previous).toEqual(final === "viewer" ? ["admin", "editor"] : ["admin", "viewer"]);
+    });
+
     it("reports unknown accounts clearly", async () => {
       await expect(accounts.setStaffRole("nobody@store.test", "viewer")).rejects.toThrow(/no staff account for nobody@store.test/);
     });
