@@ -147,6 +147,8 @@ function titleForStatus(status: number): string {
       return "Not found";
     case 400:
       return "The request was not valid";
+    case 415:
+      return "That request did not send a form";
     default:
       return "Something went wrong";
   }

@@ -9,6 +9,7 @@ import { getConfig } from "~/config.server";
 import { prettyJson } from "~/json";
 import { planRevert, revertAuditEntry } from "~/sessions/revert.server";
 import { requireStaff } from "~/staff/guard.server";
+import { readFormData } from "~/utils/request-input.server";
 import { redirectWithToast } from "~/utils/toast.server";
 
 export { ErrorBoundary } from "~/components/route-error-boundary";
@@ -60,7 +61,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const staff = await requireStaff(request, "admin");
   const entryId = parseEntryId(params);
-  const form = formSchema.safeParse(Object.fromEntries(await request.formData()));
+  const form = formSchema.safeParse(Object.fromEntries(await readFormData(request)));
   if (!form.success) return json({ error: "That request was not understood. Reload the page and try again; nothing was written." }, { status: 400 });
   const reason = form.data.reason?.trim() || undefined;
   if (!reason && getConfig().AUDIT_REASON_REQUIRED) return json({ error: "A reason is required for every change. Say why, e.g. the ticket number." }, { status: 400 });

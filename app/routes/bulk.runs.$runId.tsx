@@ -18,6 +18,7 @@ import { PlanCountTiles, RunProgressView } from "~/components/bulk/run-progress"
 import { ErrorBoundary } from "~/components/route-error-boundary";
 import { requireStaff } from "~/staff/guard.server";
 import { hasRole } from "~/staff/roles";
+import { readFormData } from "~/utils/request-input.server";
 import { Breadcrumbs } from "~/components/breadcrumbs";
 
 export { ErrorBoundary };
@@ -59,7 +60,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const staff = await requireStaff(request, "admin");
-  return runBulkRunIntent({ staff, runId: parseRunId(params), form: await request.formData() });
+  return runBulkRunIntent({ staff, runId: parseRunId(params), form: await readFormData(request) });
 }
 
 export default function BulkRunPage() {

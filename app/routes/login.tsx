@@ -8,6 +8,7 @@ import { getOptionalStaff, safeRedirectPath } from "~/staff/guard.server";
 import { assertSameOrigin } from "~/staff/origin.server";
 import { signInFormSchema } from "~/staff/schemas.server";
 import { SIGN_IN_FAILED_MESSAGE, signInStaff } from "~/staff/sign-in.server";
+import { readFormData } from "~/utils/request-input.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · Session Desk" }];
 
@@ -31,7 +32,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   // No staff session to require yet, but the form must still come from our own page (login CSRF).
   assertSameOrigin(request);
-  const form = Object.fromEntries(await request.formData());
+  const form = Object.fromEntries(await readFormData(request));
   const parsed = signInFormSchema.safeParse(form);
   const email = typeof form.email === "string" ? form.email : "";
   if (!parsed.success) {

@@ -15,6 +15,7 @@ import {
 import { listStaffEvents, recordStaffEvent, roleChangeDetail } from "~/staff/events.server";
 import { requireStaff } from "~/staff/guard.server";
 import { staffIntentSchema } from "~/staff/schemas.server";
+import { readFormData } from "~/utils/request-input.server";
 import { redirectWithToast } from "~/utils/toast.server";
 
 export const meta: MetaFunction = () => [{ title: "Staff · Session Desk" }];
@@ -34,7 +35,7 @@ const keptFields = (form: Record<string, FormDataEntryValue>) => ({
 
 export async function action({ request }: ActionFunctionArgs) {
   const staff = await requireStaff(request, "admin");
-  const form = Object.fromEntries(await request.formData());
+  const form = Object.fromEntries(await readFormData(request));
   const parsed = staffIntentSchema.safeParse(form);
   if (!parsed.success) {
     const message = parsed.error.issues.map((issue) => issue.message).join("; ");

@@ -15,13 +15,14 @@ import { revokeEverySession, revokeOneSession } from "~/sessions/revoke.server";
 import { toSessionRow } from "~/sessions/rows";
 import { requireStaff } from "~/staff/guard.server";
 import { hasRole } from "~/staff/roles";
+import { readFormData, userIdParam } from "~/utils/request-input.server";
 import { redirectWithToast } from "~/utils/toast.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.user.emails[0] ?? data?.user.id ?? "User"} · Session Desk` }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const staff = await requireStaff(request, "viewer");
-  const userId = z.string().min(1).max(256).parse(params.userId);
+  const userId = userIdParam(params);
   const user = await loadFromCore(() => getUserById(userId));
   if (!user) throw json({ message: `No user with the id “${userId}” exists on this core.`, userId }, { status: 404 });
   // Sessions stream in after the user's facts: one core read per session makes large users take a
@@ -54,8 +55,8 @@ const actionSchema = z.discriminatedUnion("intent", [
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const staff = await requireStaff(request, "editor");
-  const userId = z.string().min(1).max(256).parse(params.userId);
-  const parsed = actionSchema.safeParse(Object.fromEntries(await request.formData()));
+  const userId = userIdParam(params);
+  const parsed = actionSchema.safeParse(Object.fromEntries(await readFormData(request)));
   if (!parsed.success) return json({ error: "That request was not understood. Reload the page and try again." }, { status: 400 });
   const here = `/users/${encodeURIComponent(userId)}`;
   switch (parsed.data.intent) {

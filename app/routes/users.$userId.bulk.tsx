@@ -13,6 +13,7 @@ import { ChangeForm } from "~/components/bulk/change-form";
 import { getConfig } from "~/config.server";
 import { getUserById } from "~/core/users.server";
 import { requireStaff } from "~/staff/guard.server";
+import { readFormData, userIdParam } from "~/utils/request-input.server";
 import { redirectWithToast } from "~/utils/toast.server";
 import { Breadcrumbs } from "~/components/breadcrumbs";
 
@@ -20,11 +21,10 @@ export { ErrorBoundary } from "~/components/user-error-boundary";
 
 export const meta: MetaFunction = () => [{ title: "Apply to sessions · Session Desk" }];
 
-const userIdSchema = z.string().min(1).max(256);
 const handlesSchema = z.array(z.string().min(1).max(256)).max(MAX_SELECTED_HANDLES);
 
 async function loadUser(params: { userId?: string }) {
-  const userId = userIdSchema.parse(params.userId);
+  const userId = userIdParam(params);
   const user = await getUserById(userId);
   if (!user) throw json({ message: `No user with the id “${userId}” exists on this core.`, userId }, { status: 404 });
   return user;
@@ -45,7 +45,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const staff = await requireStaff(request, "admin");
   const user = await loadUser(params);
-  const parsed = parseChangeForm(await request.formData(), user.tenantIds);
+  const parsed = parseChangeForm(await readFormData(request), user.tenantIds);
   if (!parsed.ok) return json({ errors: parsed.errors, values: parsed.values }, { status: 400 });
   const plan = await planBulkApply({ staff, userId: user.id, operation: parsed.operation, scope: parsed.scope, reason: parsed.reason });
   return redirectWithToast(runPath(plan.runId), {

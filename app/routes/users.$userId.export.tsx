@@ -1,16 +1,16 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { z } from "zod";
 import { loadFromCore } from "~/core/problems.server";
 import { getUserById } from "~/core/users.server";
 import { listUserSessions } from "~/sessions/list.server";
 import { stringifyJson } from "~/json";
 import { requireStaff } from "~/staff/guard.server";
+import { userIdParam } from "~/utils/request-input.server";
 
 /** Download of a user's sessions (with their data) as JSON, for a ticket or an escalation. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireStaff(request, "viewer");
-  const userId = z.string().min(1).max(256).parse(params.userId);
+  const userId = userIdParam(params);
   const user = await loadFromCore(() => getUserById(userId));
   if (!user) throw json({ message: `No user with the id “${userId}” exists on this core.` }, { status: 404 });
   const { sessions, endedWhileLoading } = await loadFromCore(() => listUserSessions(user.id));

@@ -13,6 +13,7 @@ import { runSessionEditForm } from "~/sessions/edit-form.server";
 import { listSessionHistory } from "~/sessions/history.server";
 import { requireStaff } from "~/staff/guard.server";
 import { hasRole } from "~/staff/roles";
+import { readFormData } from "~/utils/request-input.server";
 import { Breadcrumbs } from "~/components/breadcrumbs";
 
 export { ErrorBoundary } from "~/components/route-error-boundary";
@@ -60,7 +61,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const staff = await requireStaff(request, "editor");
   const { userId, handle } = parseParams(params);
-  return runSessionEditForm({ staff, userId, sessionHandle: handle, form: await request.formData() });
+  return runSessionEditForm({ staff, userId, sessionHandle: handle, form: await readFormData(request) });
 }
 
 // An answer that is not a redirect (invalid, conflict, gone…) must not reload the data under the editor:

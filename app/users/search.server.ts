@@ -3,7 +3,9 @@
  * `provider:google`. Only SDK calls: getUser, getUsersNewestFirst with a query, listUsersByAccountInfo,
  * and the tenant list.
  */
+import { json } from "@remix-run/node";
 import { z } from "zod";
+import { describeCoreError } from "~/core/problems.server";
 import { getUserById, listTenantIds, listUsersByAccount, listUsersNewestFirst, type UserSearchQuery, type UserSummary } from "~/core/users.server";
 
 export const PAGE_SIZE = 25;
@@ -116,13 +118,45 @@ function compareNewestFirst(a: UserSummary, b: UserSummary): number {
  * for PAGE_SIZE + 1 users from the same position and keeps the newest.
  */
 async function browseNewestFirst(tenants: string[], cursor: string | undefined): Promise<{ users: UserSummary[]; nextCursor?: string }> {
+  if (cursor !== undefined && !isPaginationCursor(cursor)) throw badCursorResponse();
   if (tenants.length === 1) {
-    const page = await listUsersNewestFirst({ tenantId: tenants[0]!, limit: PAGE_SIZE, paginationToken: cursor });
+    const page = await listPage({ tenantId: tenants[0]!, limit: PAGE_SIZE, paginationToken: cursor });
     return { users: page.users, nextCursor: page.nextPaginationToken };
   }
-  const pages = await Promise.all(tenants.map((tenantId) => listUsersNewestFirst({ tenantId, limit: PAGE_SIZE + 1, paginationToken: cursor })));
+  const pages = await Promise.all(tenants.map((tenantId) => listPage({ tenantId, limit: PAGE_SIZE + 1, paginationToken: cursor })));
   const merged = mergeNewestFirst(pages.map((page) => page.users));
   const users = merged.slice(0, PAGE_SIZE);
   const next = merged[PAGE_SIZE];
   return { users, nextCursor: next ? Buffer.from(`${next.id};${next.timeJoined}`, "utf8").toString("base64") : undefined };
+}
+
+/**
+ * A cursor is the core's pagination token: standard base64 of "<user id>;<timeJoined>" (the core decodes
+ * it as java.util.Base64 and Long.parseLong). A link that was cut short or edited fails this check, and is
+ * answered with a 400 page that says what to do instead of sending the core a token it will refuse.
+ */
+export function isPaginationCursor(cursor: string): boolean {
+  if (cursor.length === 0 || cursor.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(cursor)) return false;
+  const decoded = Buffer.from(cursor, "base64").toString("utf8");
+  return /^[^;]+;[0-9]{1,18}$/.test(decoded);
+}
+
+function badCursorResponse(): Response {
+  return json(
+    { message: "This page of results cannot be opened: the link's cursor is not one Session Desk made (it may have been cut short or edited). Start again from the first page." },
+    { status: 400 },
+  );
+}
+
+/** One page from the core; a token the core still refuses as invalid is the same 400 as one refused here. */
+async function listPage(input: Parameters<typeof listUsersNewestFirst>[0]) {
+  try {
+    return await listUsersNewestFirst(input);
+  } catch (error) {
+    if (input.paginationToken !== undefined && !(error instanceof Response)) {
+      const problem = describeCoreError(error);
+      if (problem.status === 400 && /pagination token/i.test(problem.cause)) throw badCursorResponse();
+    }
+    throw error;
+  }
 }
