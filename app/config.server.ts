@@ -64,6 +64,11 @@ export const configSchema = z.object({
   BULK_APPLY_RETRY_BASE_MS: positiveInt(100),
   /** A running bulk run whose owner has not renewed its lease for this long is shown as interrupted (resumable). */
   BULK_RUN_LEASE_SECONDS: positiveInt(15),
+  /**
+   * How long a write waits for another Session Desk write to the same session to finish (the per-session
+   * lock, app/sessions/session-lock.server.ts) before it gives up with a transient failure.
+   */
+  SESSION_LOCK_WAIT_MS: positiveInt(10_000),
   MAX_SESSION_DATA_BYTES: positiveInt(1024 * 1024),
   AUDIT_REASON_REQUIRED: z.preprocess(emptyToUndefined, booleanFromString.default("false")),
   APP_ORIGIN: z.preprocess(emptyToUndefined, z.string().url("must be a URL such as https://desk.example.com").optional()),

@@ -6,7 +6,8 @@
 export const AUDIT_ACTIONS = ["edit", "bulk-apply-run", "bulk-apply-item", "revoke", "revoke-all", "revert", "overwrite-after-conflict"] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export const AUDIT_OUTCOMES = ["written", "conflict", "session-gone", "failed", "already-so", "not-attempted", "completed", "cancelled"] as const;
+/** "overtaken": written, but the confirming re-read found another change landed right after it. */
+export const AUDIT_OUTCOMES = ["written", "overtaken", "conflict", "session-gone", "failed", "already-so", "not-attempted", "completed", "cancelled"] as const;
 export type AuditOutcomeStatus = (typeof AUDIT_OUTCOMES)[number];
 
 export const ACTION_LABELS: Record<AuditAction, string> = {
@@ -21,6 +22,7 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
 
 export const OUTCOME_LABELS: Record<AuditOutcomeStatus | "unknown", string> = {
   written: "Written",
+  overtaken: "Written, then overtaken",
   conflict: "Conflict — not written",
   "session-gone": "Session gone",
   failed: "Failed",

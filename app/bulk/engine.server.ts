@@ -207,6 +207,10 @@ export class BulkRunner {
       switch (written.status) {
         case "written":
           return final({ outcome: "written", auditEntryId: written.entryId });
+        case "overtaken": // only a confirming re-read can tell, and a run does not make one
+          return final({ outcome: "written", auditEntryId: written.entryId });
+        case "not-found":
+          return final({ outcome: "failed", error: "This session does not belong to the run's user; nothing was written." });
         case "unchanged":
           return final({ outcome: "already-so" });
         case "session-gone":

@@ -12,6 +12,7 @@ import { isOutageResponse } from "~/core/problems.server";
 import { getSessionHandles, getSessionInfo, type SessionInfo } from "~/core/sessions.server";
 import { fingerprint } from "~/json";
 import type { StaffUser } from "~/staff/roles";
+import { sessionBelongsTo } from "~/sessions/ownership.server";
 import { applyBulkOperation } from "./operation";
 import { backoffMs, classifyFailure, retryPolicy, sleep } from "./retry.server";
 import { discardPlanningRun, insertItems, insertPlanningRun, markPlanned, type NewItem } from "./store.server";
@@ -90,7 +91,8 @@ async function planItem(input: PlanInput, handle: string, seq: number, members: 
   }
   if (!info) return { ...base, plan: "ended" };
   const withTenant = { ...base, tenant_id: info.tenantId };
-  if (members && !members.has(handle) && info.userId !== input.userId && info.recipeUserId !== input.userId) {
+  // (The run's write checks it again, as every write does: writeSessionData answers "not-found".)
+  if (members && !members.has(handle) && !(await sessionBelongsTo(info, input.userId))) {
     return { ...withTenant, plan: "error", plan_error: "This session belongs to another user; it is left alone." };
   }
   const doc = info.sessionDataInDatabase;

@@ -11,6 +11,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { getConfig } from "~/config.server";
+import { AdvisoryLocks } from "./advisory-locks.server";
 import { buildMigrations, type DialectName } from "./migrations.server";
 import { SqliteThreadDialect } from "./sqlite-worker.server";
 import type { DashboardTables } from "./schema";
@@ -24,6 +25,11 @@ export interface DashboardDatabase {
   description: string;
   /** Runs compiled write statements as one transaction: all commit or none does. */
   runAtomically(statements: readonly CompiledQuery[]): Promise<void>;
+  /**
+   * PostgreSQL only: advisory locks that every instance sharing the database sees (the per-session write
+   * lock). SQLite has none: one instance only, and its in-process lock is enough.
+   */
+  advisoryLocks?: AdvisoryLocks;
   close(): Promise<void>;
 }
 
@@ -70,7 +76,12 @@ function openPostgres(url: string): DashboardDatabase {
     db.transaction().execute(async (tx) => {
       for (const statement of statements) await tx.executeQuery(statement);
     });
-  return { db, dialect: "postgres", description: `PostgreSQL at ${shown.toString()}`, runAtomically, close: () => db.destroy() };
+  const advisoryLocks = new AdvisoryLocks(url);
+  const close = async () => {
+    await advisoryLocks.close();
+    await db.destroy();
+  };
+  return { db, dialect: "postgres", description: `PostgreSQL at ${shown.toString()}`, runAtomically, advisoryLocks, close };
 }
 
 export async function migrateToLatest(db: Kysely<any>, dialect: DialectName): Promise<void> {

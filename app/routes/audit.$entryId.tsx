@@ -8,7 +8,7 @@ import { ErrorBoundary } from "~/components/route-error-boundary";
 import { getAuditEntry } from "~/audit/audit.server";
 import { auditEntryIdSchema } from "~/audit/filters.server";
 import { ACTION_LABELS, RUN_ACTION } from "~/audit/types";
-import { REVERTIBLE_ACTIONS } from "~/sessions/revert.server";
+import { isWrittenOutcome, REVERTIBLE_ACTIONS } from "~/sessions/revert.server";
 import { stringifyJson } from "~/json";
 import { requireStaff } from "~/staff/guard.server";
 import { hasRole } from "~/staff/roles";
@@ -24,7 +24,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const entry = await getAuditEntry(parsed.data);
   if (!entry) throw json({ message: "There is no audit entry with that id." }, { status: 404 });
   // Only a written change to one session's data can be undone; the revert page explains any refusal.
-  const revertible = hasRole(staff.role, "admin") && entry.outcome?.status === "written" && Boolean(entry.target.sessionHandle) && REVERTIBLE_ACTIONS.has(entry.action);
+  const revertible = hasRole(staff.role, "admin") && isWrittenOutcome(entry.outcome?.status) && Boolean(entry.target.sessionHandle) && REVERTIBLE_ACTIONS.has(entry.action);
   // Data goes to the page as exact JSON text, never as objects: a number like 9223372036854775807 or 1.0
   // must show as the core held it (app/json/exact-number.ts).
   const asText = (value: unknown) => (value === null || value === undefined ? null : stringifyJson(value, 2));

@@ -71,6 +71,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
       const n = outcome.changes;
       return redirectWithToast(await sessionPageOf(entryId), { kind: "success", title: `Change reverted — ${n} ${n === 1 ? "change" : "changes"}`, description: `Recorded as audit entry ${outcome.entryId}.` });
     }
+    case "overtaken":
+      // Written, but the app changed the session right after: not "reverted", and the entry says so.
+      return redirectWithToast(await sessionPageOf(entryId), {
+        kind: "error",
+        title: "The revert was written, but another change landed right after it",
+        description: `The session no longer holds the reverted data. Audit entry ${outcome.entryId} records both versions; review the session's data now.`,
+      });
+    case "not-found":
+      return json({ error: "The session of this entry does not belong to the user it names. Nothing was written." }, { status: 404 });
     case "unchanged":
       return redirectWithToast(`/audit/${entryId}`, { kind: "info", title: "Nothing to revert", description: "The session already holds that data." });
     case "conflict":

@@ -11,6 +11,7 @@ import { UserSessionsFailed, UserSessionsLoading, UserSessionsSection } from "~/
 import { loadFromCore, problemFrom } from "~/core/problems.server";
 import { getUserById } from "~/core/users.server";
 import { listUserSessions } from "~/sessions/list.server";
+import { NOT_THIS_USERS_SESSION } from "~/sessions/ownership.server";
 import { revokeEverySession, revokeOneSession } from "~/sessions/revoke.server";
 import { toSessionRow } from "~/sessions/rows";
 import { requireStaff } from "~/staff/guard.server";
@@ -62,6 +63,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   switch (parsed.data.intent) {
     case "revoke": {
       const outcome = await revokeOneSession({ staff, userId, sessionHandle: parsed.data.sessionHandle, reason: parsed.data.reason });
+      if (outcome.status === "not-found") throw json({ message: NOT_THIS_USERS_SESSION }, { status: 404 });
       if (outcome.status === "failed") return redirectWithToast(here, { kind: "error", title: "The session was not revoked", description: outcome.error });
       return redirectWithToast(here, outcome.status === "revoked" ? { kind: "success", title: "Session revoked", description: parsed.data.sessionHandle } : { kind: "info", title: "That session had already ended", description: "Nothing was revoked." });
     }

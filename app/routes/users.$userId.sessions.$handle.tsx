@@ -11,6 +11,7 @@ import { getSessionInfo } from "~/core/sessions.server";
 import { fingerprint, prettyJson } from "~/json";
 import { runSessionEditForm } from "~/sessions/edit-form.server";
 import { listSessionHistory } from "~/sessions/history.server";
+import { sessionBelongsTo } from "~/sessions/ownership.server";
 import { requireStaff } from "~/staff/guard.server";
 import { hasRole } from "~/staff/roles";
 import { readFormData } from "~/utils/request-input.server";
@@ -34,7 +35,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const session = await getSessionInfo(handle);
   if (!session) throw json({ message: "This session has ended or expired, so there is no data to show. It may have been revoked or the user signed out." }, { status: 404 });
   // With account linking the page may be reached through the primary user or the login method's user.
-  if (session.userId !== userId && session.recipeUserId !== userId) throw json({ message: "This session belongs to a different user." }, { status: 404 });
+  if (!(await sessionBelongsTo(session, userId))) throw json({ message: "This session belongs to a different user." }, { status: 404 });
   const config = getConfig();
   const data = session.sessionDataInDatabase;
   return json({

@@ -15,12 +15,13 @@
 import { json } from "@remix-run/node";
 import { z } from "zod";
 import { AUDIT_REASON_MAX_LENGTH, AuditReasonRequiredError } from "~/audit/audit.server";
-import type { SessionEditAnswer } from "~/components/session-editor/types";
+import type { MergePreview, SessionEditAnswer } from "~/components/session-editor/types";
 import { getConfig } from "~/config.server";
 import { getSessionInfo } from "~/core/sessions.server";
 import { canonicalJson, diffJson, fingerprint, parseSessionDataText, prettyJson, rebase, summarizeChanges, type JsonObject } from "~/json";
 import type { StaffUser } from "~/staff/roles";
 import { redirectWithToast } from "~/utils/toast.server";
+import { NOT_THIS_USERS_SESSION, sessionBelongsTo } from "./ownership.server";
 import { pointerToKeyPath } from "./paths";
 import { failedOutcome, writeSessionData, type WriteAction, type WriteOutcome } from "./write.server";
 
@@ -70,7 +71,7 @@ export async function runSessionEditForm(input: { staff: StaffUser; userId: stri
       return respond(outcome, { here, base: original.value, original: original.value, mine: mine.value, fingerprint: form.fingerprint });
     }
     case "apply-mine-to-theirs": {
-      const current = await readCurrent(sessionHandle);
+      const current = await readCurrent(sessionHandle, userId);
       if (current.status !== "ok") return respondToRead(current);
       const theirs = current.data;
       const context = { here, base: theirs, original: original.value, mine: mine.value, fingerprint: form.fingerprint };
@@ -112,8 +113,13 @@ async function respond(outcome: WriteOutcome, context: AnswerContext): Promise<R
         description: summary ? truncate(summary, 480) : "Their version was overwritten with yours.",
       });
     }
+    case "overtaken":
+      // Not "saved": what staff reviewed is not what the session holds now. Both versions, and the ways on.
+      return overtakenAnswer(context, outcome);
     case "unchanged":
       return redirectWithToast(context.here, { kind: "info", title: "Nothing to write", description: "The session already holds this data." });
+    case "not-found":
+      throw notThisUsersSession();
     case "conflict":
       return conflictAnswer(context, outcome.theirs, outcome.theirsFingerprint, false);
     case "session-gone":
@@ -123,14 +129,36 @@ async function respond(outcome: WriteOutcome, context: AnswerContext): Promise<R
   }
 }
 
-function conflictAnswer(context: AnswerContext, theirs: JsonObject, theirsFingerprint: string, changedAgain: boolean): Response {
+function mergePreview(context: AnswerContext, theirs: JsonObject): MergePreview {
   const merged = rebase(context.original, context.mine, theirs);
-  const merge: Extract<SessionEditAnswer, { kind: "conflict" }>["merge"] = merged.ok
-    ? (() => {
-        const changes = diffJson(theirs, merged.value);
-        return { ok: true, text: prettyJson(merged.value), summary: summarizeChanges(changes).text, changes: changes.length };
-      })()
-    : { ok: false, clashes: merged.clashes, paths: merged.clashes.map((pointer) => pointerToKeyPath(pointer, theirs)) };
+  if (!merged.ok) return { ok: false, clashes: merged.clashes, paths: merged.clashes.map((pointer) => pointerToKeyPath(pointer, theirs)) };
+  const changes = diffJson(theirs, merged.value);
+  return { ok: true, text: prettyJson(merged.value), summary: summarizeChanges(changes).text, changes: changes.length };
+}
+
+function overtakenAnswer(context: AnswerContext, outcome: Extract<WriteOutcome, { status: "overtaken" }>): Response {
+  return answer(
+    {
+      kind: "overtaken",
+      error:
+        "Your change was written, but another change landed right after it, so the session no longer holds what you wrote. Compare the versions below; you can re-apply your change on top of the data it holds now.",
+      originalText: prettyJson(context.original),
+      writtenText: prettyJson(outcome.written),
+      theirsText: prettyJson(outcome.current),
+      yoursText: prettyJson(context.mine),
+      fingerprint: context.fingerprint,
+      theirsFingerprint: outcome.currentFingerprint,
+      merge: mergePreview(context, outcome.current),
+      entryId: outcome.entryId,
+    },
+    200,
+  );
+}
+
+const notThisUsersSession = () => json({ message: NOT_THIS_USERS_SESSION }, { status: 404 });
+
+function conflictAnswer(context: AnswerContext, theirs: JsonObject, theirsFingerprint: string, changedAgain: boolean): Response {
+  const merge = mergePreview(context, theirs);
   const error = changedAgain
     ? "The session's data changed again while you were looking at the conflict. Nothing was written; review the new version below."
     : "Someone changed this session's data after you opened it. Nothing was written. Compare the versions below and choose how to go on.";
@@ -151,9 +179,11 @@ function conflictAnswer(context: AnswerContext, theirs: JsonObject, theirsFinger
 
 type CurrentRead = { status: "ok"; data: JsonObject } | { status: "gone" } | { status: "failed"; outcome: WriteOutcome };
 
-async function readCurrent(sessionHandle: string): Promise<CurrentRead> {
+/** The session's data now, for "apply mine to theirs"; a session that is not `userId`'s is a 404. */
+async function readCurrent(sessionHandle: string, userId: string): Promise<CurrentRead> {
   try {
     const info = await getSessionInfo(sessionHandle);
+    if (info && !(await sessionBelongsTo(info, userId))) throw notThisUsersSession();
     return info ? { status: "ok", data: info.sessionDataInDatabase } : { status: "gone" };
   } catch (error) {
     return { status: "failed", outcome: await failedOutcome(error) };

@@ -5,6 +5,7 @@
 import { queryAudit } from "~/audit/audit.server";
 import type { AuditAction, AuditOutcomeStatus } from "~/audit/types";
 import { diffJson, isPlainObject, summarizeChanges } from "~/json";
+import { isWrittenOutcome } from "./revert.server";
 
 export interface SessionHistoryItem {
   id: string;
@@ -32,7 +33,7 @@ export async function listSessionHistory(sessionHandle: string, limit = 8): Prom
       reason: entry.reason,
       outcome: entry.outcome?.status ?? null,
       summary: dataChange ? summarizeChanges(diffJson(entry.before, entry.after), { maxItems: 4 }).text : null,
-      revertible: dataChange && entry.outcome?.status === "written" && Array.isArray(entry.patch),
+      revertible: dataChange && isWrittenOutcome(entry.outcome?.status) && Array.isArray(entry.patch),
     };
   });
 }

@@ -23,11 +23,15 @@ import {
   type Operation,
 } from "~/json";
 import type { StaffUser } from "~/staff/roles";
+import { sessionBelongsTo } from "./ownership.server";
 import { pointerToKeyPath } from "./paths";
 import { writeSessionData, type WriteOutcome } from "./write.server";
 
 /** Actions whose entries carry before/after/patch of one session's data. */
 export const REVERTIBLE_ACTIONS: ReadonlySet<string> = new Set(["edit", "revert", "overwrite-after-conflict", "bulk-apply-item"]);
+
+/** Outcomes of a change that reached the core ("overtaken": written, then replaced by another change). */
+export const isWrittenOutcome = (status: string | undefined): boolean => status === "written" || status === "overtaken";
 
 export type RevertPlan =
   | {
@@ -55,7 +59,7 @@ export async function planRevert(entryId: string): Promise<RevertPlan> {
   if (!REVERTIBLE_ACTIONS.has(entry.action) || !sessionHandle || !isPlainObject(before) || !isPlainObject(after) || !Array.isArray(patch)) {
     return { ok: false, status: 400, reason: "not-revertible", message: "Only a change to one session's data can be reverted; this entry has no data change to undo." };
   }
-  if (entry.outcome?.status !== "written") {
+  if (!isWrittenOutcome(entry.outcome?.status)) {
     const what = entry.outcome ? `its outcome was “${entry.outcome.status}”` : "its outcome was never recorded";
     return { ok: false, status: 400, reason: "not-revertible", message: `This change was not written (${what}), so there is nothing to revert.` };
   }
@@ -70,6 +74,11 @@ export async function planRevert(entryId: string): Promise<RevertPlan> {
 
   const session = await getSessionInfo(sessionHandle);
   if (!session) return { ok: false, status: 410, reason: "session-gone", message: "The session has ended or expired, so there is nothing to revert. Nothing was written." };
+  // The entry names a user; the session must be theirs (an entry recorded under the wrong user, before
+  // writes checked ownership, is not a way to change someone else's session). The write checks it again.
+  if (!(await sessionBelongsTo(session, entry.target.userId))) {
+    return { ok: false, status: 404, reason: "not-found", message: `The session of this entry does not belong to the user it names (${entry.target.userId}), so it cannot be reverted from here. Nothing was written.` };
+  }
   const current = session.sessionDataInDatabase;
 
   // Three-way: the entry took the data from `before` to `after`; since then it went from `after` to

@@ -4,18 +4,38 @@
  */
 import { beginAudit, finishAudit } from "~/audit/audit.server";
 import { describeCoreError } from "~/core/problems.server";
-import { getSessionInfo, revokeAllSessionsOfUser, revokeSessionByHandle } from "~/core/sessions.server";
+import { getSessionHandles, getSessionInfo, revokeAllSessionsOfUser, revokeSessionByHandle } from "~/core/sessions.server";
 import type { StaffUser } from "~/staff/guard.server";
+import { sessionBelongsTo } from "./ownership.server";
+import { isSessionLockError, withSessionLock, withSessionLocks } from "./session-lock.server";
 import { listUserSessions } from "./list.server";
 
-export type RevokeOutcome = { status: "revoked" } | { status: "gone" } | { status: "failed"; error: string };
+/** "not-found": the session is not the named user's; nothing was revoked or audited. */
+export type RevokeOutcome = { status: "revoked" } | { status: "gone" } | { status: "not-found" } | { status: "failed"; error: string };
 
-export async function revokeOneSession(input: { staff: StaffUser; userId: string; sessionHandle: string; reason?: string }): Promise<RevokeOutcome> {
+type RevokeOneInput = { staff: StaffUser; userId: string; sessionHandle: string; reason?: string };
+
+/**
+ * Under the session's write lock (session-lock.server.ts), like every write: a revoke never lands in
+ * the middle of another Session Desk write, and the data it records is the data it revoked.
+ */
+export async function revokeOneSession(input: RevokeOneInput): Promise<RevokeOutcome> {
+  try {
+    return await withSessionLock(input.sessionHandle, () => revokeLocked(input));
+  } catch (error) {
+    if (isSessionLockError(error)) return { status: "failed", error: error.message };
+    throw error;
+  }
+}
+
+async function revokeLocked(input: RevokeOneInput): Promise<RevokeOutcome> {
   const before = await getSessionInfo(input.sessionHandle);
+  // A handle from the form must be this user's (linked accounts included); the entry names its real owner.
+  if (before && !(await sessionBelongsTo(before, input.userId))) return { status: "not-found" };
   const entryId = await beginAudit({
     staff: input.staff,
     action: "revoke",
-    target: { userId: input.userId, sessionHandle: input.sessionHandle, tenantId: before?.tenantId },
+    target: { userId: before?.userId ?? input.userId, sessionHandle: input.sessionHandle, tenantId: before?.tenantId },
     reason: input.reason,
     before: before?.sessionDataInDatabase,
   });
@@ -38,7 +58,24 @@ export async function revokeOneSession(input: { staff: StaffUser; userId: string
  * lists each session read (handle, tenant, data); its outcome lists the handles the core revoked, and
  * names any it revoked that had not been read (one created between the read and the revoke).
  */
-export async function revokeEverySession(input: { staff: StaffUser; userId: string; reason?: string }): Promise<{ status: "revoked"; count: number } | { status: "failed"; error: string }> {
+export async function revokeEverySession(input: RevokeAllInput): Promise<RevokeAllOutcome> {
+  // Each listed session's write lock is held through the read and the revoke, as for a single revoke,
+  // so no Session Desk write to one of them is cut in half and the data recorded is the data revoked.
+  // (A session created after this list is revoked without its lock: no Session Desk write can be under
+  // way on it before its page could even list it.)
+  const handles = await getSessionHandles(input.userId);
+  try {
+    return await withSessionLocks(handles, () => revokeEveryLocked(input));
+  } catch (error) {
+    if (isSessionLockError(error)) return { status: "failed", error: error.message };
+    throw error;
+  }
+}
+
+type RevokeAllInput = { staff: StaffUser; userId: string; reason?: string };
+type RevokeAllOutcome = { status: "revoked"; count: number } | { status: "failed"; error: string };
+
+async function revokeEveryLocked(input: RevokeAllInput): Promise<RevokeAllOutcome> {
   // Read before anything is attempted: an outage here is the outage page, and nothing was revoked.
   const { sessions } = await listUserSessions(input.userId);
   const entryId = await beginAudit({

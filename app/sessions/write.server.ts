@@ -15,10 +15,19 @@
  *     mid-call leaves a visible "outcome unknown" entry,
  *  5. write, then (for a single edit) re-read to record what the core actually holds.
  *
- * What remains: the few milliseconds between step 2 and step 5 are not atomic — the core offers no way
- * to make them so. For a single edit, a change landing right after the write shows in the re-read (the
- * outcome records what the core really holds). A bulk run skips that re-read (`confirm: false`): its
- * per-session window is the same, and a later change by someone else is theirs to keep, not the run's.
+ * Steps 1–5 run under the session's write lock (session-lock.server.ts), so no other Session Desk
+ * writer — another tab, another instance, a bulk run, a revert, a revoke — can pass its own check
+ * between our check and our write: of N saves made from the same data, one is written and the rest
+ * are conflicts.
+ *
+ * The session must belong to the user the caller names (ownership.server.ts): a handle from a form or
+ * a URL is never trusted. The audit entry names the session's real owner, as the core reports it.
+ *
+ * What remains: the customer's own app writes to the core directly, and the core offers no
+ * compare-and-set, so its write can land between our check and our write. For a single edit, one
+ * landing right after ours shows in the re-read: the outcome is then "overtaken" (ours was written, and
+ * replaced), never "written". A bulk run skips that re-read (`confirm: false`): a later change by
+ * someone else is theirs to keep, not the run's.
  */
 import { AuditReasonRequiredError, beginAudit, finishAudit } from "~/audit/audit.server";
 import { getConfig } from "~/config.server";
@@ -26,11 +35,14 @@ import { describeCoreError, isOutageResponse, type CoreProblem } from "~/core/pr
 import { getSessionInfo, updateSessionData, type SessionInfo } from "~/core/sessions.server";
 import { byteSize, canonicalJson, describeType, diffJson, fingerprint, formatBytes, isPlainObject, patchFromChanges } from "~/json";
 import type { StaffUser } from "~/staff/roles";
+import { sessionBelongsTo } from "./ownership.server";
+import { isSessionLockError, withSessionLock } from "./session-lock.server";
 
 export type WriteAction = "edit" | "revert" | "overwrite-after-conflict" | "bulk-apply-item";
 
 export interface WriteSessionDataInput {
   staff: StaffUser;
+  /** The user the caller acts for (the URL's): the session must be theirs, or nothing happens ("not-found"). */
   userId: string;
   sessionHandle: string;
   /**
@@ -62,24 +74,45 @@ export type DeriveNext = (current: Record<string, unknown>) => { next: Record<st
 
 export type WriteOutcome =
   | { status: "written"; changes: number; entryId: string; after: Record<string, unknown> }
+  /**
+   * Ours was written, but the confirming re-read found other data: a change (the customer's app, most
+   * likely) landed right after ours. `written` is what we wrote; `current` what the core holds now.
+   */
+  | { status: "overtaken"; changes: number; entryId: string; written: Record<string, unknown>; current: Record<string, unknown>; currentFingerprint: string }
   | { status: "unchanged" }
+  /** The session is not the named user's: nothing was written and nothing audited. */
+  | { status: "not-found" }
   | { status: "conflict"; theirs: Record<string, unknown>; theirsFingerprint: string }
   | { status: "session-gone" }
   | { status: "failed"; error: string; transient: boolean };
 
 export async function writeSessionData(input: WriteSessionDataInput): Promise<WriteOutcome> {
-  const action = input.action ?? "edit";
   // Checked up front so the rule holds the same way for every outcome (conflicts are audited too).
   if (!input.reason?.trim() && getConfig().AUDIT_REASON_REQUIRED) throw new AuditReasonRequiredError();
   // Data given up front is checked before anything else; data made from the fresh read, once it is made.
   const given = typeof input.next === "function" ? undefined : input.next;
   const refused = given === undefined ? undefined : refusal(given);
   if (refused) return refused;
+  try {
+    return await withSessionLock(input.sessionHandle, () => writeLocked(input, given));
+  } catch (error) {
+    // Another writer held the session for the whole wait (or the lock could not be asked for): nothing
+    // was attempted and nothing audited; the caller says "try again" (a bulk run retries it).
+    if (isSessionLockError(error)) return { status: "failed", error: error.message, transient: true };
+    throw error;
+  }
+}
+
+/** Steps 1–5, with the session's write lock held. */
+async function writeLocked(input: WriteSessionDataInput, given: Record<string, unknown> | undefined): Promise<WriteOutcome> {
+  const action = input.action ?? "edit";
+  // The real owner once the session is read (the URL may name a linked login method); until then the caller's.
+  let owner = input.userId;
   const audit = (details: { before?: unknown; after?: unknown; patch?: unknown[]; tenantId?: string }) =>
     beginAudit({
       staff: input.staff,
       action,
-      target: { userId: input.userId, sessionHandle: input.sessionHandle, tenantId: details.tenantId },
+      target: { userId: owner, sessionHandle: input.sessionHandle, tenantId: details.tenantId },
       reason: input.reason,
       before: details.before,
       after: details.after,
@@ -92,6 +125,8 @@ export async function writeSessionData(input: WriteSessionDataInput): Promise<Wr
   let current: SessionInfo | undefined;
   try {
     current = await getSessionInfo(input.sessionHandle);
+    // Not this user's session: as if it did not exist, and nothing recorded under the wrong user.
+    if (current && !(await sessionBelongsTo(current, input.userId))) return { status: "not-found" };
   } catch (error) {
     // Nothing was attempted, so there is no audit entry: the caller shows the error (or retries).
     return await failedOutcome(error);
@@ -101,6 +136,7 @@ export async function writeSessionData(input: WriteSessionDataInput): Promise<Wr
     await finishAudit(entryId, { status: "session-gone", error: "The session ended or expired before the write; nothing was written." });
     return { status: "session-gone" };
   }
+  owner = current.userId;
   const before = current.sessionDataInDatabase;
 
   // 2. Has anyone changed it since the caller read it?
@@ -160,22 +196,27 @@ export async function writeSessionData(input: WriteSessionDataInput): Promise<Wr
     return { status: "written", changes, entryId, after: next };
   }
 
-  // 6. Confirm: what does the core hold now? Recorded when it is not exactly what we sent.
-  let after: Record<string, unknown> = next;
+  // 6. Confirm: what does the core hold now? No Session Desk writer can have come in (we hold the
+  // lock), so other data here is a write by the app itself, landed right after ours.
   let note: string | undefined;
+  let overtakenBy: Record<string, unknown> | undefined;
   try {
     const confirmed = await getSessionInfo(input.sessionHandle);
-    if (!confirmed) {
-      note = "The write was accepted, but the session ended right after it, so the result could not be confirmed.";
-    } else if (canonicalJson(confirmed.sessionDataInDatabase) !== canonicalJson(next)) {
-      after = confirmed.sessionDataInDatabase;
-      note = "The write was accepted, but the core now holds different data: another change landed right after it.";
-    }
+    if (!confirmed) note = "The write was accepted, but the session ended right after it, so the result could not be confirmed.";
+    else if (canonicalJson(confirmed.sessionDataInDatabase) !== canonicalJson(next)) overtakenBy = confirmed.sessionDataInDatabase;
   } catch (error) {
     note = `The write was accepted, but re-reading it failed: ${(await failedOutcome(error)).error}`;
   }
-  await finishAudit(entryId, { status: "written", error: note, after: after === next ? undefined : after });
-  return { status: "written", changes, entryId, after };
+  if (overtakenBy) {
+    await finishAudit(entryId, {
+      status: "overtaken",
+      error: "This change was written, but another change landed right after it: the core now holds different data (recorded here).",
+      after: overtakenBy,
+    });
+    return { status: "overtaken", changes, entryId, written: next, current: overtakenBy, currentFingerprint: fingerprint(overtakenBy) };
+  }
+  await finishAudit(entryId, { status: "written", error: note });
+  return { status: "written", changes, entryId, after: next };
 }
 
 /**

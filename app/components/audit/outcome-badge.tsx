@@ -2,6 +2,8 @@ import { OUTCOME_LABELS, type AuditOutcomeStatus } from "~/audit/types";
 
 const tone: Record<AuditOutcomeStatus | "unknown", string> = {
   written: "bg-emerald-50 text-emerald-700 dark:bg-emerald-950 dark:text-emerald-300",
+  // Written, but another change replaced it right after: worth a second look, not a failure.
+  overtaken: "bg-amber-50 text-amber-800 ring-1 ring-amber-300 dark:bg-amber-950 dark:text-amber-200 dark:ring-amber-800",
   "already-so": "bg-slate-100 text-slate-600 dark:bg-slate-800 dark:text-slate-300",
   "not-attempted": "bg-slate-100 text-slate-600 dark:bg-slate-800 dark:text-slate-300",
   conflict: "bg-amber-50 text-amber-800 dark:bg-amber-950 dark:text-amber-200",

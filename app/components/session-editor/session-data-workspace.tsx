@@ -47,11 +47,11 @@ export function SessionDataWorkspace({
   const [staleAnswer] = useState(latestAnswer);
   const answer = latestAnswer === staleAnswer ? undefined : latestAnswer;
 
-  // Each answer from the server: a conflict opens the conflict view; anything else goes back to the
+  // Each answer from the server: a conflict (or a write overtaken right after) opens the conflict view; anything else goes back to the
   // editor, where the message is shown beside the (unchanged) text.
   useEffect(() => {
     if (!answer) return;
-    setMode(answer.kind === "conflict" ? "conflict" : "edit");
+    setMode(answer.kind === "conflict" || answer.kind === "overtaken" ? "conflict" : "edit");
   }, [answer]);
 
   const openReview = useCallback(() => {
@@ -87,7 +87,7 @@ export function SessionDataWorkspace({
     return () => window.removeEventListener("keydown", onKeyDown, true);
   }, [canEdit, mode]);
 
-  const serverError = answer && answer.kind !== "conflict" ? answer.error : null;
+  const serverError = answer && answer.kind !== "conflict" && answer.kind !== "overtaken" ? answer.error : null;
   const status = draft.parsed.ok
     ? `Valid JSON object · ${formatBytes(draft.parsed.bytes)} of ${formatBytes(maxBytes)} · ${draft.changes.length === 0 ? "no changes" : `${draft.changes.length} ${draft.changes.length === 1 ? "change" : "changes"}`}`
     : draft.parsed.error;
@@ -146,7 +146,7 @@ export function SessionDataWorkspace({
           editorsReady={editorsReady}
         />
       ) : null}
-      {mode === "conflict" && answer?.kind === "conflict" ? (
+      {mode === "conflict" && (answer?.kind === "conflict" || answer?.kind === "overtaken") ? (
         <ConflictPanel conflict={answer} reason={reason} onReasonChange={setReason} reasonRequired={reasonRequired} onBack={() => setMode("edit")} dark={dark} editorsReady={editorsReady} />
       ) : null}
     </div>

@@ -25,6 +25,25 @@ export type SessionEditAnswer =
       theirsFingerprint: string;
       merge: MergePreview;
     }
+  /**
+   * 200: the edit was written, but the confirming re-read found other data: another change (the
+   * customer's app) landed right after it. Not "saved": both versions, and the ways on (re-apply mine
+   * on top of what it holds now, overwrite, or load it) with the same form fields as a conflict.
+   */
+  | {
+      kind: "overtaken";
+      error: string;
+      originalText: string;
+      /** What was written, and what the session holds now. */
+      writtenText: string;
+      theirsText: string;
+      yoursText: string;
+      fingerprint: string;
+      theirsFingerprint: string;
+      merge: MergePreview;
+      /** The audit entry of the write, whose outcome says "overtaken". */
+      entryId: string;
+    }
   /** 410: the session ended or expired; nothing written. */
   | { kind: "session-gone"; error: string }
   /** 502/503: the core failed; nothing (reliably) written. */
