@@ -1,7 +1,8 @@
 /**
  * Session Desk in its own process, started the way `npm start` starts it (bundled core, demo seed, demo
  * staff accounts) in a given data folder, from the existing build. Used by the browser tests' global
- * setup and by the benchmarks.
+ * setup and by the benchmarks. With `env.SUPERTOKENS_CONNECTION_URI` it uses that core instead (e.g. a
+ * second instance on the first one's core), as with a real core.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -30,10 +31,10 @@ export async function startServerProcess(options: { dataDir: string; env?: Recor
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const ready = /Session Desk is ready: (http:\/\/\S+)/.exec(output);
-      const core = /bundled demo core at (http:\/\/\S+)/.exec(output);
-      if (ready && core) {
+      const coreUrl = options.env?.SUPERTOKENS_CONNECTION_URI || /bundled demo core at (http:\/\/\S+)/.exec(output)?.[1];
+      if (ready && coreUrl) {
         clearTimeout(timer);
-        resolve({ baseUrl: ready[1]!.replace("//localhost:", "//127.0.0.1:"), coreUrl: core[1]! });
+        resolve({ baseUrl: ready[1]!.replace("//localhost:", "//127.0.0.1:"), coreUrl });
       }
     };
     child.stdout!.on("data", onData);
