@@ -1,13 +1,20 @@
 /**
- * Debian's Chromium driven by playwright-core, as a person would use the dashboard. Every request the
- * page makes is recorded; anything that leaves 127.0.0.1 fails the test (the app must work offline).
+ * Chromium driven by playwright-core, as a person would use the dashboard. Every request the page makes
+ * is recorded; anything that leaves 127.0.0.1 fails the test (the app must work offline).
+ *
+ * Which Chromium (resolveChromium):
+ * - CHROMIUM_PATH when set (it must exist: .ci/run sets it to Debian's, so CI never falls back silently);
+ * - else Debian's /usr/bin/chromium when present;
+ * - else the Chromium the @sparticuz/chromium devDependency ships, unpacked to the temp folder on first
+ *   use, so `npm install && npm test` works on a machine with only Node and npm.
+ * SESSION_DESK_TEST_CHROMIUM=bundled forces the npm one (to check that path on a machine that has Debian's).
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const DEBIAN_CHROMIUM = "/usr/bin/chromium";
 export const SCREENSHOT_DIR = path.resolve("test-results", "screenshots");
 
 export interface Browser {
@@ -22,15 +29,50 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-export async function launchBrowser(options: { colorScheme?: "light" | "dark" } = {}): Promise<Browser> {
-  if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(
-      `Chromium was not found at ${CHROMIUM_PATH}. The browser tests need Debian's Chromium: run "sudo apt-get install -y chromium" (or set CHROMIUM_PATH).`,
-    );
+export interface ChromiumChoice {
+  executablePath: string;
+  /** Where it came from, for messages. */
+  source: "CHROMIUM_PATH" | "debian" | "npm";
+}
+
+let npmChromium: Promise<string> | undefined;
+
+/** The Chromium to drive (see the header). */
+export async function resolveChromium(env: NodeJS.ProcessEnv = process.env): Promise<ChromiumChoice> {
+  const forced = env.SESSION_DESK_TEST_CHROMIUM;
+  if (forced && forced !== "bundled") throw new Error(`SESSION_DESK_TEST_CHROMIUM must be "bundled" or unset, not "${forced}".`);
+  if (!forced) {
+    if (env.CHROMIUM_PATH) {
+      if (!existsSync(env.CHROMIUM_PATH)) throw new Error(`CHROMIUM_PATH is ${env.CHROMIUM_PATH}, which does not exist. Unset it to use ${DEBIAN_CHROMIUM} or the Chromium from npm.`);
+      return { executablePath: env.CHROMIUM_PATH, source: "CHROMIUM_PATH" };
+    }
+    if (existsSync(DEBIAN_CHROMIUM)) return { executablePath: DEBIAN_CHROMIUM, source: "debian" };
   }
+  npmChromium ??= unpackNpmChromium().catch((error: unknown) => {
+    npmChromium = undefined;
+    throw error;
+  });
+  return { executablePath: await npmChromium, source: "npm" };
+}
+
+async function unpackNpmChromium(): Promise<string> {
+  // Imported only here: importing @sparticuz/chromium can change process.env (on Amazon Linux).
+  let bundled: typeof import("@sparticuz/chromium").default;
+  try {
+    bundled = (await import("@sparticuz/chromium")).default;
+  } catch (error) {
+    throw new Error(`No Chromium at ${DEBIAN_CHROMIUM}, and the npm one (@sparticuz/chromium) is not installed: run npm install. (${error instanceof Error ? error.message : String(error)})`);
+  }
+  return bundled.executablePath();
+}
+
+export async function launchBrowser(options: { colorScheme?: "light" | "dark" } = {}): Promise<Browser> {
+  const { executablePath } = await resolveChromium();
   const profile = mkdtempSync(path.join(tmpdir(), "session-desk-chromium-"));
+  // The same flags for both builds. @sparticuz/chromium's own `args` are for AWS Lambda and include
+  // --disable-web-security and --single-process, which would change what the tests check.
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM_PATH,
+    executablePath,
     headless: true,
     viewport: { width: 1440, height: 900 },
     colorScheme: options.colorScheme ?? "light",

