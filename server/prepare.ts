@@ -1,11 +1,13 @@
 /**
  * The dashboard's own database before the first request: open it (SQLite in the data folder, or
- * PostgreSQL by DATABASE_URL), run migrations, load the cookie secret, and in demo mode make sure the
+ * PostgreSQL by DATABASE_URL), run migrations, load the cookie secret, settle the audit entries a stopped
+ * instance left unfinished, and in demo mode make sure the
  * demo staff accounts exist and print their credentials. With a real core there are no default accounts;
  * if no admin exists yet, say how to create the first one.
  */
 import { getConfig, isDemoMode } from "../app/config.server";
 import { openConfiguredDatabase } from "../app/db/db.server";
+import { settleAtStartup } from "../app/sessions/settle-abandoned.server";
 import { hasActiveAdmin } from "../app/staff/accounts.server";
 import { DEMO_ACCOUNTS, disableDemoStaff, ensureDemoStaff } from "../app/staff/demo.server";
 import { loadSessionSecret } from "../app/staff/secret.server";
@@ -15,6 +17,9 @@ export async function prepareDashboard(options: { dataDir: string; log: (line: s
   const database = await openConfiguredDatabase(options.dataDir);
   options.log(`Staff and audit database: ${database.description}`);
   loadSessionSecret(options.dataDir);
+  // Writes an instance that stopped had begun and never finished: each audit entry is settled from what
+  // the core holds (the core is up by now). Only entries whose writer is surely gone; see the module.
+  await settleAtStartup(options.log);
 
   if (isDemoMode(config)) {
     await ensureDemoStaff();

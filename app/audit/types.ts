@@ -7,7 +7,11 @@ export const AUDIT_ACTIONS = ["edit", "bulk-apply-run", "bulk-apply-item", "revo
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** "overtaken": written, but the confirming re-read found another change landed right after it. */
-export const AUDIT_OUTCOMES = ["written", "overtaken", "conflict", "session-gone", "failed", "already-so", "not-attempted", "completed", "cancelled"] as const;
+/**
+ * "not-written" and "undetermined" are only recorded when an entry left unfinished by a stopped instance
+ * is settled from the core's state (app/sessions/settle-abandoned.server.ts); "written" may be too.
+ */
+export const AUDIT_OUTCOMES = ["written", "overtaken", "conflict", "session-gone", "failed", "already-so", "not-attempted", "completed", "cancelled", "not-written", "undetermined"] as const;
 export type AuditOutcomeStatus = (typeof AUDIT_OUTCOMES)[number];
 
 export const ACTION_LABELS: Record<AuditAction, string> = {
@@ -30,6 +34,8 @@ export const OUTCOME_LABELS: Record<AuditOutcomeStatus | "unknown", string> = {
   "not-attempted": "Not attempted",
   completed: "Completed",
   cancelled: "Cancelled",
+  "not-written": "Not written",
+  undetermined: "Undetermined after a stop",
   unknown: "Outcome unknown",
 };
 

@@ -6,7 +6,8 @@
  *
  * If this process goes away, its lease stops being renewed and the run shows as interrupted, with every
  * outcome recorded so far; any instance can resume the rest. A write that was in flight when the process
- * died is settled on resume by the write's own fingerprint check (see `attempt`).
+ * died has its audit entry settled from the core's state on resume or cancel (settleRunEntries); a
+ * session it did not write is retried, and the write's own fingerprint check settles the rest (see `attempt`).
  *
  * Memory does not grow with the number of sessions: items are streamed from the database one page at a
  * time, and outcomes are written back in small batches.
@@ -14,6 +15,7 @@
 import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
 import { getConfig } from "~/config.server";
+import { settleRunEntries } from "~/sessions/settle-abandoned.server";
 import { writeSessionData } from "~/sessions/write.server";
 import type { StaffUser } from "~/staff/roles";
 import { singleton } from "~/utils/singleton.server";
@@ -269,6 +271,9 @@ export async function resumeRun(runId: string, staff: StaffUser, options: Runner
   // Its process may have died before settling the sessions no write can help, with finished writes not
   // yet recorded (the audit trail has them), or after the last outcome but before marking the run complete.
   await settleUnwritable(runId);
+  // Writes it had begun and never finished: their audit entries are settled from what the core holds,
+  // so none stays "outcome unknown" and the sessions they wrote are adopted below, not redone.
+  await settleRunEntries(runId);
   await reconcileFromAudit(runId, "resume");
   if (await finishCompleted(runId, owner)) {
     await auditRunEnded(runId);
@@ -291,6 +296,7 @@ export async function cancelRun(runId: string, staff: StaffUser): Promise<"cance
   }
   const row = await getRunRow(runId);
   if (row && runStatusOf(row) === "interrupted" && (await claimInterrupted(runId, INSTANCE_ID, { resume: false }))) {
+    await settleRunEntries(runId);
     await finishCancelled(runId, INSTANCE_ID);
     await auditRunEnded(runId);
     return "cancelled";

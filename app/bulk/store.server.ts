@@ -350,6 +350,8 @@ export async function recordOutcomes(runId: string, results: ItemResult[]): Prom
 const UNKNOWN_ATTEMPT =
   "Not attempted after the cancel. A write had begun before the server stopped and its result is unknown: check this session's audit entry and data.";
 
+const NOT_LANDED = "Not attempted after the cancel. A write had begun before the server stopped; the session was checked afterwards and it had not landed.";
+
 /**
  * Settles pending items from the audit trail. writeSessionData records every attempt before and after
  * the core call, so it is this run's journal: when a runner dies, sessions it finished writing but had
@@ -420,6 +422,12 @@ export async function reconcileFromAudit(runId: string, mode: "resume" | "cancel
       case "failed":
         if (mode === "cancel") settled("failed", { error: last.error ?? "The write failed." });
         break;
+      case "not-written": // settled after its process stopped: the write never landed
+        if (mode === "cancel") settled("not-attempted", { error: NOT_LANDED });
+        break;
+      case "undetermined": // settled after its process stopped, but the core's state could not tell
+        if (mode === "cancel") settled("not-attempted", { error: `${UNKNOWN_ATTEMPT} ${last.error ?? ""}`.trim() });
+        break;
       default: // begun, never finished: the server stopped mid-call
         if (mode === "cancel") settled("not-attempted", { error: UNKNOWN_ATTEMPT });
     }
@@ -464,7 +472,7 @@ export async function runBeganWriteBefore(runId: string, sessionHandle: string):
     // Only a write that was about to happen has a patch; conflicts and "session gone" have none.
     .where("audit_entries.patch_json", "is not", null)
     .where("audit_entries.patch_json", "!=", "[]")
-    .where((eb) => eb.or([eb("audit_outcomes.status", "is", null), eb("audit_outcomes.status", "in", ["failed", "written"])]))
+    .where((eb) => eb.or([eb("audit_outcomes.status", "is", null), eb("audit_outcomes.status", "in", ["failed", "written", "undetermined"])]))
     .limit(1)
     .executeTakeFirst();
   return row !== undefined;

@@ -11,6 +11,9 @@ const tone: Record<AuditOutcomeStatus | "unknown", string> = {
   failed: "bg-rose-50 text-rose-700 dark:bg-rose-950 dark:text-rose-300",
   completed: "bg-emerald-50 text-emerald-700 dark:bg-emerald-950 dark:text-emerald-300",
   cancelled: "bg-slate-100 text-slate-600 dark:bg-slate-800 dark:text-slate-300",
+  // Settled after the instance that began them stopped (see the entry's outcome text for why).
+  "not-written": "bg-slate-100 text-slate-600 dark:bg-slate-800 dark:text-slate-300",
+  undetermined: "bg-amber-50 text-amber-800 ring-1 ring-amber-300 dark:bg-amber-950 dark:text-amber-200 dark:ring-amber-800",
   // Begun but never finished: the process stopped between the entry and the core's answer.
   unknown: "bg-violet-50 text-violet-700 ring-1 ring-violet-300 dark:bg-violet-950 dark:text-violet-200 dark:ring-violet-800",
 };
