@@ -5,8 +5,8 @@
 import { z } from "zod";
 import { AUDIT_REASON_MAX_LENGTH } from "~/audit/audit.server";
 import { getConfig } from "~/config.server";
-import { utf8Length } from "~/json";
-import { parseBulkKeyPath } from "./operation";
+import { parseJsonValueText } from "~/json/parse";
+import { MAX_NESTING_DEPTH, nestingDepth, parseBulkKeyPath } from "./operation";
 import type { BulkOperation, BulkScope, ChangeFormValues } from "./types";
 
 export const MAX_SELECTED_HANDLES = 20_000;
@@ -71,16 +71,18 @@ export function parseChangeForm(form: FormData, allowedTenants: readonly string[
   if (data.operation === "delete") {
     if (path.ok) operation = { kind: "delete", path: path.path };
   } else {
+    // The editor's own rules (app/json/parse.ts): duplicate keys, nesting and size are refused here as
+    // they are there, so a run can never leave a session that the editor would refuse to save.
     const maxBytes = getConfig().MAX_SESSION_DATA_BYTES;
-    if (data.value.trim() === "") errors.value = "Type the value as JSON, e.g. true, 42, \"text\", null or {\"a\": 1}";
-    else if (utf8Length(data.value) > maxBytes) errors.value = `The value is larger than the ${maxBytes}-byte limit for session data`;
-    else {
-      try {
-        const value: unknown = JSON.parse(data.value);
-        if (path.ok) operation = { kind: "set", path: path.path, value };
-      } catch (error) {
-        errors.value = `Not valid JSON: ${error instanceof Error ? error.message : String(error)}. Strings need double quotes, e.g. "beta".`;
-      }
+    const parsedValue = data.value.trim() === "" ? undefined : parseJsonValueText(data.value, { maxBytes, maxDepth: MAX_NESTING_DEPTH });
+    if (!parsedValue) errors.value = 'Type the value as JSON, e.g. true, 42, "text", null or {"a": 1}';
+    else if (!parsedValue.ok) errors.value = parsedValue.line === undefined ? parsedValue.error : `Not valid JSON: ${parsedValue.error}`;
+    else if (path.ok) {
+      // The value goes path.length levels down into the data, so its nesting adds to theirs.
+      const depth = path.path.length + nestingDepth(parsedValue.value);
+      if (depth > MAX_NESTING_DEPTH) {
+        errors.value = `At ${path.display} this value would nest the data ${depth} levels deep; the limit is ${MAX_NESTING_DEPTH}`;
+      } else operation = { kind: "set", path: path.path, value: parsedValue.value };
     }
   }
 

@@ -3,7 +3,7 @@
  * it, so what the preview showed is what gets written. All path logic is app/json's (setAt/deleteAt):
  * nothing but the target path ever changes.
  */
-import { deleteAt, diffJson, formatKeyPath, parseKeyPath, setAt, summarizeChanges, toPointer, type ChangeSummary, type PathSegment } from "~/json";
+import { deleteAt, diffJson, formatKeyPath, isPlainObject, parseKeyPath, setAt, summarizeChanges, toPointer, type ChangeSummary, type PathSegment } from "~/json";
 import type { BulkOperation } from "./types";
 
 export type OperationResult =
@@ -32,6 +32,22 @@ export function parseBulkKeyPath(input: string): { ok: true; path: PathSegment[]
   if (!parsed.ok) return parsed;
   if (parsed.path.length === 0) return { ok: false, error: "Name a key, for example featureFlags.beta or /featureFlags/beta" };
   return { ok: true, path: parsed.path, display: formatKeyPath(parsed.path), pointer: toPointer(parsed.path) };
+}
+
+/** The editor's limit (app/json/parse.ts): data nested deeper than this is refused, whichever form it came through. */
+export const MAX_NESTING_DEPTH = 256;
+
+/** How many objects and arrays deep `value` goes: 0 for a primitive, 1 for {} or [1]. Iterative, so any depth is safe. */
+export function nestingDepth(value: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (typeof node !== "object" || node === null || !(Array.isArray(node) || isPlainObject(node))) continue;
+    deepest = Math.max(deepest, depth + 1);
+    for (const child of Array.isArray(node) ? node : Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return deepest;
 }
 
 /** Stored form of a path (JSON array of segments) back to segments; throws on a malformed row. */

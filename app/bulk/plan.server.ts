@@ -10,7 +10,7 @@
 import { getConfig } from "~/config.server";
 import { isOutageResponse } from "~/core/problems.server";
 import { getSessionHandles, getSessionInfo, type SessionInfo } from "~/core/sessions.server";
-import { fingerprint } from "~/json";
+import { canonicalJson, fingerprint, fingerprintOfCanonical, formatBytes, utf8Length } from "~/json";
 import type { StaffUser } from "~/staff/roles";
 import { sessionBelongsTo } from "~/sessions/ownership.server";
 import { applyBulkOperation } from "./operation";
@@ -98,13 +98,20 @@ async function planItem(input: PlanInput, handle: string, seq: number, members: 
   const doc = info.sessionDataInDatabase;
   const result = applyBulkOperation(doc, input.operation);
   if (result.kind === "error") return { ...withTenant, plan: "error", plan_error: result.error };
+  // The editor's size limit holds for the data as the change leaves it: a session this change would take
+  // past it is reported now, in the dry run, not when the write is refused.
+  const next = result.kind === "will-change" ? canonicalJson(result.next) : null;
+  const maxBytes = getConfig().MAX_SESSION_DATA_BYTES;
+  if (next !== null && utf8Length(next) > maxBytes) {
+    return { ...withTenant, plan: "error", plan_error: `With this change the data would be ${formatBytes(utf8Length(next))}; the limit is ${formatBytes(maxBytes)}. It is left alone.` };
+  }
   // No copy of the data is kept: the run makes the write from its own read, which it only goes on with
   // when that read has this same fingerprint (and so gives this same result).
   return {
     ...withTenant,
     plan: result.kind,
     fingerprint: fingerprint(doc),
-    result_fingerprint: result.kind === "will-change" ? fingerprint(result.next) : null,
+    result_fingerprint: next !== null ? fingerprintOfCanonical(next) : null,
     summary_json: result.kind === "will-change" ? JSON.stringify(result.summary) : null,
   };
 }

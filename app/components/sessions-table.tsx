@@ -18,6 +18,7 @@ import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } f
 import type { SessionRow } from "~/sessions/rows";
 import { formatBytes } from "~/json";
 import { formatCount, formatDateTime, formatRelative } from "~/utils/format";
+import { showInvisibleCharacters } from "~/utils/visible-text";
 import { ConfirmSubmit } from "./confirm-submit";
 import { CopyButton } from "./copy-button";
 import { JsonText } from "./json-text";
@@ -329,10 +330,11 @@ function buildColumns(ctx: { now: number; userId: string; canRevoke: boolean; ca
 
 function KeyList({ keys }: { keys: string[] }) {
   if (keys.length === 0) return <span className="text-slate-400">—</span>;
+  // Keys are raw text from the data: a NUL or a CR in one is written as its escape (\u0000), the same on server and browser.
   const shown = keys.slice(0, 3);
   return (
-    <span className="mono text-slate-700 dark:text-slate-300" title={keys.join(", ")}>
-      {shown.join(", ")}
+    <span className="mono text-slate-700 dark:text-slate-300" title={showInvisibleCharacters(keys.join(", "))}>
+      {showInvisibleCharacters(shown.join(", "))}
       {keys.length > shown.length ? ` +${keys.length - shown.length}` : ""}
     </span>
   );

@@ -44,32 +44,48 @@ function primitive(value: unknown): string {
   }
 }
 
-/** Serialises with sorted keys; `indent` null means compact. */
-function serialize(value: unknown, indent: string | null): string {
+/**
+ * How deep indentation goes in the laid-out forms. Deeper objects and arrays are written compact on
+ * their line, so the text stays about as long as the data: indenting every level of data nested 2,000
+ * deep would write about 2 * 2,000^2 spaces (4 KB of data became a 15.8 MB page).
+ */
+export const MAX_INDENTED_DEPTH = 32;
+
+interface Layout {
+  /** null: compact. */
+  indent: string | null;
+  /** Keys sorted (canonical forms) or in the order the data holds them. */
+  sortKeys: boolean;
+}
+
+/** Serialises `value` by `layout`; indentation stops at MAX_INDENTED_DEPTH. */
+function serialize(value: unknown, layout: Layout): string {
   const stack: unknown[] = [];
-  const write = (node: unknown, depth: string): string => {
+  const keysOf = layout.sortKeys ? sortedKeys : Object.keys;
+  const write = (node: unknown, depth: string, level: number): string => {
     if (typeof node !== "object" || node === null) return primitive(node);
     if (node instanceof JsonNumber) return node.text;
     if (stack.includes(node)) throw new TypeError("The value contains a cycle and cannot be written as JSON");
+    const indent = level < MAX_INDENTED_DEPTH ? layout.indent : null;
     const inner = indent === null ? "" : "\n" + depth + indent;
     const close = indent === null ? "" : "\n" + depth;
-    const colon = indent === null ? ":" : ": ";
+    const colon = layout.indent === null ? ":" : ": ";
     const next = indent === null ? "" : depth + indent;
     stack.push(node);
     let out: string;
     if (Array.isArray(node)) {
       out = "[";
       for (let i = 0; i < node.length; i++) {
-        out += (i > 0 ? "," : "") + inner + (isSkipped(node[i]) ? "null" : write(node[i], next));
+        out += (i > 0 ? "," : "") + inner + (isSkipped(node[i]) ? "null" : write(node[i], next, level + 1));
       }
       out += node.length > 0 ? close + "]" : "]";
     } else {
       const object = node as Record<string, unknown>;
       out = "{";
       let first = true;
-      for (const key of sortedKeys(object)) {
+      for (const key of keysOf(object)) {
         if (isSkipped(object[key])) continue;
-        out += (first ? "" : ",") + inner + quote(key) + colon + write(object[key], next);
+        out += (first ? "" : ",") + inner + quote(key) + colon + write(object[key], next, level + 1);
         first = false;
       }
       out += first ? "}" : close + "}";
@@ -77,20 +93,31 @@ function serialize(value: unknown, indent: string | null): string {
     stack.pop();
     return out;
   };
-  return write(value, "");
+  return write(value, "", 0);
 }
 
 /** Compact JSON with object keys sorted recursively. */
 export function canonicalJson(value: unknown): string {
-  return serialize(value, null);
+  return serialize(value, { indent: null, sortKeys: true });
 }
 
 /**
- * JSON with 2-space indentation and sorted keys, laid out like JSON.stringify(value, null, 2).
- * Both sides of the diff editor use it, so two versions differ by content, never by formatting.
+ * JSON with 2-space indentation and sorted keys, laid out like JSON.stringify(value, null, 2) down to
+ * MAX_INDENTED_DEPTH levels. Both sides of the diff editor use it, so two versions differ by content,
+ * never by formatting.
  */
 export function prettyJson(value: unknown): string {
-  return serialize(value, "  ");
+  return serialize(value, { indent: "  ", sortKeys: true });
+}
+
+/**
+ * The data as it is held (keys in stored order, numbers as the core sent them), laid out like
+ * JSON.stringify(value, null, 2) down to MAX_INDENTED_DEPTH levels and compact below, so what a page
+ * or an export writes grows with the data and never with the square of its depth. For every view of
+ * session data: the user page, the editor's text, audit entries and the export.
+ */
+export function layoutJson(value: unknown): string {
+  return serialize(value, { indent: "  ", sortKeys: false });
 }
 
 export const FINGERPRINT_PREFIX = "sha256:";

@@ -3,7 +3,7 @@
 export type { JsonObject, JsonPrimitive, JsonValue, PathSegment } from "./value";
 export { isJsonNumber, JsonNumber, numberText, parseJson, restoreExactNumbers, stringifyJson } from "./exact-number";
 export { cloneJson, deepEqual, describeType, isPlainObject } from "./value";
-export { byteSize, canonicalJson, fingerprint, fingerprintOfCanonical, FINGERPRINT_PREFIX, prettyJson } from "./canonical";
+export { byteSize, canonicalJson, fingerprint, fingerprintOfCanonical, FINGERPRINT_PREFIX, layoutJson, MAX_INDENTED_DEPTH, prettyJson } from "./canonical";
 export { sha256Hex, utf8Length } from "./sha256";
 export { formatBytes, previewValue } from "./format";
 export { parseSessionDataText, type ParseSessionDataOptions, type ParseSessionDataResult } from "./parse";

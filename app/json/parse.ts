@@ -65,3 +65,52 @@ export function parseSessionDataText(text: string, options: ParseSessionDataOpti
   }
   return { ok: true, value, bytes };
 }
+
+export interface ParseJsonValueOptions {
+  /** Largest allowed size, in UTF-8 bytes of the value's compact JSON. */
+  maxBytes: number;
+  /** Deepest allowed nesting of objects and arrays inside the value (default 256). */
+  maxDepth?: number;
+}
+
+export type ParseJsonValueResult = { ok: true; value: unknown; bytes: number } | { ok: false; error: string; line?: number; column?: number };
+
+/**
+ * Parses one JSON value of any type (an object, array, text, number, true, false or null) by the same
+ * rules as parseSessionDataText: the same scanner (duplicate keys, nesting, every syntax mistake with its
+ * line and column), the same parser, and a size limit on the compact form. For values staff type that
+ * become part of session data, such as the bulk form's value, so that no form accepts what the editor
+ * would refuse.
+ */
+export function parseJsonValueText(text: string, options: ParseJsonValueOptions): ParseJsonValueResult {
+  const { maxBytes, maxDepth = 256 } = options;
+  const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (source.trim() === "") {
+    return { ok: false, error: 'The value is empty. Type it as JSON, e.g. true, 42, "text", null or {"a": 1}' };
+  }
+  if (source.length > maxBytes * TEXT_SLACK) {
+    return { ok: false, error: `The value is ${formatBytes(utf8Length(source))}; the limit is ${formatBytes(maxBytes)}` };
+  }
+  const problem = findSyntaxProblem(source, maxDepth);
+  if (problem) {
+    const { line, column } = lineAndColumn(source, problem.offset);
+    return { ok: false, error: `Line ${line}, column ${column}: ${problem.message}`, line, column };
+  }
+  let value: unknown;
+  try {
+    value = parseJson(source);
+  } catch (error) {
+    return { ok: false, error: `The value is not valid JSON: ${(error as Error).message}` };
+  }
+  const bytes = byteSize(value);
+  if (bytes > maxBytes) {
+    let size = formatBytes(bytes);
+    let limit = formatBytes(maxBytes);
+    if (size === limit) {
+      size = `${bytes} bytes`;
+      limit = `${maxBytes} bytes`;
+    }
+    return { ok: false, error: `The value is ${size}; the limit is ${limit}` };
+  }
+  return { ok: true, value, bytes };
+}

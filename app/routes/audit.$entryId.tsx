@@ -9,7 +9,7 @@ import { getAuditEntry } from "~/audit/audit.server";
 import { auditEntryIdSchema } from "~/audit/filters.server";
 import { ACTION_LABELS, RUN_ACTION } from "~/audit/types";
 import { isWrittenOutcome, REVERTIBLE_ACTIONS } from "~/sessions/revert.server";
-import { stringifyJson } from "~/json";
+import { layoutJson } from "~/json";
 import { requireStaff } from "~/staff/guard.server";
 import { hasRole } from "~/staff/roles";
 
@@ -27,12 +27,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const revertible = hasRole(staff.role, "admin") && isWrittenOutcome(entry.outcome?.status) && Boolean(entry.target.sessionHandle) && REVERTIBLE_ACTIONS.has(entry.action);
   // Data goes to the page as exact JSON text, never as objects: a number like 9223372036854775807 or 1.0
   // must show as the core held it (app/json/exact-number.ts).
-  const asText = (value: unknown) => (value === null || value === undefined ? null : stringifyJson(value, 2));
+  const asText = (value: unknown) => (value === null || value === undefined ? null : layoutJson(value));
   const view = {
     ...entry,
     before: asText(entry.before),
     after: asText(entry.after),
-    patch: stringifyJson(entry.patch ?? [], 2),
+    patch: layoutJson(entry.patch ?? []),
     outcome: entry.outcome ? { ...entry.outcome, after: asText(entry.outcome.after) } : null,
   };
   return json({ entry: view, revertible });

@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { loadFromCore } from "~/core/problems.server";
 import { getUserById } from "~/core/users.server";
 import { listUserSessions } from "~/sessions/list.server";
-import { stringifyJson } from "~/json";
+import { layoutJson } from "~/json";
 import { requireStaff } from "~/staff/guard.server";
 import { userIdParam } from "~/utils/request-input.server";
 
@@ -14,8 +14,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await loadFromCore(() => getUserById(userId));
   if (!user) throw json({ message: `No user with the id “${userId}” exists on this core.` }, { status: 404 });
   const { sessions, endedWhileLoading } = await loadFromCore(() => listUserSessions(user.id));
-  // Exact JSON: every number as the core holds it (app/json/exact-number.ts).
-  const body = stringifyJson({ exportedAt: new Date().toISOString(), user, endedWhileLoading, sessions }, 2);
+  // Exact JSON: every number as the core holds it (app/json/exact-number.ts), laid out with bounded indentation.
+  const body = layoutJson({ exportedAt: new Date().toISOString(), user, endedWhileLoading, sessions });
   const filename = `sessions-${user.id.replace(/[^a-zA-Z0-9-]/g, "_")}.json`;
   return new Response(body, {
     headers: {

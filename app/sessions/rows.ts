@@ -1,6 +1,6 @@
 /** The shape of one session row on the user page; computed on the server, pure. */
 import type { SessionInfo } from "~/core/sessions.server";
-import { byteSize, stringifyJson } from "~/json";
+import { byteSize, layoutJson } from "~/json";
 
 export interface SessionRow {
   handle: string;
@@ -33,7 +33,7 @@ export function toSessionRow(info: SessionInfo): SessionRow {
     dataBytes: byteSize(info.sessionDataInDatabase),
     dataKeys: Object.keys(info.sessionDataInDatabase),
     tokenKeys: Object.keys(info.accessTokenPayload).filter((key) => !STANDARD_CLAIMS.has(key)),
-    dataText: stringifyJson(info.sessionDataInDatabase, 2),
-    accessTokenPayloadText: stringifyJson(info.accessTokenPayload, 2),
+    dataText: layoutJson(info.sessionDataInDatabase),
+    accessTokenPayloadText: layoutJson(info.accessTokenPayload),
   };
 }

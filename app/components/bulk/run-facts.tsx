@@ -1,5 +1,6 @@
 import { Link } from "@remix-run/react";
 import { describeChange, type RunSummary } from "~/bulk/types";
+import { showInvisibleCharacters } from "~/utils/visible-text";
 
 const when = (iso: string | null) => (iso ? `${iso.slice(0, 19).replace("T", " ")} UTC` : "—");
 
@@ -17,7 +18,7 @@ export function RunFacts({ run }: { run: RunSummary }) {
         </dd>
         <dt className="text-slate-500">Key path</dt>
         <dd className="mono">
-          {run.keyPath} <span className="text-slate-500">(pointer {run.pointer})</span>
+          {run.keyPath} <span className="text-slate-500">(pointer {showInvisibleCharacters(run.pointer)})</span>
         </dd>
         {run.operation === "set" ? (
           <>

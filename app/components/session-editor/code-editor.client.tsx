@@ -70,6 +70,9 @@ export function JsonCodeEditor({
       renderValidationDecorations: "on" as const,
       formatOnPaste: false,
       automaticLayout: true,
+      // U+2028 and U+2029 are ordinary characters inside JSON strings. Monaco's default asks to remove
+      // them, and accepting would silently change the data: keep them, always, and never ask.
+      unusualLineTerminators: "off" as const,
     }),
     [readOnly],
   );

@@ -59,6 +59,8 @@ export function JsonDiffView({ original, modified, dark, maxLines = 28, label }:
           automaticLayout: true,
           ignoreTrimWhitespace: false,
           renderOverviewRuler: false,
+          // As in the code editor: U+2028/U+2029 in the data are kept and never prompted about.
+          unusualLineTerminators: "off",
         }}
       />
     </div>

@@ -84,7 +84,7 @@ describe("the change form", () => {
     [{ keyPath: "featureFlags..beta", value: "true" }, "keyPath", /a key is missing/],
     [{ keyPath: "", value: "true" }, "keyPath", /Enter a key path/],
     [{ keyPath: "flags.beta", value: "tru" }, "value", /Not valid JSON/],
-    [{ keyPath: "flags.beta", value: "beta" }, "value", /Strings need double quotes/],
+    [{ keyPath: "flags.beta", value: "beta" }, "value", /must be in double quotes, like "beta"/],
     [{ keyPath: "flags.beta", value: "" }, "value", /Type the value as JSON/],
     [{ keyPath: "flags.beta", value: "1", scope: "selected" }, "scope", /No sessions are selected/],
     [{ keyPath: "flags.beta", value: "1", scope: "tenant", tenantId: "not-theirs" }, "scope", /not in the tenant/],

@@ -9,6 +9,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalCore } from "../../../local-core/index";
 import { createSession, Session, signUp, startCoreWithSdk, SuperTokens, UserMetadata } from "../helpers/core-with-sdk";
+import { stringifyJson } from "~/json";
 
 let core: LocalCore;
 let transportModule: typeof import("~/core/transport.server");
@@ -133,12 +134,19 @@ describe("the core transport", () => {
     const seen: string[] = [];
     const transport = transportModule.createCoreTransport([core.url], async (input) => {
       seen.push(String(input));
-      return "answered by the fallback";
+      return new Response('{"answeredBy":"the fallback","big":18446744073709551617}', { status: 200, headers: { "content-type": "application/json" } });
     });
+    const fallbackAnswer = async (answer: unknown) => {
+      const response = answer as Response;
+      expect(response.status).toBe(200);
+      // Read whole, so that json() keeps a number's text exactly as the other origin sent it.
+      expect(await response.text()).toBe('{"answeredBy":"the fallback","big":18446744073709551617}');
+      return stringifyJson(await response.clone().json());
+    };
     try {
-      expect(await transport.fetch("https://oauth.example.com/token", { method: "POST" })).toBe("answered by the fallback");
+      expect(await fallbackAnswer(await transport.fetch("https://oauth.example.com/token", { method: "POST" }))).toBe('{"answeredBy":"the fallback","big":18446744073709551617}');
       // A body that is not text (the SDK sends none) is left to fetch as well, never dropped.
-      expect(await transport.fetch(`${core.url}/recipe/session/data`, { method: "PUT", body: new Uint8Array([1, 2]) })).toBe("answered by the fallback");
+      expect(await fallbackAnswer(await transport.fetch(`${core.url}/recipe/session/data`, { method: "PUT", body: new Uint8Array([1, 2]) }))).toBe('{"answeredBy":"the fallback","big":18446744073709551617}');
       expect(seen).toEqual(["https://oauth.example.com/token", `${core.url}/recipe/session/data`]);
       const answer = (await transport.fetch(`${core.url}/apiversion`, { method: "GET", headers: {} })) as Response;
       expect(answer.status).toBe(200);

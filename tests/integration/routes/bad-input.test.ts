@@ -62,6 +62,26 @@ describe("a user id no user can have", () => {
   });
 });
 
+describe("every route's other address parts", () => {
+  it.each([
+    ["/?q=" + "q".repeat(321), 400],
+    ["/?page=0", 400],
+    ["/?tenant=Not%20A%20Tenant", 400],
+    ["/audit?page=abc&from=2026-02-30", 200],
+    [`/audit/${"z".repeat(300)}`, 404],
+    [`/audit/${"z".repeat(300)}/revert`, 404],
+    [`/bulk/runs/${"z".repeat(300)}`, 404],
+    [`/bulk/runs/${"z".repeat(300)}/progress`, 404],
+    [`/bulk/runs/${"a".repeat(32)}?page=-5&show=nonsense`, 404],
+    ["SESSION_WITH_LONG_HANDLE", 404],
+  ] as const)("GET %s is %i, not a 500", async (path, status) => {
+    const target = path === "SESSION_WITH_LONG_HANDLE" ? `/users/${user.userId}/sessions/${"h".repeat(257)}` : path;
+    const response = await get(target);
+    expect(response.status).toBe(status);
+    await response.body?.cancel();
+  });
+});
+
 describe("a pagination cursor that is not one the app made", () => {
   it.each(["garbage", "abc", "%%%%", Buffer.from("no-separator").toString("base64"), Buffer.from("id;notanumber").toString("base64")])(
     "?cursor=%s is a 400 page that says to start from the first page",
