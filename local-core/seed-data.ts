@@ -131,6 +131,45 @@ export function bigDocument(rng: Rng): Record<string, unknown> {
   return { plan: "enterprise", description: "Large session document (≈200 KB) 📦", events };
 }
 
+/**
+ * A session just under the 1 MiB limit (MAX_SESSION_DATA_BYTES): the "largest allowed document" case for
+ * the editor. Compact UTF-8 JSON of `targetBytes` or a little less (about 1,015 KiB by default, so an
+ * edit still has room); a profile, settings, carts and about 4,800 events with nested metadata.
+ */
+export function megabyteDocument(rng: Rng, targetBytes = 1_040_000): Record<string, unknown> {
+  const doc: Record<string, unknown> = {
+    plan: "enterprise",
+    description: "Session document near the 1 MiB limit 🗄️",
+    profile: { displayName: "Hugh Megabyte", locale: "en-GB", timezone: "Europe/London", tags: ["wholesale", "priority", "eu"] },
+    featureFlags: { beta: true, newCheckout: true, darkMode: false, experiments: ["search-v2", "price-test-b"] },
+    limits: { seats: 500, apiCallsPerDay: 250000, storageGb: 10 },
+    carts: Array.from({ length: 40 }, (_, i) => ({
+      cartId: `cart_${hex(rng, 12)}`,
+      items: Array.from({ length: int(rng, 1, 4) }, () => ({ ...pick(rng, PRODUCTS), qty: int(rng, 1, 3) })),
+      savedAt: isoDate(rng),
+      position: i,
+    })),
+  };
+  const events: Array<Record<string, unknown>> = [];
+  doc.events = events;
+  const encoder = new TextEncoder();
+  let bytes = encoder.encode(JSON.stringify(doc)).length;
+  for (let i = 0; ; i++) {
+    const event = {
+      id: i,
+      at: isoDate(rng),
+      type: pick(rng, ["page_view", "add_to_cart", "search", "checkout_started", "coupon_applied", "support_chat"]),
+      path: pick(rng, ["/", "/orders", "/products/tea", "/cart", "/settings", "/help/returns"]),
+      meta: { ms: int(rng, 5, 900), ok: chance(rng, 0.95), device: pick(rng, OSES), note: chance(rng, 0.1) ? pick(rng, NOTES) : null },
+    };
+    const size = encoder.encode(JSON.stringify(event)).length + (events.length > 0 ? 1 : 0);
+    if (bytes + size > targetBytes) break;
+    events.push(event);
+    bytes += size;
+  }
+  return doc;
+}
+
 export function demoSessions(): Array<{ data: Record<string, unknown>; payload: Record<string, unknown> }> {
   return [
     {

@@ -20,6 +20,7 @@ import AccountLinking from "supertokens-node/recipe/accountlinking/index.js";
 import {
   accessTokenPayload,
   bigDocument,
+  megabyteDocument,
   chance,
   createRng,
   demoSessions,
@@ -61,7 +62,7 @@ interface PlannedUser {
   phone?: string;
   thirdPartyUserId?: string;
   sessions: number;
-  special?: "demo" | "heavy" | "xss" | "big";
+  special?: "demo" | "heavy" | "xss" | "big" | "huge";
   /** Link this login method to the primary user created from `linkTo`. */
   linkTo?: string;
   alsoTenants?: string[];
@@ -177,7 +178,7 @@ function plan(rng: Rng): PlannedUser[] {
   add({ tenant: "public", kind: "emailpassword", email: "heavy@example.com", special: "heavy", sessions: 1000, profile: { firstName: "Heavy", lastName: "Sessions" } });
   add({ tenant: "public", kind: "emailpassword", email: "xss@example.com", special: "xss", sessions: 3, profile: { firstName: "<script>alert(1)</script>", lastName: "<img src=x onerror=alert(1)>" } });
   add({ tenant: "public", kind: "emailpassword", email: "archive@example.com", special: "big", sessions: 2, profile: { firstName: "Archie", lastName: "Large" } });
-  for (const e of ["demo@example.com", "heavy@example.com", "xss@example.com", "archive@example.com"]) usedEmails.add(e);
+  for (const e of ["demo@example.com", "heavy@example.com", "xss@example.com", "archive@example.com", "megabyte@example.com"]) usedEmails.add(e);
 
   // Linked accounts: email/password + Google with the same email; email/password + phone.
   const sam = add({ tenant: "public", kind: "emailpassword", email: "sam.linked@example.com", profile: { firstName: "Sam", lastName: "Linked" }, sessions: 3 });
@@ -238,6 +239,8 @@ function plan(rng: Rng): PlannedUser[] {
     const p = person();
     add({ tenant, kind: "pl-email", email: emailFor(p, "mail.example"), profile: p });
   }
+  // Added last, so that every user before it keeps its index, and with it its seeded data.
+  add({ tenant: "public", kind: "emailpassword", email: "megabyte@example.com", special: "huge", sessions: 1, profile: { firstName: "Hugh", lastName: "Megabyte" } });
   return users;
 }
 
@@ -350,6 +353,10 @@ async function seedWithSdk(opts: SeedOptions): Promise<SeedResult> {
     if (u.special === "big") {
       tasks.push({ user: u, tenant: u.tenant, data: bigDocument(r), payload: { role: "member" } });
       tasks.push({ user: u, tenant: u.tenant, data: sessionData(r, ui, 1), payload: accessTokenPayload(r) });
+      return;
+    }
+    if (u.special === "huge") {
+      tasks.push({ user: u, tenant: u.tenant, data: megabyteDocument(r), payload: { role: "member" } });
       return;
     }
     if (u.special === "heavy") {
