@@ -1,10 +1,14 @@
-// `npm run core -- --port <p> [--api-key <k>] [--empty] [--db <file>] [--seed <n>]`
+// `npm run core -- --port <p> [--api-key <k>] [--empty] [--db <file>] [--seed <n>]
+//   [--service-time-ms <ms> [--workers <n>]] [--contention-limit <k>]`
+// The last three make it behave like a loaded real core (local-core/faults.ts); they can also be
+// changed at run time with PUT /_local-core/faults.
 // Serves the local core on 127.0.0.1:<p>; seeds demo data (through the real SDK) unless --empty
 // or the store already holds users. Prints a line with the URL once ready.
 
 import { parseArgs } from "node:util";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
+import { faultConfigFromEnv, parseFaultConfig, type FaultConfig } from "./faults.js";
 import { startLocalCore } from "./index.js";
 
 const { values } = parseArgs({
@@ -15,6 +19,9 @@ const { values } = parseArgs({
     empty: { type: "boolean", default: false },
     db: { type: "string" },
     seed: { type: "string", default: "1" },
+    "service-time-ms": { type: "string" },
+    workers: { type: "string" },
+    "contention-limit": { type: "string" },
   },
   strict: true,
 });
@@ -29,6 +36,22 @@ if (!Number.isInteger(seed)) {
   console.error(`--seed must be an integer, got "${values.seed}"`);
   process.exit(2);
 }
+let faults: FaultConfig | undefined;
+try {
+  faults = faultConfigFromEnv();
+  const number = (text: string | undefined) => (text === undefined ? undefined : Number(text));
+  const fromFlags = {
+    serviceTimeMs: number(values["service-time-ms"]),
+    workers: number(values.workers),
+    contentionLimit: number(values["contention-limit"]),
+  };
+  if (Object.values(fromFlags).some((value) => value !== undefined)) {
+    faults = parseFaultConfig({ ...(faults ?? {}), ...Object.fromEntries(Object.entries(fromFlags).filter(([, value]) => value !== undefined)) });
+  }
+} catch (e) {
+  console.error(`Could not read the load settings: ${(e as Error).message.replace("serviceTimeMs", "--service-time-ms").replace("workers", "--workers").replace("contentionLimit", "--contention-limit")}`);
+  process.exit(2);
+}
 if (values.db && values.db !== ":memory:") mkdirSync(dirname(values.db), { recursive: true });
 
 let core: Awaited<ReturnType<typeof startLocalCore>>;
@@ -38,6 +61,7 @@ try {
     host: values.host,
     apiKey: values["api-key"],
     dbPath: values.db ?? ":memory:",
+    faults,
   });
 } catch (e) {
   const err = e as NodeJS.ErrnoException;

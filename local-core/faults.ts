@@ -2,6 +2,16 @@
 // HTTP 429, dropped connection). Off by default. Endpoint keys are "<METHOD> <api path>" without
 // the appid/tenant prefix (e.g. "PUT /recipe/session/data"), or "*" for every endpoint; a specific
 // key wins over "*". The global `latencyMs` is added on top of any endpoint latency.
+//
+// Two modes make the bundled core behave like a loaded real one (issue #14 §2):
+// - service time: every request holds one of `workers` for `serviceTimeMs` before it is answered and
+//   waits for a free one first, as requests wait for a real core's thread pool (Tomcat's). Throughput
+//   is then at most workers / serviceTimeMs, and a client that sends more only makes a queue.
+// - contention: while more than `contentionLimit` requests are in flight, a write (any method but GET)
+//   answers 500 with the body a real core on SQLite gave under concurrent writes (cdi-contract.md §9):
+//   the StorageQueryException of SQLITE_LOCKED_SHAREDCACHE. Nothing is written.
+
+import pLimit, { type LimitFunction } from "p-limit";
 
 export type FaultKind = "500" | "429" | "drop";
 
@@ -16,7 +26,19 @@ export interface EndpointFault {
 export interface FaultConfig {
   latencyMs?: number;
   endpoints?: Record<string, EndpointFault>;
+  /** Time each request holds a worker; 0 or absent: no worker pool. */
+  serviceTimeMs?: number;
+  /** Size of the worker pool when serviceTimeMs is set (default 8). */
+  workers?: number;
+  /** Above this many requests in flight, a write answers the real core's SQLite-lock 500. */
+  contentionLimit?: number;
 }
+
+/** What a real core v11.4.7 on its in-memory SQLite answered to concurrent writes (cdi-contract.md §9). */
+export const SQLITE_LOCKED_BODY =
+  "io.supertokens.pluginInterface.exceptions.StorageQueryException: org.sqlite.SQLiteException: [SQLITE_LOCKED_SHAREDCACHE] Contention with a different database connection that shares the cache (database table is locked: session_info)";
+
+export const DEFAULT_WORKERS = 8;
 
 const KINDS: FaultKind[] = ["500", "429", "drop"];
 
@@ -31,7 +53,14 @@ export function parseFaultConfig(input: unknown): FaultConfig {
     if (typeof v !== "number" || !Number.isFinite(v) || v < 0) throw new Error(`${where} must be a number >= 0`);
     return v;
   };
+  const positiveInteger = (v: unknown, where: string) => {
+    if (typeof v !== "number" || !Number.isInteger(v) || v < 1) throw new Error(`${where} must be a whole number >= 1`);
+    return v;
+  };
   if (o.latencyMs !== undefined) out.latencyMs = nonNegative(o.latencyMs, "latencyMs");
+  if (o.serviceTimeMs !== undefined) out.serviceTimeMs = nonNegative(o.serviceTimeMs, "serviceTimeMs");
+  if (o.workers !== undefined) out.workers = positiveInteger(o.workers, "workers");
+  if (o.contentionLimit !== undefined) out.contentionLimit = positiveInteger(o.contentionLimit, "contentionLimit");
   if (o.endpoints !== undefined) {
     if (typeof o.endpoints !== "object" || o.endpoints === null || Array.isArray(o.endpoints)) {
       throw new Error("endpoints must be an object keyed by \"<METHOD> <path>\" or \"*\"");
@@ -80,6 +109,14 @@ export function faultConfigFromEnv(env: NodeJS.ProcessEnv = process.env): FaultC
       throw new Error(`LOCAL_CORE_FAULTS is invalid: ${(e as Error).message}`);
     }
   }
+  for (const [name, key] of [["LOCAL_CORE_SERVICE_TIME_MS", "serviceTimeMs"], ["LOCAL_CORE_WORKERS", "workers"], ["LOCAL_CORE_CONTENTION_LIMIT", "contentionLimit"]] as const) {
+    if (!env[name]) continue;
+    try {
+      config = parseFaultConfig({ ...(config ?? {}), [key]: Number(env[name]) });
+    } catch (e) {
+      throw new Error(`${name} is invalid: ${(e as Error).message}`);
+    }
+  }
   if (env.LOCAL_CORE_LATENCY_MS) {
     const n = Number(env.LOCAL_CORE_LATENCY_MS);
     if (!Number.isFinite(n) || n < 0) throw new Error("LOCAL_CORE_LATENCY_MS must be a number >= 0");
@@ -92,6 +129,9 @@ export type FaultDecision = { kind: "none" } | { kind: FaultKind };
 
 export class Faults {
   private config: FaultConfig = {};
+  /** Requests accepted and not yet answered, waiting for a worker included. */
+  private inFlight = 0;
+  private pool: LimitFunction | undefined;
 
   constructor(
     initial?: FaultConfig,
@@ -102,10 +142,43 @@ export class Faults {
 
   set(config: FaultConfig): void {
     this.config = parseFaultConfig(config);
+    this.resizePool();
   }
 
   clear(): void {
     this.config = {};
+    this.resizePool();
+  }
+
+  /** A new pool for new requests; requests already waiting in the old one finish there. */
+  private resizePool(): void {
+    const workers = this.config.serviceTimeMs ? (this.config.workers ?? DEFAULT_WORKERS) : 0;
+    if (workers === 0) this.pool = undefined;
+    else if (this.pool) this.pool.concurrency = workers;
+    else this.pool = pLimit(workers);
+  }
+
+  /**
+   * Serves one request under the service-time and contention modes: waits for a worker, holds it for
+   * the service time, then answers the lock error for a write while too many requests are in flight, or
+   * runs `handler`. Without either mode, runs `handler` at once.
+   */
+  async serve<T>(method: string, handler: () => Promise<T>, contended: () => T): Promise<T> {
+    this.inFlight += 1;
+    try {
+      const work = async () => {
+        // Whether a write meets contention is decided as it starts (gets its worker): what else is in
+        // flight then is what it would contend with.
+        const limit = this.config.contentionLimit;
+        const contends = limit !== undefined && method !== "GET" && this.inFlight > limit;
+        const serviceTime = this.config.serviceTimeMs ?? 0;
+        if (serviceTime > 0) await new Promise((resolve) => setTimeout(resolve, serviceTime));
+        return contends ? contended() : handler();
+      };
+      return await (this.pool ? this.pool(work) : work());
+    } finally {
+      this.inFlight -= 1;
+    }
   }
 
   get(): FaultConfig {

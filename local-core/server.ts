@@ -7,7 +7,7 @@ import type { CoreState, Route } from "./context.js";
 import { DEFAULT_TENANT, RequestContext, tenantExists, type Method } from "./context.js";
 import { CoreHttpError, tenantNotFound, textReply, writeReply, type Reply } from "./http.js";
 import type { Faults } from "./faults.js";
-import { parseFaultConfig } from "./faults.js";
+import { parseFaultConfig, SQLITE_LOCKED_BODY } from "./faults.js";
 import { MAX_CDI_VERSION, SUPPORTED_CDI_VERSIONS } from "./recipes/core.js";
 
 /** Path segments the core never treats as a tenant id. */
@@ -170,7 +170,7 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
     return;
   }
 
-  writeReply(res, await dispatch(deps, req, method, url, match, body));
+  writeReply(res, await deps.faults.serve(method, () => dispatch(deps, req, method, url, match, body), () => textReply(500, SQLITE_LOCKED_BODY)));
 }
 
 async function dispatch(

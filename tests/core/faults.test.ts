@@ -95,6 +95,86 @@ describe("failureRate 1", () => {
   });
 });
 
+describe("a loaded core: service time on a worker pool, and contention", () => {
+  it("service time: each request holds one of the workers; with 1 worker, 4 requests are answered one after another", async () => {
+    core.faults.set({ serviceTimeMs: 120, workers: 1 });
+    const started = performance.now();
+    const answeredAt: number[] = [];
+    await Promise.all(Array.from({ length: 4 }, () => SuperTokens.getUserCount().then(() => answeredAt.push(performance.now() - started))));
+    answeredAt.sort((a, b) => a - b);
+    // A worker serves one request at a time: the k-th answer cannot come before k service times.
+    answeredAt.forEach((at, k) => expect(at).toBeGreaterThanOrEqual(120 * (k + 1) - 5));
+    expect(core.faults.get()).toEqual({ serviceTimeMs: 120, workers: 1 });
+  });
+
+  it("contention: above the limit of requests in flight a write answers the real core's SQLite-lock 500 and writes nothing; reads and lone writes are served", async () => {
+    const uid = await signUpUser();
+    const sessions = await Promise.all(Array.from({ length: 6 }, () => createSession(uid, {}, { before: true })));
+    // The service time keeps all six in flight together.
+    core.faults.set({ serviceTimeMs: 300, workers: 8, contentionLimit: 2 });
+    const writes = await Promise.all(
+      sessions.map((session) => raw(core.url, "PUT", "/recipe/session/data", { body: { sessionHandle: session.getHandle(), userDataInDatabase: { after: true } } })),
+    );
+    // Each write meets what is in flight as it starts: the first two are under the limit, the other four not.
+    expect(writes.map((write) => write.status).sort()).toEqual([200, 200, 500, 500, 500, 500]);
+    for (const write of writes.filter((answer) => answer.status === 500)) {
+      expect(write.text.trim()).toBe(
+        "io.supertokens.pluginInterface.exceptions.StorageQueryException: org.sqlite.SQLiteException: [SQLITE_LOCKED_SHAREDCACHE] Contention with a different database connection that shares the cache (database table is locked: session_info)",
+      );
+    }
+    const refused = sessions.filter((_, i) => writes[i]!.status === 500);
+    // The SDK sees it as any 500 from the core.
+    const sdkAnswers = await Promise.allSettled(sessions.map((session) => Session.updateSessionDataInDatabase(session.getHandle(), { again: true })));
+    const sdkErrors = sdkAnswers.flatMap((answer) => (answer.status === "rejected" ? [answer.reason as Error] : []));
+    expect(sdkErrors).toHaveLength(4);
+    for (const error of sdkErrors) expect(error.message).toMatch(/status code: 500 and message: io\.supertokens\.pluginInterface\.exceptions\.StorageQueryException: .*SQLITE_LOCKED_SHAREDCACHE/);
+    // Reads are served however many are in flight; a refused write wrote nothing.
+    const reads = await Promise.all(refused.map((session) => Session.getSessionInformation(session.getHandle())));
+    for (const read of reads) expect(read?.sessionDataInDatabase).toEqual({ before: true });
+    // One write at a time is under the limit.
+    expect(await Session.updateSessionDataInDatabase(refused[0]!.getHandle(), { after: true })).toBe(true);
+    core.faults.clear();
+    expect((await Session.getSessionInformation(refused[0]!.getHandle()))?.sessionDataInDatabase).toEqual({ after: true });
+    expect((await Session.getSessionInformation(refused[1]!.getHandle()))?.sessionDataInDatabase).toEqual({ before: true });
+  });
+
+  it("refuses settings that make no sense, with a message", async () => {
+    for (const [body, message] of [
+      [{ workers: 0 }, "workers must be a whole number >= 1"],
+      [{ contentionLimit: 1.5 }, "contentionLimit must be a whole number >= 1"],
+      [{ serviceTimeMs: -1 }, "serviceTimeMs must be a number >= 0"],
+    ] as const) {
+      const answer = await raw(core.url, "PUT", "/_local-core/faults", { body });
+      expect(answer.status).toBe(400);
+      expect(answer.text).toContain(message);
+    }
+  });
+
+  it("the CLI takes --service-time-ms, --workers and --contention-limit", async () => {
+    const cli = fileURLToPath(new URL("../../local-core/cli.ts", import.meta.url));
+    const child = spawn(process.execPath, ["--import", "tsx", cli, "--port", "0", "--empty", "--service-time-ms", "7", "--workers", "3", "--contention-limit", "5"], { stdio: ["ignore", "pipe", "pipe"] });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let output = "";
+        const timer = setTimeout(() => reject(new Error(`no URL in: ${output}`)), 30_000);
+        const onData = (chunk: Buffer) => {
+          output += chunk.toString();
+          const match = /ready at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+          if (match) {
+            clearTimeout(timer);
+            resolve(match[1]!);
+          }
+        };
+        child.stdout.on("data", onData);
+        child.stderr.on("data", onData);
+      });
+      expect((await raw(url, "GET", "/_local-core/faults")).json).toEqual({ serviceTimeMs: 7, workers: 3, contentionLimit: 5 });
+    } finally {
+      child.kill("SIGTERM");
+    }
+  });
+});
+
 describe("stats", () => {
   it("counts requests by 'METHOD /path' without the tenant prefix; resetStats empties", async () => {
     core.resetStats();
