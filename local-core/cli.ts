@@ -4,6 +4,8 @@
 // changed at run time with PUT /_local-core/faults.
 // Serves the local core on 127.0.0.1:<p>; seeds demo data (through the real SDK) unless --empty
 // or the store already holds users. Prints a line with the URL once ready.
+// --unlicensed: answer as a real core without a licence key (402 to tenants other than public,
+// account linking; local-core/licence.ts) and seed only what such a core can hold (public tenant).
 
 import { parseArgs } from "node:util";
 import { mkdirSync } from "node:fs";
@@ -19,6 +21,7 @@ const { values } = parseArgs({
     empty: { type: "boolean", default: false },
     db: { type: "string" },
     seed: { type: "string", default: "1" },
+    unlicensed: { type: "boolean", default: false },
     "service-time-ms": { type: "string" },
     workers: { type: "string" },
     "contention-limit": { type: "string" },
@@ -61,6 +64,7 @@ try {
     host: values.host,
     apiKey: values["api-key"],
     dbPath: values.db ?? ":memory:",
+    unlicensed: values.unlicensed,
     faults,
   });
 } catch (e) {
@@ -91,6 +95,7 @@ if (!values.empty && core.isEmpty()) {
     connectionURI: core.url,
     apiKey: values["api-key"],
     seed,
+    unlicensed: values.unlicensed,
     log: (line) => console.log(`[seed] ${line}`),
   });
   console.log(
@@ -98,4 +103,6 @@ if (!values.empty && core.isEmpty()) {
   );
 }
 
-console.log(`Local SuperTokens core ready at ${core.url}${values.db ? ` (db ${values.db})` : " (in-memory)"}`);
+console.log(
+  `Local SuperTokens core ready at ${core.url}${values.db ? ` (db ${values.db})` : " (in-memory)"}${values.unlicensed ? ", unlicensed (paid features answer 402)" : ""}`,
+);

@@ -7,6 +7,7 @@ import type { DB } from "./store.js";
 import { CoreHttpError, tenantNotFound, type Reply } from "./http.js";
 import { parseJsonBody, type JsonObject } from "./input.js";
 import { nodeToText, type JNode } from "./json.js";
+import type { EeFeature } from "./licence.js";
 
 export interface CoreConfig {
   /** `access_token_validity` (s), core default 3600. */
@@ -33,6 +34,8 @@ export interface CoreState {
   /** AES key for refresh tokens (the core's `refresh_token_key`). */
   refreshKey: Buffer;
   config: CoreConfig;
+  /** Paid features the core's "licence" enables (none when started unlicensed). */
+  features: readonly EeFeature[];
 }
 
 export type Method = "GET" | "POST" | "PUT" | "DELETE" | "PATCH";

@@ -19,6 +19,8 @@ import { multitenancyRoutes } from "./recipes/multitenancy.js";
 import { thirdPartyRoutes } from "./recipes/thirdparty.js";
 import { passwordlessRoutes } from "./recipes/passwordless.js";
 import { accountLinkingRoutes } from "./recipes/accountlinking.js";
+import { dashboardRoutes } from "./recipes/dashboard.js";
+import { LICENSED_FEATURES } from "./licence.js";
 
 export type { FaultConfig, EndpointFault, FaultKind } from "./faults.js";
 
@@ -35,6 +37,12 @@ export interface LocalCoreOptions {
   faults?: FaultConfig;
   /** Initial clock offset in ms; default from LOCAL_CORE_CLOCK_OFFSET_MS, else 0. */
   clockOffsetMs?: number;
+  /**
+   * Answer as a real core without a licence key: 402 to the paid features (tenants other than
+   * public, account linking; see licence.ts). Default false: licensed for multi-tenancy and account
+   * linking, which the demo data needs.
+   */
+  unlicensed?: boolean;
 }
 
 export interface LocalCore {
@@ -73,7 +81,14 @@ export async function startLocalCore(options: LocalCoreOptions = {}): Promise<Lo
     refreshKeyHex = randomBytes(32).toString("hex");
     kvSet(db, "refresh_token_key", refreshKeyHex, Date.now());
   }
-  const state: CoreState = { db, keys, clock, refreshKey: Buffer.from(refreshKeyHex, "hex"), config };
+  const state: CoreState = {
+    db,
+    keys,
+    clock,
+    refreshKey: Buffer.from(refreshKeyHex, "hex"),
+    config,
+    features: options.unlicensed ? [] : LICENSED_FEATURES,
+  };
 
   const faults = new Faults(options.faults ?? faultConfigFromEnv());
   const stats = new Map<string, number>();
@@ -90,6 +105,7 @@ export async function startLocalCore(options: LocalCoreOptions = {}): Promise<Lo
     ...thirdPartyRoutes,
     ...passwordlessRoutes,
     ...accountLinkingRoutes,
+    ...dashboardRoutes,
   ]);
   const server = createCoreServer({ state, router, faults, apiKeys, stats });
 

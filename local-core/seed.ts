@@ -39,6 +39,12 @@ export interface SeedOptions {
   /** Default 1. Same number → same users, emails, phone numbers and session documents. */
   seed?: number;
   log?: (line: string) => void;
+  /**
+   * Only what a core without a licence key can hold: the public tenant's users, none linked and none
+   * added to another tenant (a core started with `unlicensed` answers 402 to the rest). The users
+   * that remain keep the emails and names they have in the full set.
+   */
+  unlicensed?: boolean;
 }
 
 export interface SeedResult {
@@ -244,6 +250,13 @@ function plan(rng: Rng): PlannedUser[] {
   return users;
 }
 
+/** The plan for `unlicensed`: public-tenant users only, unlinked, in no other tenant (the whole plan is made first, so those users keep their emails and names). */
+function withoutPaidFeatures(planned: PlannedUser[]): PlannedUser[] {
+  return planned
+    .filter((u) => u.tenant === "public")
+    .map(({ linkTo: _linkTo, alsoTenants: _alsoTenants, ...u }) => u);
+}
+
 // ---------------- the seed ----------------
 
 export async function seedDemoData(opts: SeedOptions): Promise<SeedResult> {
@@ -281,13 +294,14 @@ async function getCoreClockOffset(opts: SeedOptions): Promise<number | undefined
 async function seedWithSdk(opts: SeedOptions): Promise<SeedResult> {
   const log = opts.log ?? (() => {});
   const rng = createRng(opts.seed ?? 1);
-  const planned = plan(rng);
+  const planned = opts.unlicensed ? withoutPaidFeatures(plan(rng)) : plan(rng);
+  const tenants: string[] = opts.unlicensed ? ["public"] : [...TENANTS];
 
-  for (const t of TENANTS) {
+  for (const t of tenants) {
     if (t === "public") continue;
     await Multitenancy.createOrUpdateTenant(t, { firstFactors: ["emailpassword", "thirdparty", "otp-phone", "otp-email"] });
   }
-  log(`tenants: ${TENANTS.join(", ")}`);
+  log(`tenants: ${tenants.join(", ")}`);
 
   // Users one after another: their timeJoined order (what GET /users sorts by) then follows the
   // plan, so listings look the same on every run with the same seed.
@@ -416,7 +430,7 @@ async function seedWithSdk(opts: SeedOptions): Promise<SeedResult> {
   }
 
   const users = await SuperTokens.getUserCount();
-  return { users, sessions, tenants: [...TENANTS] };
+  return { users, sessions, tenants };
 
   async function createUser(u: PlannedUser): Promise<{ userId: string; recipeUserId: string }> {
     switch (u.kind) {
@@ -456,6 +470,7 @@ async function seedInChildProcess(opts: SeedOptions): Promise<SeedResult> {
       SEED_CONNECTION_URI: opts.connectionURI,
       SEED_API_KEY: opts.apiKey ?? "",
       SEED_NUMBER: String(opts.seed ?? 1),
+      SEED_UNLICENSED: opts.unlicensed ? "true" : "",
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -1,11 +1,13 @@
 // Account linking: primary-user creation, linking and unlinking, with the core's conflict checks
 // (one primary user per email / phone / third-party identity within a tenant).
-// Note: a real core needs the ACCOUNT_LINKING feature (license) for these; here it is always on.
+// Creating a primary user and linking need the account_linking feature (licence.ts): an unlicensed
+// core answers 402 once the ids are known; the "check" endpoints and unlinking need no licence.
 
 import type { Route, RequestContext } from "../context.js";
 import { badRequest, ok } from "../http.js";
 import { reqQuery, reqString } from "../input.js";
 import type { DB } from "../store.js";
+import { requireAccountLinking } from "../licence.js";
 import { getUserById, loginMethod, loginMethodsInTenant, loginMethodsOf, tenantsOf, type UserJson } from "../users.js";
 
 type Conflict = { status: string; primaryUserId: string; description: string };
@@ -82,6 +84,8 @@ function createPrimary(ctx: RequestContext) {
   ctx.requirePublicTenant();
   const recipeUserId = reqString(ctx.body(), "recipeUserId");
   const db = ctx.db;
+  if (getUserById(db, recipeUserId) === undefined) throw badRequest("Unknown user ID provided");
+  requireAccountLinking(ctx);
   const r = db.transaction(() => {
     const check = checkCanCreatePrimary(db, recipeUserId);
     if (check.ok && !check.wasAlreadyAPrimaryUser) {
@@ -155,6 +159,10 @@ function link(ctx: RequestContext) {
   const recipeUserId = reqString(body, "recipeUserId");
   const primaryUserId = reqString(body, "primaryUserId");
   const db = ctx.db;
+  if (getUserById(db, recipeUserId) === undefined || getUserById(db, primaryUserId) === undefined) {
+    throw badRequest("Unknown user ID provided");
+  }
+  requireAccountLinking(ctx);
   const r = db.transaction(() => {
     const check = checkCanLink(db, recipeUserId, primaryUserId, true);
     if (check.ok && !check.accountsAlreadyLinked) relink(db, recipeUserId, check.primary.id, true);

@@ -1,4 +1,5 @@
-// Core endpoints that belong to no recipe: /apiversion, hello, JWKS (cdi-contract.md §2, §3.9).
+// Core endpoints that belong to no recipe: /apiversion, hello, JWKS (cdi-contract.md §2, §3.9), and
+// the licence's feature list (/ee/featureflag).
 
 import type { Route, RequestContext } from "../context.js";
 import { ok } from "../http.js";
@@ -32,7 +33,18 @@ async function jwks(ctx: RequestContext) {
   };
 }
 
+/**
+ * EEFeatureFlagAPI: app-specific (public tenant only). `features` in EE_FEATURES order; the core adds
+ * per-feature `usageStats` (and, on SQL storage, 31 days of MAUs), which the local core does not keep,
+ * so its usageStats is empty (as a core on non-SQL storage answers).
+ */
+function featureFlags(ctx: RequestContext) {
+  ctx.requirePublicTenant();
+  return ok({ features: [...ctx.state.features], usageStats: {}, status: "OK" });
+}
+
 export const coreRoutes: Route[] = [
+  { path: "/ee/featureflag", handlers: { GET: featureFlags } },
   { path: "/apiversion", handlers: { GET: apiVersion }, versionNotNeeded: true },
   { path: "/hello", handlers: { GET: hello, POST: hello, PUT: hello, DELETE: hello }, skipApiKey: true, versionNotNeeded: true },
   { path: "/.well-known/jwks.json", handlers: { GET: jwks }, skipApiKey: true, versionNotNeeded: true },

@@ -17,6 +17,7 @@ import {
 } from "../input.js";
 import { loginMethod, loginMethodsInTenant, primaryIdOf, tenantsOf } from "../users.js";
 import type { DB } from "../store.js";
+import { requireMultiTenancy } from "../licence.js";
 
 export interface TenantConfig {
   thirdParty: { providers: JsonObject[] };
@@ -113,6 +114,8 @@ function createOrUpdateTenant(ctx: RequestContext) {
       "requiredSecondaryFactors cannot be empty. Set null instead to remove all required secondary factors.",
     );
   }
+  // Multitenancy.checkPermissionsForCreateOrUpdate: the licence first, then who may write it.
+  if (tenantId !== DEFAULT_TENANT) requireMultiTenancy(ctx);
   if (tenantId !== DEFAULT_TENANT && ctx.tenantId !== DEFAULT_TENANT) {
     throw badRequest("You must use the public tenantId to create or update a non-public tenant");
   }
@@ -158,6 +161,7 @@ function associateUser(ctx: RequestContext) {
   const db = ctx.db;
   const lm = loginMethod(db, recipeUserId);
   if (!lm) return ok({ status: "UNKNOWN_USER_ID_ERROR" });
+  requireMultiTenancy(ctx); // Multitenancy.addUserIdToTenant, after the user lookup
   if (tenantsOf(db, recipeUserId).includes(tenantId)) return ok({ status: "OK", wasAlreadyAssociated: true });
   // Uniqueness of the login method's identity inside the target tenant.
   if (lm.recipe_id === "emailpassword" && lm.email) {
@@ -206,6 +210,12 @@ function disassociateUser(ctx: RequestContext) {
   const tenantId = ctx.requireTenant();
   const recipeUserId = reqString(ctx.body(), "recipeUserId");
   const db = ctx.db;
+  if (!ctx.state.features.includes("multi_tenancy")) {
+    // Multitenancy.removeUserIdFromTenant checks the licence after the user lookup, which answers
+    // UNKNOWN_USER_ID_ERROR for an id no recipe knows.
+    if (!userIdInUse(db, recipeUserId)) return ok({ status: "UNKNOWN_USER_ID_ERROR" });
+    requireMultiTenancy(ctx);
+  }
   const res = db.prepare("DELETE FROM all_auth_recipe_users WHERE tenant_id = ? AND user_id = ?").run(tenantId, recipeUserId);
   db.prepare("DELETE FROM session_info WHERE tenant_id = ? AND user_id = ?").run(tenantId, recipeUserId);
   return ok({ status: "OK", wasAssociated: res.changes > 0 });
@@ -218,6 +228,8 @@ function upsertThirdPartyConfig(ctx: RequestContext) {
   optBoolean(body, "skipValidation");
   const thirdPartyId = provider.thirdPartyId;
   if (typeof thirdPartyId !== "string") throw badRequest("thirdPartyId is required");
+  // CreateOrUpdateThirdPartyConfigAPI: any tenant but the base one needs the licence.
+  if (tenantId !== DEFAULT_TENANT) requireMultiTenancy(ctx);
   const db = ctx.db;
   const config = readTenant(db, tenantId)!;
   const idx = config.thirdParty.providers.findIndex((p) => isPlainObject(p) && p.thirdPartyId === thirdPartyId);
@@ -236,6 +248,16 @@ function removeThirdPartyConfig(ctx: RequestContext) {
   config.thirdParty.providers = config.thirdParty.providers.filter((p) => p.thirdPartyId !== thirdPartyId);
   writeTenant(db, tenantId, config, ctx.now());
   return ok({ status: "OK", didConfigExist: config.thirdParty.providers.length !== before });
+}
+
+/** StorageLayer.findStorageAndUserIdMappingForUser (UserIdType.ANY): an auth user, or an id non-auth data uses. */
+function userIdInUse(db: DB, userId: string): boolean {
+  if (primaryIdOf(db, userId) !== undefined) return true;
+  return (
+    db.prepare("SELECT 1 FROM session_info WHERE user_id = ? LIMIT 1").get(userId) !== undefined ||
+    db.prepare("SELECT 1 FROM user_metadata WHERE user_id = ?").get(userId) !== undefined ||
+    db.prepare("SELECT 1 FROM emailverification_verified_emails WHERE user_id = ? LIMIT 1").get(userId) !== undefined
+  );
 }
 
 export const multitenancyRoutes: Route[] = [
