@@ -2,7 +2,7 @@ import { Form, useNavigation } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 
 /** The one search box; `/` focuses it from anywhere on the page. */
-export function UserSearchForm({ tenants, query, tenant, autoFocus }: { tenants: string[]; query: string; tenant: string; autoFocus?: boolean }) {
+export function UserSearchForm({ tenants, query, tenant, problem, autoFocus }: { tenants: string[]; query: string; tenant: string; problem?: string; autoFocus?: boolean }) {
   const navigation = useNavigation();
   const input = useRef<HTMLInputElement>(null);
   // "/" jumps to the search box from anywhere on the page, unless the person is typing somewhere.
@@ -39,6 +39,8 @@ export function UserSearchForm({ tenants, query, tenant, autoFocus }: { tenants:
           spellCheck={false}
           autoFocus={autoFocus}
           aria-keyshortcuts="/"
+          aria-invalid={problem ? true : undefined}
+          aria-describedby={problem ? "user-search-problem" : undefined}
         />
       </div>
       <div>
@@ -57,6 +59,12 @@ export function UserSearchForm({ tenants, query, tenant, autoFocus }: { tenants:
       <button type="submit" className="btn-primary" disabled={searching}>
         {searching ? "Searching…" : "Search"}
       </button>
+      {problem ? (
+        // Its own line under the field (a wrapped flex item), tied to the field by aria-describedby.
+        <p id="user-search-problem" role="alert" className="-mt-1 w-full text-sm text-rose-700 dark:text-rose-400">
+          {problem}
+        </p>
+      ) : null}
     </Form>
   );
 }

@@ -24,6 +24,14 @@ export async function getSessionHandles(userId: string, tenantId?: string): Prom
   return callCore(() => (tenantId ? Session.getAllSessionHandlesForUser(userId, true, tenantId) : Session.getAllSessionHandlesForUser(userId)));
 }
 
+/** Live sessions of each user (handles only, one core call per user, `concurrency` at a time). */
+export async function countSessionsOfUsers(userIds: string[], concurrency = 8): Promise<Record<string, number>> {
+  ensureSupertokens();
+  const limit = pLimit(Math.max(1, concurrency));
+  const counts = await callCore(() => Promise.all(userIds.map((userId) => limit(async () => [userId, (await Session.getAllSessionHandlesForUser(userId)).length] as const))));
+  return Object.fromEntries(counts);
+}
+
 /** `undefined` when the session ended or expired. */
 export async function getSessionInfo(sessionHandle: string): Promise<SessionInfo | undefined> {
   ensureSupertokens();

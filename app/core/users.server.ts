@@ -3,8 +3,9 @@
  * so loaders can hand them straight to the page.
  */
 import Multitenancy from "supertokens-node/recipe/multitenancy/index.js";
+import pLimit from "p-limit";
 import { callCore } from "./problems.server";
-import { ensureSupertokens, SuperTokens } from "./sdk.server";
+import { ensureSupertokens, SuperTokens, UserMetadata } from "./sdk.server";
 
 export interface LoginMethodSummary {
   recipeId: string;
@@ -95,4 +96,30 @@ export async function listUsersByAccount(tenantId: string, account: { email?: st
   ensureSupertokens();
   const users = await callCore(() => SuperTokens.listUsersByAccountInfo(tenantId, account, false));
   return users.map(toUserSummary);
+}
+
+/** The core's largest page of users (CDI §4.4, `AuthRecipe.USER_PAGINATION_LIMIT`). */
+export const CORE_MAX_USER_PAGE = 500;
+
+/**
+ * Each user's display name from their metadata (`first_name` + `last_name`, else `name`), at most
+ * `concurrency` reads at a time; users without one are left out. One core read per user
+ * (`GET /recipe/user/metadata`): callers pass a page of results, never a whole user base.
+ */
+export async function getUserNames(userIds: string[], concurrency = 8): Promise<Record<string, string>> {
+  ensureSupertokens();
+  const limit = pLimit(Math.max(1, concurrency));
+  const names = await callCore(() =>
+    Promise.all(userIds.map((userId) => limit(async () => [userId, nameFromMetadata((await UserMetadata.getUserMetadata(userId)).metadata)] as const))),
+  );
+  return Object.fromEntries(names.filter((entry): entry is readonly [string, string] => entry[1] !== undefined));
+}
+
+/** "Ada Lovelace" from `{first_name, last_name}` or `{name}`; undefined when neither holds text. */
+export function nameFromMetadata(metadata: unknown): string | undefined {
+  if (!metadata || typeof metadata !== "object") return undefined;
+  const record = metadata as Record<string, unknown>;
+  const text = (value: unknown) => (typeof value === "string" ? value.trim() : "");
+  const full = [text(record.first_name), text(record.last_name)].filter(Boolean).join(" ");
+  return full || text(record.name) || undefined;
 }

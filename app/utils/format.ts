@@ -36,6 +36,35 @@ export const recipeLabels: Record<string, string> = {
   webauthn: "Passkey",
 };
 
+const PROVIDER_NAMES: Record<string, string> = {
+  google: "Google",
+  "google-workspaces": "Google Workspace",
+  github: "GitHub",
+  gitlab: "GitLab",
+  bitbucket: "Bitbucket",
+  apple: "Apple",
+  facebook: "Facebook",
+  twitter: "X (Twitter)",
+  discord: "Discord",
+  linkedin: "LinkedIn",
+  okta: "Okta",
+  "active-directory": "Microsoft Entra ID",
+  "boxy-saml": "SAML",
+};
+
+/**
+ * One style for every login method, everywhere: "Email & password", "Passwordless", "GitHub".
+ * A third-party method is named by its provider (a provider id we do not know is shown as written,
+ * capitalised: "acme-sso" → "Acme-sso").
+ */
+export function loginMethodLabel(method: { recipeId: string; thirdParty?: { id: string } | null }): string {
+  if (method.thirdParty) {
+    const id = method.thirdParty.id;
+    return PROVIDER_NAMES[id] ?? PROVIDER_NAMES[id.toLowerCase()] ?? `${id.charAt(0).toUpperCase()}${id.slice(1)}`;
+  }
+  return recipeLabels[method.recipeId] ?? method.recipeId;
+}
+
 /** A count with thousands separators ("10,000 sessions"), the same on server and client. */
 export function formatCount(n: number): string {
   return n.toLocaleString("en");

@@ -63,7 +63,8 @@ describe("finding a user and reading their sessions", () => {
     await page.keyboard.type(`e2e-find-${run}`);
     await page.keyboard.press("Enter");
     await page.waitForURL(/q=e2e-find/);
-    const link = page.getByRole("link", { name: userId });
+    // A user without a name in their metadata is shown (and linked) by their email.
+    const link = page.getByRole("link", { name: `e2e-find-${run}@example.com` });
     await expect(link.count()).resolves.toBe(1);
     await browser.screenshot("search-results");
     await link.click();

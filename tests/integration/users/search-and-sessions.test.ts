@@ -60,9 +60,32 @@ describe("search", () => {
     // Neither is a prefix of the stored "+4915112345678": the exact lookups find them (the core
     // normalises a looked-up number with libphonenumber).
     const written = await run("+49 (0)151 12345678");
-    expect(written.interpreted).toEqual({ kind: "phone", value: "+49015112345678", typed: "+49 (0)151 12345678" });
+    expect(written.interpreted).toEqual({ kind: "phone", value: "+4915112345678", typed: "+49 (0)151 12345678" });
     expect(written.users.map((u) => u.id)).toEqual([ids.erin]);
     expect((await run("49 151 1234 5678")).users.map((u) => u.id)).toEqual([ids.erin]);
+    expect((await run("4915112345678")).users.map((u) => u.id)).toEqual([ids.erin]);
+    expect((await run("0049 151 12345678")).users.map((u) => u.id)).toEqual([ids.erin]);
+  });
+
+  it("opens a user from an upper-case id", async () => {
+    expect((await run(ids.carol!.toUpperCase())).exactUserId).toBe(ids.carol);
+  });
+
+  it("finds users by the start of their id, and says how far it looked", async () => {
+    const prefix = ids.alicia!.slice(0, 6);
+    const result = await run(prefix);
+    expect(result.users.map((u) => u.id)).toContain(ids.alicia);
+    expect(result.idScan).toMatchObject({ prefix, complete: true });
+    expect((await run(prefix.toUpperCase())).users.map((u) => u.id)).toContain(ids.alicia);
+    // The bound is honest: a scan cut short says so.
+    const cut = await search.scanForIdPrefix("ffffffff", ["public"], 2);
+    expect(cut.scan).toEqual({ prefix: "ffffffff", scanned: 2, complete: false, limit: 2 });
+  });
+
+  it("answers a query longer than an email address can be in words, without searching", async () => {
+    const result = await run("x".repeat(600));
+    expect(result.users).toEqual([]);
+    expect(result.problem).toMatch(/600 characters long; the limit is 320/);
   });
 
   it("finds by provider", async () => {
