@@ -7,7 +7,8 @@ import { AUDIT_REASON_MAX_LENGTH } from "~/audit/audit.server";
 import { getConfig } from "~/config.server";
 import { parseJsonValueText } from "~/json/parse";
 import { MAX_NESTING_DEPTH, nestingDepth, parseBulkKeyPath } from "./operation";
-import type { BulkOperation, BulkScope, ChangeFormValues } from "./types";
+import { OPERATION_KINDS, type BulkOperation, type BulkScope, type ChangeFormValues } from "./types";
+import { describeType, isPlainObject } from "~/json";
 
 export const MAX_SELECTED_HANDLES = 20_000;
 
@@ -25,7 +26,7 @@ const changeSchema = z.discriminatedUnion("intent", [
   z.object({
     intent: z.literal("dry-run"),
     keyPath: text(2000),
-    operation: z.enum(["set", "delete"], { message: "Choose set or delete" }),
+    operation: z.enum(OPERATION_KINDS, { message: "Choose set, set where missing, merge or delete" }),
     value: z.string(),
     scope: z.enum(["all", "selected", "tenant"], { message: "Choose which sessions" }),
     tenantId: text(200),
@@ -48,11 +49,21 @@ function valuesOf(form: FormData): ChangeFormValues & { intent: unknown } {
     tenantId: field("tenantId").trim(),
     reason: field("reason"),
     handles: form.getAll("handle").filter((h): h is string => typeof h === "string"),
+    selection: "",
+    selectedCount: 0,
   };
 }
 
-export function parseChangeForm(form: FormData, allowedTenants: readonly string[]): ParsedChangeForm {
-  const { intent, ...values } = valuesOf(form);
+const withoutSelectedHandles = (values: ChangeFormValues): ChangeFormValues => (values.selection ? { ...values, handles: [] } : values);
+
+/**
+ * `selection`: the sessions ticked in the table, read back from their stored selection by the route.
+ * They stand in for handle fields; on an error the values sent back keep the selection's id, not its
+ * (up to 20,000) handles.
+ */
+export function parseChangeForm(form: FormData, allowedTenants: readonly string[], selection?: { id: string; handles: string[] }): ParsedChangeForm {
+  const { intent, ...typed } = valuesOf(form);
+  const values: ChangeFormValues = selection ? { ...typed, handles: selection.handles, selection: selection.id, selectedCount: selection.handles.length } : typed;
   const parsed = changeSchema.safeParse({ intent, ...values });
   const errors: ChangeFormErrors = {};
   if (!parsed.success) {
@@ -61,7 +72,7 @@ export function parseChangeForm(form: FormData, allowedTenants: readonly string[
       const field = key === "handles" || key === "tenantId" ? "scope" : key === "intent" || key === "operation" ? "form" : key;
       errors[field as keyof ChangeFormErrors] ??= issue.message;
     }
-    return { ok: false, errors, values };
+    return { ok: false, errors, values: withoutSelectedHandles(values) };
   }
   const data = parsed.data;
   const path = parseBulkKeyPath(data.keyPath);
@@ -82,7 +93,10 @@ export function parseChangeForm(form: FormData, allowedTenants: readonly string[
       const depth = path.path.length + nestingDepth(parsedValue.value);
       if (depth > MAX_NESTING_DEPTH) {
         errors.value = `At ${path.display} this value would nest the data ${depth} levels deep; the limit is ${MAX_NESTING_DEPTH}`;
-      } else operation = { kind: "set", path: path.path, value: parsedValue.value };
+      } else if (data.operation !== "merge") operation = { kind: data.operation, path: path.path, value: parsedValue.value };
+      else if (!isPlainObject(parsedValue.value)) errors.value = `To merge, type an object, e.g. {"newCheckout": true}; this is ${describeType(parsedValue.value)}`;
+      else if (Object.keys(parsedValue.value).length === 0) errors.value = "This object has no keys, so merging it would change nothing; name at least one key";
+      else operation = { kind: "merge", path: path.path, value: parsedValue.value };
     }
   }
 
@@ -98,7 +112,7 @@ export function parseChangeForm(form: FormData, allowedTenants: readonly string[
   const reason = data.reason.trim() || undefined;
   if (!reason && getConfig().AUDIT_REASON_REQUIRED) errors.reason = "A reason is required for every change; say why, e.g. the ticket number";
 
-  if (!operation || !scope || Object.keys(errors).length > 0) return { ok: false, errors, values };
+  if (!operation || !scope || Object.keys(errors).length > 0) return { ok: false, errors, values: withoutSelectedHandles(values) };
   return { ok: true, operation, scope, reason };
 }
 

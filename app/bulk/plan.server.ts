@@ -110,6 +110,8 @@ async function planItem(input: PlanInput, handle: string, seq: number, members: 
   return {
     ...withTenant,
     plan: result.kind,
+    // Why a session is left alone ("set only where missing" where the key is there): the dry run shows it.
+    plan_error: result.kind === "already-so" ? (result.note ?? null) : null,
     fingerprint: fingerprint(doc),
     result_fingerprint: next !== null ? fingerprintOfCanonical(next) : null,
     summary_json: result.kind === "will-change" ? JSON.stringify(result.summary) : null,

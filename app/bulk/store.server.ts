@@ -13,13 +13,13 @@ import { getConfig } from "~/config.server";
 import { getDashboardDatabase, getDb } from "~/db/db.server";
 import { compileReusing } from "~/db/reuse-compiled.server";
 import type { BulkRunItemsTable, BulkRunsTable } from "~/db/schema";
-import { canonicalJson, fingerprint, fingerprintOfCanonical, formatKeyPath, parseJson, stringifyJson, toPointer } from "~/json";
+import { canonicalJson, fingerprint, fingerprintOfCanonical, formatKeyPath, isPlainObject, parseJson, stringifyJson, toPointer } from "~/json";
 import { now } from "~/staff/clock.server";
 import type { StaffUser } from "~/staff/roles";
 import { applyBulkOperation, pathFromStorage } from "./operation";
 import {
   ITEM_OUTCOMES, ITEMS_PAGE_SIZE, PLAN_VERDICTS,
-  type BulkOperation, type ItemOutcome, type OutcomeCounts, type PlanCounts, type PlanVerdict, type RetryWhich, type RunItemView, type RunProgress, type RunStatus, type RunSummary,
+  type BulkOperation, type ChangeGroupView, type ItemOutcome, type OutcomeCounts, type PlanCounts, type PlanVerdict, type RetryWhich, type RunItemView, type RunProgress, type RunStatus, type RunSummary,
 } from "./types";
 
 type RunRow = BulkRunsTable;
@@ -49,7 +49,7 @@ export async function insertPlanningRun(input: NewRun): Promise<string> {
       staff_name: input.staff.displayName,
       key_path: JSON.stringify(input.operation.path),
       operation: input.operation.kind,
-      value_json: input.operation.kind === "set" ? stringifyJson(input.operation.value) : null,
+      value_json: input.operation.kind === "delete" ? null : stringifyJson(input.operation.value),
       scope: input.scope,
       tenant_id: input.tenantId ?? null,
       reason: input.reason?.trim() || null,
@@ -93,7 +93,13 @@ export async function discardPlanningRun(runId: string): Promise<void> {
 
 export function operationOf(row: Pick<RunRow, "operation" | "key_path" | "value_json">): BulkOperation {
   const path = pathFromStorage(row.key_path);
-  return row.operation === "delete" ? { kind: "delete", path } : { kind: "set", path, value: parseJson(row.value_json ?? "null") };
+  if (row.operation === "delete") return { kind: "delete", path };
+  const value = parseJson(row.value_json ?? "null");
+  if (row.operation === "merge") {
+    if (!isPlainObject(value)) throw new Error(`Malformed stored merge value: ${row.value_json}`);
+    return { kind: "merge", path, value };
+  }
+  return { kind: row.operation, path, value };
 }
 
 export async function getRunRow(runId: string): Promise<RunRow | undefined> {
@@ -177,13 +183,64 @@ export async function listRunsForUser(userId: string, limit = 10): Promise<RunSu
   return Promise.all(rows.map(toRunSummary));
 }
 
-export type ItemFilter = { by: "plan"; value: PlanVerdict } | { by: "outcome"; value: ItemOutcome | "pending" } | { by: "all" };
+/** `group`: the sessions with the same dry-run verdict and change as the item `seq` (see listChangeGroups). */
+export type ItemFilter = { by: "plan"; value: PlanVerdict } | { by: "outcome"; value: ItemOutcome | "pending" } | { by: "group"; seq: number } | { by: "all" };
+
+/**
+ * The dry run's sessions grouped by identical change: same verdict, same diff, same reason for being
+ * left alone or refused. 1,000 sessions given the same flag are one group ("1,000 sessions:
+ * + featureFlags.newCheckout true"), biggest first. A group is named by its first session's seq, so
+ * a link to it is stable and short.
+ */
+export async function listChangeGroups(runId: string, verdict: PlanVerdict | undefined, page: number, pageSize = ITEMS_PAGE_SIZE): Promise<{ groups: ChangeGroupView[]; total: number }> {
+  let query = getDb().selectFrom("bulk_run_items").where("run_id", "=", runId);
+  if (verdict) query = query.where("plan", "=", verdict);
+  const grouped = query
+    .select(["plan", "summary_json", "plan_error"])
+    .select((eb) => [eb.fn.countAll<string | number>().as("count"), eb.fn.min<number>("seq").as("first_seq")])
+    .groupBy(["plan", "summary_json", "plan_error"]);
+  const { count } = await getDb()
+    .selectFrom(grouped.as("groups"))
+    .select((eb) => eb.fn.countAll<string | number>().as("count"))
+    .executeTakeFirstOrThrow();
+  const rows = await grouped
+    .orderBy("count", "desc")
+    .orderBy("first_seq")
+    .limit(pageSize)
+    .offset((Math.max(page, 1) - 1) * pageSize)
+    .execute();
+  return {
+    total: Number(count),
+    groups: rows.map((row) => ({
+      firstSeq: Number(row.first_seq),
+      plan: row.plan as PlanVerdict,
+      count: Number(row.count),
+      summary: row.summary_json ? JSON.parse(row.summary_json) : null,
+      note: row.plan_error,
+    })),
+  };
+}
+
+/** The group the item `seq` belongs to (its verdict, change and note), or undefined when there is no such item. */
+export async function getChangeGroup(runId: string, seq: number): Promise<Omit<ChangeGroupView, "count"> | undefined> {
+  const row = await getDb().selectFrom("bulk_run_items").select(["seq", "plan", "summary_json", "plan_error"]).where("run_id", "=", runId).where("seq", "=", seq).executeTakeFirst();
+  if (!row) return undefined;
+  return { firstSeq: row.seq, plan: row.plan as PlanVerdict, summary: row.summary_json ? JSON.parse(row.summary_json) : null, note: row.plan_error };
+}
 
 /** One page of a run's items, in run order. */
 export async function listItems(runId: string, filter: ItemFilter, page: number, pageSize = ITEMS_PAGE_SIZE): Promise<{ items: RunItemView[]; total: number }> {
   let query = getDb().selectFrom("bulk_run_items").where("run_id", "=", runId);
   if (filter.by === "plan") query = query.where("plan", "=", filter.value);
   if (filter.by === "outcome") query = filter.value === "pending" ? query.where("outcome", "is", null) : query.where("outcome", "=", filter.value);
+  if (filter.by === "group") {
+    const group = await getDb().selectFrom("bulk_run_items").select(["plan", "summary_json", "plan_error"]).where("run_id", "=", runId).where("seq", "=", filter.seq).executeTakeFirst();
+    if (!group) return { items: [], total: 0 };
+    query = query
+      .where("plan", "=", group.plan)
+      .where((eb) => (group.summary_json === null ? eb("summary_json", "is", null) : eb("summary_json", "=", group.summary_json)))
+      .where((eb) => (group.plan_error === null ? eb("plan_error", "is", null) : eb("plan_error", "=", group.plan_error)));
+  }
   const { count } = await query.select((eb) => eb.fn.countAll<string | number>().as("count")).executeTakeFirstOrThrow();
   const rows = await query
     .select(["seq", "session_handle", "tenant_id", "plan", "plan_error", "summary_json", "outcome", "outcome_error", "attempts", "audit_entry_id"])

@@ -4,7 +4,16 @@
 import type { ChangeSummaryItem, PathSegment } from "~/json";
 
 /** The change applied to every session in scope. Keys with "." or "/" are just strings in `path`. */
-export type BulkOperation = { kind: "set"; path: PathSegment[]; value: unknown } | { kind: "delete"; path: PathSegment[] };
+export type BulkOperation =
+  | { kind: "set"; path: PathSegment[]; value: unknown }
+  /** Set only where nothing is at the path: an existing value wins. */
+  | { kind: "set-if-missing"; path: PathSegment[]; value: unknown }
+  /** Shallow merge of an object into the object at the path (see app/bulk/operation.ts). */
+  | { kind: "merge"; path: PathSegment[]; value: Record<string, unknown> }
+  | { kind: "delete"; path: PathSegment[] };
+
+export const OPERATION_KINDS = ["set", "set-if-missing", "merge", "delete"] as const;
+export type OperationKind = (typeof OPERATION_KINDS)[number];
 
 export type BulkScope = { kind: "all" } | { kind: "selected"; handles: string[] } | { kind: "tenant"; tenantId: string };
 
@@ -70,7 +79,7 @@ export interface RunSummary {
   userId: string;
   createdAt: string;
   staff: { email: string; displayName: string };
-  operation: "set" | "delete";
+  operation: OperationKind;
   /** JSON Pointer, and the same path for people (featureFlags.beta, ["a.b"].c). */
   pointer: string;
   keyPath: string;
@@ -102,13 +111,27 @@ export interface RunItemView {
   auditEntryId: string | null;
 }
 
+/** Dry-run sessions with the same verdict and the same change (or the same reason to be left alone). */
+export interface ChangeGroupView {
+  /** The group's first session in run order: names the group in links (?group=…). */
+  firstSeq: number;
+  plan: PlanVerdict;
+  count: number;
+  summary: { count: number; text: string; items: ChangeSummaryItem[] } | null;
+  /** Why its sessions cannot take the change, or why they are left alone. */
+  note: string | null;
+}
+
 export const ITEMS_PAGE_SIZE = 50;
 
 /** "set featureFlags.beta to true", "delete cartId": one line for lists and headings. */
 export function describeChange(run: Pick<RunSummary, "operation" | "keyPath" | "valueJson">): string {
   if (run.operation === "delete") return `Delete ${run.keyPath}`;
-  const value = run.valueJson ?? "null";
-  return `Set ${run.keyPath} to ${value.length > 60 ? `${value.slice(0, 60)}…` : value}`;
+  const text = run.valueJson ?? "null";
+  const value = text.length > 60 ? `${text.slice(0, 60)}…` : text;
+  if (run.operation === "merge") return `Merge ${value} into ${run.keyPath}`;
+  if (run.operation === "set-if-missing") return `Set ${run.keyPath} to ${value} where missing`;
+  return `Set ${run.keyPath} to ${value}`;
 }
 
 /** What the "apply to sessions" form holds, as typed (kept on a validation error so nothing is lost). */
@@ -119,5 +142,9 @@ export interface ChangeFormValues {
   scope: string;
   tenantId: string;
   reason: string;
+  /** Handles posted as fields (a few, e.g. from a test or a script)… */
   handles: string[];
+  /** …or the id of a stored selection (app/bulk/selection.server.ts) and how many it holds. */
+  selection: string;
+  selectedCount: number;
 }

@@ -1,4 +1,4 @@
-import { Link, useSearchParams } from "@remix-run/react";
+import { Link, useSearchParams, useSubmit } from "@remix-run/react";
 import {
   columnVisibilityFeature,
   createSortedRowModel,
@@ -51,6 +51,7 @@ export const HIDEABLE_COLUMNS: Record<string, string> = {
  */
 export function SessionsTable({ sessions, now, userId, canRevoke, canSelect }: { sessions: SessionRow[]; now: number; userId: string; canRevoke: boolean; canSelect: boolean }) {
   const [searchParams, setSearchParams] = useSearchParams();
+  const submit = useSubmit();
   const filterFromUrl = searchParams.get("filter") ?? "";
   const [filterText, setFilterText] = useState(filterFromUrl);
   const deferredFilter = useDeferredValue(filterText);
@@ -172,13 +173,21 @@ export function SessionsTable({ sessions, now, userId, canRevoke, canSelect }: {
         </span>
         <div className="ml-auto flex items-center gap-2">
           {canSelect ? (
-            <Link
-              className={`btn btn-sm ${selectedHandles.length ? "" : "pointer-events-none opacity-50"}`}
-              aria-disabled={selectedHandles.length === 0}
-              to={`/users/${encodeURIComponent(userId)}/bulk?${new URLSearchParams(selectedHandles.map((h) => ["handle", h]))}`}
+            <button
+              type="button"
+              className="btn btn-sm disabled:opacity-50"
+              disabled={selectedHandles.length === 0}
+              // The selection goes in a POST body, never the address: a few hundred handles make a request
+              // line longer than servers accept (HTTP 431). The form stores it and redirects to ?selection=<id>.
+              onClick={() => {
+                const form = new FormData();
+                form.set("intent", "select");
+                for (const handle of selectedHandles) form.append("handle", handle);
+                submit(form, { method: "post", action: `/users/${encodeURIComponent(userId)}/bulk` });
+              }}
             >
-              Apply to {selectedHandles.length ? `${selectedHandles.length} selected` : "selected"}
-            </Link>
+              Apply to {selectedHandles.length ? `${formatCount(selectedHandles.length)} selected` : "selected"}
+            </button>
           ) : null}
           <ColumnMenu hidden={hidden} onToggle={(id) => updateParams((p) => {
             const next = new Set(hidden);

@@ -164,6 +164,22 @@ export function buildMigrations(dialect: DialectName): Record<string, Migration>
         await db.schema.alterTable("bulk_run_items").addColumn("result_fingerprint", "text").execute();
       },
     },
+    // Rows ticked in the sessions table, posted once and kept here under an id, so the change form's
+    // address carries the id and not up to 20,000 handles (app/bulk/selection.server.ts).
+    "0006_bulk_selections": {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable("bulk_selections")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("user_id", "text", (c) => c.notNull())
+          .addColumn("staff_id", "text", (c) => c.notNull())
+          .addColumn("created_at", "text", (c) => c.notNull())
+          .addColumn("count", "integer", (c) => c.notNull())
+          .addColumn("handles_json", "text", (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex("bulk_selections_created").on("bulk_selections").column("created_at").execute();
+      },
+    },
   };
 }
 

@@ -78,6 +78,19 @@ export interface DashboardTables {
   bulk_runs: BulkRunsTable;
   bulk_run_items: BulkRunItemsTable;
   staff_events: StaffEventsTable;
+  bulk_selections: BulkSelectionsTable;
+}
+
+/** Sessions ticked in the sessions table for a bulk change, kept under an id (app/bulk/selection.server.ts). */
+export interface BulkSelectionsTable {
+  id: string;
+  user_id: string;
+  /** Only the staff member who made the selection can use it. */
+  staff_id: string;
+  created_at: string;
+  count: number;
+  /** The handles as a JSON array of strings, in the order they were ticked. */
+  handles_json: string;
 }
 
 /** One change to a staff account; append-only (database triggers refuse UPDATE and DELETE). */
@@ -102,8 +115,8 @@ export interface BulkRunsTable {
   staff_name: string;
   /** The key path as a JSON array of segments (keys as strings, array indexes as numbers). */
   key_path: string;
-  operation: "set" | "delete";
-  /** The value for "set", as JSON text. */
+  operation: "set" | "set-if-missing" | "merge" | "delete";
+  /** The value for every operation but "delete", as JSON text. */
   value_json: string | null;
   scope: "all" | "selected" | "tenant";
   tenant_id: string | null;
@@ -135,6 +148,7 @@ export interface BulkRunItemsTable {
   tenant_id: string | null;
   /** Dry-run verdict: will-change | already-so | ended | error. */
   plan: string;
+  /** Why it cannot apply ("error"), or why an "already-so" session is left alone (set only where missing). */
   plan_error: string | null;
   /** fingerprint() of the data the dry run saw; checked again by the write. */
   fingerprint: string | null;

@@ -1,5 +1,7 @@
 import { Link } from "@remix-run/react";
+import { describeProgress } from "~/bulk/report";
 import { describeChange, type RunSummary } from "~/bulk/types";
+import { formatCount } from "~/utils/format";
 import { RunStatusBadge } from "./run-progress";
 
 /** The user's bulk runs on the user page, newest first: each opens its dry run, progress or report. */
@@ -25,7 +27,7 @@ export function BulkRunsList({ runs }: { runs: RunSummary[] }) {
             </thead>
             <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
               {runs.map((run) => {
-                const { outcomes, plan, total } = run.progress;
+                const { plan, total } = run.progress;
                 const applied = run.startedAt !== null;
                 return (
                   <tr key={run.id} data-run={run.id}>
@@ -42,8 +44,10 @@ export function BulkRunsList({ runs }: { runs: RunSummary[] }) {
                     </td>
                     <td className="td text-xs text-slate-600 dark:text-slate-300">
                       {applied
-                        ? `${outcomes.written} written · ${outcomes["already-so"]} already so · ${outcomes.failed} failed · ${outcomes.changed} changed · ${outcomes.ended} ended${outcomes["not-attempted"] ? ` · ${outcomes["not-attempted"]} not attempted` : ""} of ${total}`
-                        : `${plan["will-change"]} will change of ${total}`}
+                        ? run.progress.status === "running" || run.progress.status === "cancelling"
+                          ? describeProgress(run.progress, { status: false })
+                          : `${describeProgress(run.progress, { status: false })} — of ${formatCount(total)}`
+                        : `${formatCount(plan["will-change"])} will change of ${formatCount(total)}`}
                     </td>
                     <td className="td">{run.staff.displayName}</td>
                   </tr>

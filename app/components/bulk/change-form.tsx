@@ -1,9 +1,17 @@
 import { Form, useNavigation } from "@remix-run/react";
 import { useState } from "react";
-import type { ChangeFormValues } from "~/bulk/types";
-import { describeType, parseJson, formatKeyPath, parseKeyPath, previewValue, toPointer } from "~/json";
+import { OPERATION_KINDS, type ChangeFormValues, type OperationKind } from "~/bulk/types";
+import { formatCount } from "~/utils/format";
+import { describeType, isPlainObject, parseJson, formatKeyPath, parseKeyPath, previewValue, toPointer } from "~/json";
 
 export type ChangeFormDefaults = ChangeFormValues;
+
+const OPERATION_CHOICES: { kind: OperationKind; label: string; help: string }[] = [
+  { kind: "set", label: "Set the key to a JSON value", help: "Replaces whatever is there." },
+  { kind: "set-if-missing", label: "Set only where missing", help: "Adds the key where it is absent; an existing value wins." },
+  { kind: "merge", label: "Merge an object into the key", help: "Sets the object’s keys inside the object at the key path, keeping its other keys. Sessions where it is not an object are left alone." },
+  { kind: "delete", label: "Delete the key", help: "Sessions without the key are left as they are." },
+];
 
 export type ChangeFormErrorMap = Partial<Record<"keyPath" | "value" | "scope" | "reason" | "form", string>>;
 
@@ -28,10 +36,20 @@ function KeyPathHint({ text }: { text: string }) {
 }
 
 /** Live check of the JSON value: its type and a preview, or the parser's message. */
-function ValueHint({ text }: { text: string }) {
-  if (text.trim() === "") return <p className="mt-1 text-xs text-slate-500">Any JSON: true, 42, &quot;text&quot;, null, [1, 2], {"{"}&quot;a&quot;: 1{"}"}.</p>;
+function ValueHint({ text, objectOnly }: { text: string; objectOnly: boolean }) {
+  if (text.trim() === "") {
+    if (objectOnly) return <p className="mt-1 text-xs text-slate-500">An object, e.g. {"{"}&quot;newCheckout&quot;: true, &quot;theme&quot;: &quot;dark&quot;{"}"}: its keys are set inside the object at the key path.</p>;
+    return <p className="mt-1 text-xs text-slate-500">Any JSON: true, 42, &quot;text&quot;, null, [1, 2], {"{"}&quot;a&quot;: 1{"}"}.</p>;
+  }
   try {
     const value: unknown = parseJson(text);
+    if (objectOnly && !isPlainObject(value)) {
+      return (
+        <p className="mt-1 text-xs text-rose-700 dark:text-rose-300" data-testid="value-error">
+          To merge, type an object; this is {describeType(value)}.
+        </p>
+      );
+    }
     return (
       <p className="mt-1 text-xs text-emerald-700 dark:text-emerald-300" data-testid="value-preview">
         Valid JSON: {typeof value === "boolean" || value === null ? describeType(value) : <>{describeType(value)} <span className="mono">{previewValue(value, 60)}</span></>}
@@ -50,9 +68,11 @@ export function ChangeForm({ defaults, errors, tenants, reasonRequired }: { defa
   const navigation = useNavigation();
   const busy = navigation.state !== "idle" && navigation.formData?.get("intent") === "dry-run";
   const [keyPath, setKeyPath] = useState(defaults.keyPath);
-  const [operation, setOperation] = useState(defaults.operation === "delete" ? "delete" : "set");
+  const [operation, setOperation] = useState<OperationKind>((OPERATION_KINDS as readonly string[]).includes(defaults.operation) ? (defaults.operation as OperationKind) : "set");
   const [value, setValue] = useState(defaults.value);
-  const [scope, setScope] = useState(defaults.scope || (defaults.handles.length ? "selected" : "all"));
+  // A stored selection (its id and count) or, for a few, handles as fields.
+  const selectedCount = defaults.selection ? defaults.selectedCount : defaults.handles.length;
+  const [scope, setScope] = useState(defaults.scope || (selectedCount ? "selected" : "all"));
   return (
     <Form method="post" className="card space-y-5 p-4" aria-label="Describe the change">
       {fieldError("form-error", errors?.form)}
@@ -66,22 +86,25 @@ export function ChangeForm({ defaults, errors, tenants, reasonRequired }: { defa
       </div>
       <fieldset>
         <legend className="label">Operation</legend>
-        <div className="flex flex-wrap gap-4 text-sm">
-          <label className="inline-flex items-center gap-2">
-            <input type="radio" name="operation" value="set" checked={operation === "set"} onChange={() => setOperation("set")} /> Set the key to a JSON value
-          </label>
-          <label className="inline-flex items-center gap-2">
-            <input type="radio" name="operation" value="delete" checked={operation === "delete"} onChange={() => setOperation("delete")} /> Delete the key
-          </label>
+        <div className="grid gap-2 text-sm sm:grid-cols-2">
+          {OPERATION_CHOICES.map((choice) => (
+            <label key={choice.kind} className="flex items-start gap-2">
+              <input type="radio" name="operation" value={choice.kind} className="mt-1" checked={operation === choice.kind} onChange={() => setOperation(choice.kind)} />
+              <span>
+                {choice.label}
+                <span className="block text-xs text-slate-500">{choice.help}</span>
+              </span>
+            </label>
+          ))}
         </div>
       </fieldset>
-      {operation === "set" ? (
+      {operation !== "delete" ? (
         <div>
           <label className="label" htmlFor="value">
-            Value (JSON)
+            {operation === "merge" ? "Object to merge (JSON)" : "Value (JSON)"}
           </label>
           <textarea id="value" name="value" className="input mono min-h-[4rem]" rows={3} value={value} onChange={(e) => setValue(e.target.value)} spellCheck={false} placeholder="true" aria-invalid={errors?.value ? true : undefined} aria-describedby="value-error" />
-          <ValueHint text={value} />
+          <ValueHint text={value} objectOnly={operation === "merge"} />
           {fieldError("value-error", errors?.value)}
         </div>
       ) : (
@@ -93,9 +116,9 @@ export function ChangeForm({ defaults, errors, tenants, reasonRequired }: { defa
           <label className="inline-flex items-center gap-2">
             <input type="radio" name="scope" value="all" checked={scope === "all"} onChange={() => setScope("all")} /> All of the user’s sessions
           </label>
-          <label className={`inline-flex items-center gap-2 ${defaults.handles.length ? "" : "opacity-50"}`}>
-            <input type="radio" name="scope" value="selected" checked={scope === "selected"} disabled={defaults.handles.length === 0} onChange={() => setScope("selected")} />{" "}
-            {defaults.handles.length ? `The ${defaults.handles.length} selected in the table` : "Rows selected in the table (none are)"}
+          <label className={`inline-flex items-center gap-2 ${selectedCount ? "" : "opacity-50"}`}>
+            <input type="radio" name="scope" value="selected" checked={scope === "selected"} disabled={selectedCount === 0} onChange={() => setScope("selected")} />{" "}
+            {selectedCount ? `The ${formatCount(selectedCount)} selected in the table` : "Rows selected in the table (none are)"}
           </label>
           <label className="inline-flex items-center gap-2">
             <input type="radio" name="scope" value="tenant" checked={scope === "tenant"} onChange={() => setScope("tenant")} /> One tenant:
@@ -123,9 +146,11 @@ export function ChangeForm({ defaults, errors, tenants, reasonRequired }: { defa
       <div className="flex items-center gap-3">
         {/* Hidden fields last: before the first visible field they would offset it (space-y). */}
         <input type="hidden" name="intent" value="dry-run" />
-        {defaults.handles.map((handle) => (
-          <input key={handle} type="hidden" name="handle" value={handle} />
-        ))}
+        {defaults.selection ? (
+          <input type="hidden" name="selection" value={defaults.selection} />
+        ) : (
+          defaults.handles.map((handle) => <input key={handle} type="hidden" name="handle" value={handle} />)
+        )}
         <button type="submit" className="btn-primary" disabled={busy}>
           {busy ? "Running the dry run…" : "Dry run"}
         </button>

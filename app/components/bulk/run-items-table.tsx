@@ -17,22 +17,31 @@ const OUTCOME_TONE: Record<string, string> = {
   pending: "bg-indigo-50 text-indigo-700 dark:bg-indigo-950 dark:text-indigo-200",
 };
 
-/** What the dry run said about one session: its diff, or why not. Text only (React escapes it). */
-function PlanCell({ item }: { item: RunItemView }) {
-  if (item.plan === "error") return <span className="text-rose-700 dark:text-rose-300">{item.planError}</span>;
-  if (item.plan === "ended") return <span className="text-slate-500">The session had ended</span>;
-  if (item.plan === "already-so" || !item.summary) return <span className="text-slate-500">Already so — nothing to write</span>;
+/** The lines of a diff summary ("+ featureFlags.newCheckout true"). Text only (React escapes it). */
+export function ChangeLines({ summary, label }: { summary: NonNullable<RunItemView["summary"]>; label: string }) {
   return (
-    <ul className="mono space-y-0.5" aria-label={`Diff of ${item.sessionHandle}`}>
-      {item.summary.items.map((change, index) => (
+    <ul className="mono space-y-0.5" aria-label={label}>
+      {summary.items.map((change, index) => (
         <li key={index} className="whitespace-normal break-all">
           <span className={`font-bold ${SYMBOL_TONE[change.symbol] ?? ""}`}>{change.symbol}</span> <span className="font-semibold">{change.path}</span>{" "}
           <span className="text-slate-600 dark:text-slate-400">{change.detail}</span>
         </li>
       ))}
-      {item.summary.count > item.summary.items.length ? <li className="text-slate-500">… and {item.summary.count - item.summary.items.length} more</li> : null}
+      {summary.count > summary.items.length ? <li className="text-slate-500">… and {summary.count - summary.items.length} more</li> : null}
     </ul>
   );
+}
+
+/** What the dry run said about sessions: the diff, or why nothing is written. */
+export function PlanVerdictText({ plan, summary, note, label }: { plan: RunItemView["plan"]; summary: RunItemView["summary"]; note: string | null; label: string }) {
+  if (plan === "error") return <span className="text-rose-700 dark:text-rose-300">{note}</span>;
+  if (plan === "ended") return <span className="text-slate-500">The session had ended</span>;
+  if (plan === "already-so" || !summary) return <span className="text-slate-500">{note ? `Left alone: ${note}` : "Already so — nothing to write"}</span>;
+  return <ChangeLines summary={summary} label={label} />;
+}
+
+function PlanCell({ item }: { item: RunItemView }) {
+  return <PlanVerdictText plan={item.plan} summary={item.summary} note={item.planError} label={`Diff of ${item.sessionHandle}`} />;
 }
 
 export function RunItemsTable({ userId, items, showOutcome }: { userId: string; items: RunItemView[]; showOutcome: boolean }) {

@@ -1,6 +1,7 @@
 import { Link, useRevalidator } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
-import { ITEM_OUTCOMES, OUTCOME_LABELS, PLAN_LABELS, PLAN_VERDICTS, RUN_STATUS_LABELS, type RunProgress, type RunStatus } from "~/bulk/types";
+import { attemptedCount, describeProgress, outcomeSegments, OUTCOME_WORDS } from "~/bulk/report";
+import { ITEM_OUTCOMES, OUTCOME_LABELS, PLAN_LABELS, PLAN_VERDICTS, RUN_STATUS_LABELS, type ItemOutcome, type RunProgress, type RunStatus } from "~/bulk/types";
 
 const LIVE: RunStatus[] = ["running", "cancelling"];
 const POLL_MS = 500;
@@ -36,12 +37,28 @@ const OUTCOME_TONE: Record<string, string> = {
   error: "text-rose-700 dark:text-rose-300",
 };
 
-/** A count that filters the list below when clicked. */
+/** The bar's colour per outcome; the tiles show the same colour as a dot, so the bar needs no legend. */
+const SEGMENT_FILL: Record<ItemOutcome, string> = {
+  written: "bg-emerald-500",
+  "already-so": "bg-sky-300 dark:bg-sky-700",
+  ended: "bg-slate-400 dark:bg-slate-500",
+  changed: "bg-amber-400",
+  failed: "bg-rose-500",
+  "not-attempted": "bg-transparent",
+};
+/** Never attempted: hatched over the empty track, so it reads as "not done" rather than as a colour. */
+const HATCHED = { backgroundImage: "repeating-linear-gradient(135deg, rgba(100,116,139,0.45) 0 3px, transparent 3px 7px)" };
+
+/** A count that filters the list below when clicked. A zero is neutral: nothing to look at there. */
 function Tile({ label, count, href, active, name }: { label: string; count: number; href: string; active: boolean; name: string }) {
+  const fill = SEGMENT_FILL[name as ItemOutcome];
   return (
     <Link to={href} preventScrollReset className={`card block min-w-[8.5rem] px-3 py-2 hover:border-indigo-400 ${active ? "ring-2 ring-indigo-500" : ""}`} data-count={name} aria-current={active ? "true" : undefined}>
-      <span className="block text-xs uppercase tracking-wide text-slate-500">{label}</span>
-      <span className={`block text-2xl font-semibold tabular-nums ${OUTCOME_TONE[name] ?? ""}`}>{count.toLocaleString("en")}</span>
+      <span className="flex items-center gap-1.5 text-xs uppercase tracking-wide text-slate-500">
+        {fill ? <span aria-hidden className={`inline-block h-2 w-2 rounded-full ${fill}`} style={name === "not-attempted" ? HATCHED : undefined} /> : null}
+        {label}
+      </span>
+      <span className={`block text-2xl font-semibold tabular-nums ${count > 0 ? (OUTCOME_TONE[name] ?? "") : "text-slate-400 dark:text-slate-500"}`}>{count.toLocaleString("en")}</span>
     </Link>
   );
 }
@@ -95,27 +112,38 @@ export function RunProgressView({ runId, initial, show, hrefFor }: { runId: stri
       clearInterval(timer);
     };
   }, [live, runId, initial.status, initial.done]);
-  const percent = progress.total === 0 ? 100 : Math.round((progress.done / progress.total) * 100);
+  const text = describeProgress(progress);
+  const segments = outcomeSegments(progress);
   return (
     <section aria-label="Run progress" className="space-y-3">
       <div className="flex flex-wrap items-center gap-3 text-sm">
         <RunStatusBadge status={progress.status} />
         <span className="tabular-nums" data-testid="progress-text">
-          {progress.done.toLocaleString("en")} of {progress.total.toLocaleString("en")} sessions done ({percent}%)
+          {text}
         </span>
         <span className="text-slate-500" data-testid="retries">
           {progress.retries} {progress.retries === 1 ? "retry" : "retries"} after transient core failures
         </span>
       </div>
+      {/* The value is what the run dealt with: sessions it never attempted do not count as done. */}
       <div
         role="progressbar"
         aria-label="Sessions done"
         aria-valuemin={0}
         aria-valuemax={progress.total}
-        aria-valuenow={progress.done}
-        className="h-3 w-full overflow-hidden rounded-full bg-slate-200 dark:bg-slate-800"
+        aria-valuenow={attemptedCount(progress)}
+        aria-valuetext={text}
+        className="flex h-3 w-full overflow-hidden rounded-full bg-slate-200 dark:bg-slate-800"
       >
-        <div className={`h-full transition-[width] duration-300 ${progress.outcomes.failed > 0 ? "bg-amber-500" : "bg-indigo-600"}`} style={{ width: `${percent}%` }} />
+        {segments.map((segment) => (
+          <div
+            key={segment.outcome}
+            data-segment={segment.outcome}
+            title={`${segment.count.toLocaleString("en")} ${OUTCOME_WORDS[segment.outcome]}`}
+            className={`h-full transition-[width] duration-300 ${SEGMENT_FILL[segment.outcome]}`}
+            style={{ width: `${segment.percent}%`, ...(segment.outcome === "not-attempted" ? HATCHED : {}) }}
+          />
+        ))}
       </div>
       <div className="flex flex-wrap gap-2" aria-label="Outcome counts">
         {ITEM_OUTCOMES.map((outcome) => (

@@ -116,7 +116,11 @@ describe("dry run, apply, progress and report over HTTP", () => {
     expect(pageA.run.pointer).toBe("/a.b/c~1d");
     expect(pageB.run.pointer).toBe("/a.b/c~1d");
     expect(pageA.run.keyPath).toBe('["a.b"]["c/d"]');
-    expect(pageA.items.map((item: { summary: { text: string } }) => item.summary.text).sort()).toEqual(['1 change: ~ ["a.b"]["c/d"] 0 → "x"', '1 change: ~ ["a.b"]["c/d"] 1 → "x"']);
+    // Two different changes (0 → "x", 1 → "x"): two groups of one session each.
+    expect(pageA.groups.map((group: { count: number; summary: { text: string } }) => [group.count, group.summary.text]).sort()).toEqual([
+      [1, '1 change: ~ ["a.b"]["c/d"] 0 → "x"'],
+      [1, '1 change: ~ ["a.b"]["c/d"] 1 → "x"'],
+    ]);
     // Nothing was written by either dry run.
     expect(await sessionData(handles[0]!)).toEqual({ "a.b": { "c/d": 0 }, keep: 0 });
   });
@@ -131,9 +135,12 @@ describe("dry run, apply, progress and report over HTTP", () => {
     expect(plan.run.progress.plan).toEqual({ "will-change": 6, "already-so": 1, ended: 0, error: 1 });
     expect(plan.isPlan).toBe(true);
     expect(plan.show).toBe("will-change");
-    expect(plan.items).toHaveLength(6);
+    // A dry run reads as its distinct changes: here one, beta false → true, for 6 sessions.
+    expect(plan.groups.map((group: { count: number; plan: string }) => [group.plan, group.count])).toEqual([["will-change", 6]]);
     const errors = await loaderData(`/bulk/runs/${runId}?show=error`, RUN_ROUTE, adminCookie);
-    expect(errors.items[0].planError).toBe("featureFlags is a string, not an object, so beta cannot be set inside it");
+    expect(errors.groups[0].note).toBe("featureFlags is a string, not an object, so beta cannot be set inside it");
+    const opened = await loaderData(`/bulk/runs/${runId}?show=error&group=${errors.groups[0].firstSeq}`, RUN_ROUTE, adminCookie);
+    expect(opened.items.map((item: { sessionHandle: string; planError: string }) => [item.sessionHandle, item.planError])).toEqual([[handles[3], errors.groups[0].note]]);
 
     const applied = await postData(`${stack.url}/bulk/runs/${runId}`, RUN_ROUTE, { intent: "apply" }, adminCookie);
     expect(applied.redirect).toBe(`/bulk/runs/${runId}`);

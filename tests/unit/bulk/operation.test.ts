@@ -16,6 +16,8 @@ const pathOf = (input: string): PathSegment[] => {
 };
 const set = (input: string, value: unknown): BulkOperation => ({ kind: "set", path: pathOf(input), value });
 const del = (input: string): BulkOperation => ({ kind: "delete", path: pathOf(input) });
+const setIfMissing = (input: string, value: unknown): BulkOperation => ({ kind: "set-if-missing", path: pathOf(input), value });
+const merge = (input: string, value: Record<string, unknown>): BulkOperation => ({ kind: "merge", path: pathOf(input), value });
 
 describe("parseBulkKeyPath", () => {
   it("gives the segments, the pointer and the display form", () => {
@@ -112,6 +114,74 @@ describe("applyBulkOperation", () => {
     const summary = (result as { summary: { count: number; items: unknown[] } }).summary;
     expect(summary.count).toBe(11); // k0 is 0 and -0: JSON writes both as 0
     expect(summary.items).toHaveLength(5);
+  });
+});
+
+describe("set only where missing", () => {
+  it("adds the key where it is absent, creating missing parents, like the seed's { newKey: \"newValue\", ...currSessionData }", () => {
+    expect(applyBulkOperation({ a: 1 }, setIfMissing("newKey", "newValue"))).toMatchObject({ kind: "will-change", next: { a: 1, newKey: "newValue" } });
+    const nested = applyBulkOperation({ other: 1 }, setIfMissing("featureFlags.newCheckout", true));
+    expect(nested).toMatchObject({ kind: "will-change", next: { other: 1, featureFlags: { newCheckout: true } } });
+    expect((nested as { summary: { text: string } }).summary.text).toBe("1 change: + featureFlags");
+  });
+
+  it("leaves a session alone where the key is there, whatever its value (an existing value wins, even null or another type)", () => {
+    const note = "featureFlags.newCheckout is already there; the existing value wins";
+    for (const existing of [false, true, null, "off", 0, {}, [1]]) {
+      expect(applyBulkOperation({ featureFlags: { newCheckout: existing } }, setIfMissing("featureFlags.newCheckout", true))).toEqual({ kind: "already-so", note });
+    }
+  });
+
+  it("a parent that is not an object is the same per-session error as for set", () => {
+    expect(applyBulkOperation({ featureFlags: "off" }, setIfMissing("featureFlags.newCheckout", true))).toEqual({
+      kind: "error",
+      error: "featureFlags is a string, not an object, so newCheckout cannot be set inside it",
+    });
+  });
+
+  it("over many sessions: the same operation adds, leaves alone or refuses, session by session", () => {
+    const docs: Record<string, unknown>[] = [{}, { newKey: "theirs" }, { newKey: null }, { other: 1 }];
+    const next = docs.map((doc) => {
+      const result = applyBulkOperation(doc, setIfMissing("newKey", "newValue"));
+      return result.kind === "will-change" ? result.next : result.kind;
+    });
+    expect(next).toEqual([{ newKey: "newValue" }, "already-so", "already-so", { other: 1, newKey: "newValue" }]);
+  });
+});
+
+describe("merge an object into a key", () => {
+  it("shallow: the value's keys are set, the target's other keys kept in place, nothing deeper merged", () => {
+    const doc = { featureFlags: { alpha: true, beta: false, nested: { keep: 1, drop: 2 } }, z: 1 };
+    const result = applyBulkOperation(doc, merge("featureFlags", { beta: true, gamma: 1, nested: { only: 3 } }));
+    expect(result).toMatchObject({ kind: "will-change" });
+    const next = (result as { next: Record<string, unknown> }).next;
+    expect(canonicalJson(next)).toBe(canonicalJson({ featureFlags: { alpha: true, beta: true, nested: { only: 3 }, gamma: 1 }, z: 1 }));
+    expect(Object.keys(next.featureFlags as object)).toEqual(["alpha", "beta", "nested", "gamma"]);
+    expect(doc.featureFlags.beta).toBe(false); // the input is not modified
+  });
+
+  it("already so when every key already has the value; a missing target is created as the value", () => {
+    expect(applyBulkOperation({ f: { a: 1, b: 2 } }, merge("f", { a: 1 }))).toEqual({ kind: "already-so" });
+    expect(applyBulkOperation({ other: 1 }, merge("prefs.ui", { theme: "dark" }))).toMatchObject({ kind: "will-change", next: { other: 1, prefs: { ui: { theme: "dark" } } } });
+  });
+
+  it("a target that is not an object is a per-session error, and that session is left alone", () => {
+    for (const [target, type] of [["off", "a string"], [3, "a number"], [null, "null"], [[1, 2], "an array"], [true, "true (a boolean)"]] as const) {
+      expect(applyBulkOperation({ featureFlags: target }, merge("featureFlags", { beta: true }))).toEqual({
+        kind: "error",
+        error: `featureFlags is ${type}, not an object, so nothing can be merged into it; this session is left alone`,
+      });
+    }
+  });
+
+  it("keys of the merged object are data, also ones named like Object's own properties", () => {
+    const result = applyBulkOperation({ f: {} }, merge("f", { __proto__x: 1, ["__proto__"]: { admin: true } } as Record<string, unknown>));
+    expect(result.kind).toBe("will-change");
+  });
+
+  it("describes each operation in one line", () => {
+    expect(describeChange({ operation: "set-if-missing", keyPath: "newKey", valueJson: '"newValue"' })).toBe('Set newKey to "newValue" where missing');
+    expect(describeChange({ operation: "merge", keyPath: "featureFlags", valueJson: '{"beta":true}' })).toBe('Merge {"beta":true} into featureFlags');
   });
 });
 
