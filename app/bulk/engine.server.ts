@@ -1,7 +1,8 @@
 /**
  * The run: applies a dry run's operation to each of its sessions through the one conflict-checked
- * write (writeSessionData), with bounded concurrency, retries for transient core failures, cancel, and
- * resume. The run belongs to the server, not to a browser tab: the request that starts it returns at
+ * write (writeSessionData), with a concurrency that adapts to the core (app/bulk/adaptive-limit.ts: it
+ * backs off when the core fails or queues, and climbs while it keeps up), retries for transient core
+ * failures, cancel, and resume. The run belongs to the server, not to a browser tab: the request that starts it returns at
  * once and the work goes on in this process, its state in the database (app/bulk/store.server.ts).
  *
  * If this process goes away, its lease stops being renewed and the run shows as interrupted, with every
@@ -19,6 +20,7 @@ import { settleRunEntries } from "~/sessions/settle-abandoned.server";
 import { writeSessionData } from "~/sessions/write.server";
 import type { StaffUser } from "~/staff/roles";
 import { singleton } from "~/utils/singleton.server";
+import { AdaptiveGate, AdaptiveLimit } from "./adaptive-limit";
 import { applyBulkOperation } from "./operation";
 import { auditRunApplied, auditRunEnded } from "./run-audit.server";
 import { backoffMs, classifyFailure, retryPolicy, sleep, type RetryPolicy } from "./retry.server";
@@ -39,6 +41,7 @@ const FLUSH_EVERY = 50;
 const FLUSH_MS = 150;
 
 export interface RunnerOptions {
+  /** The most sessions in flight at once (default BULK_APPLY_CONCURRENCY); the run finds its pace below it. */
   concurrency?: number;
   retry?: Partial<RetryPolicy>;
   /** How often the lease is renewed and a cancel asked for by another instance is noticed. */
@@ -46,6 +49,21 @@ export interface RunnerOptions {
   /** Tests: the lease holder's id (default this process). */
   owner?: string;
 }
+
+/** How a run is going, for its page: measured over the last PACE_WINDOW_MS. */
+export interface RunPace {
+  sessionsPerSecond: number;
+  /** Sessions the run may have in flight now (its adaptive limit) and the ceiling it may climb to. */
+  concurrency: number;
+  ceiling: number;
+  inFlight: number;
+  /** Transient failures retried so far in this process. */
+  retries: number;
+}
+
+const PACE_WINDOW_MS = 5_000;
+/** Where the adaptive limit starts (slow start doubles it every round trip while the core keeps up). */
+const INITIAL_CONCURRENCY = 8;
 
 type Attempt = { kind: "final"; result: Omit<ItemResult, "seq" | "attempts"> } | { kind: "transient"; error: string };
 
@@ -59,6 +77,9 @@ export class BulkRunner {
   private readonly writing = new Set<Promise<void>>();
   private readonly owner: string;
   private readonly concurrency: number;
+  private readonly gate: AdaptiveGate;
+  private readonly finishedAt: number[] = [];
+  private retries = 0;
   private readonly policy: RetryPolicy;
   private readonly heartbeatMs: number;
 
@@ -66,6 +87,7 @@ export class BulkRunner {
     const config = getConfig();
     this.owner = options.owner ?? INSTANCE_ID;
     this.concurrency = Math.max(1, options.concurrency ?? config.BULK_APPLY_CONCURRENCY);
+    this.gate = new AdaptiveGate(new AdaptiveLimit({ initial: Math.min(INITIAL_CONCURRENCY, this.concurrency), min: 1, max: this.concurrency }));
     this.policy = retryPolicy(options.retry);
     this.heartbeatMs = options.heartbeatMs ?? Math.min(1000, (config.BULK_RUN_LEASE_SECONDS * 1000) / 4);
     this.done = this.drive().catch((error) => {
@@ -74,6 +96,22 @@ export class BulkRunner {
       console.error(`Bulk run ${runId} stopped: ${error instanceof Error ? error.message : String(error)}`);
     });
   }
+
+  /** The run's pace now (sessions per second over the last few seconds, its concurrency, retries). */
+  pace(): RunPace {
+    const since = performance.now() - PACE_WINDOW_MS;
+    while (this.finishedAt.length > 0 && this.finishedAt[0]! < since) this.finishedAt.shift();
+    const window = this.finishedAt.length > 0 ? Math.max(1000, performance.now() - Math.max(since, this.startedAt)) : PACE_WINDOW_MS;
+    return {
+      sessionsPerSecond: (this.finishedAt.length * 1000) / window,
+      concurrency: this.gate.limit.limit,
+      ceiling: this.concurrency,
+      inFlight: this.gate.active,
+      retries: this.retries,
+    };
+  }
+
+  private readonly startedAt = performance.now();
 
   /** Stop starting new sessions; writes in flight finish; the rest are reported "not attempted". */
   cancel(): void {
@@ -153,7 +191,9 @@ export class BulkRunner {
         if (!item) return;
         const result = await this.processItem(item, userId, reason, operation);
         if (this.dead) return; // a dead process records nothing
+        if (!result) return; // cancelled while it waited for its turn: it stays "not attempted"
         processed += 1;
+        this.finishedAt.push(performance.now());
         this.results.push(result);
         if (this.results.length >= FLUSH_EVERY) await this.flush();
         else this.flushTimer ??= setTimeout(() => void this.flush().catch(() => {}), FLUSH_MS);
@@ -183,13 +223,28 @@ export class BulkRunner {
     await Promise.all([...this.writing]);
   }
 
-  private async processItem(item: PendingItem, userId: string, reason: string | undefined, operation: BulkOperation): Promise<ItemResult> {
+  /** One session, retried on transient failures; each attempt waits its turn at the adaptive gate. */
+  private async processItem(item: PendingItem, userId: string, reason: string | undefined, operation: BulkOperation): Promise<ItemResult | undefined> {
     for (let attempts = 1; ; attempts++) {
-      const outcome = await this.attempt(item, userId, reason, operation);
+      const leave = await this.gate.enter();
+      if (attempts === 1 && (this.cancelled || this.dead || this.lost)) {
+        leave({ overloaded: false });
+        return undefined;
+      }
+      // The gate learns from every attempt: a transient failure is the core saying it has too much.
+      let overloaded = false;
+      let outcome: Attempt;
+      try {
+        outcome = await this.attempt(item, userId, reason, operation);
+        overloaded = outcome.kind === "transient";
+      } finally {
+        leave({ overloaded });
+      }
       if (outcome.kind === "final") return { seq: item.seq, attempts, ...outcome.result };
       if (attempts > this.policy.maxRetries || this.dead) {
         return { seq: item.seq, attempts, outcome: "failed", error: `${outcome.error} (tried ${attempts} times)` };
       }
+      this.retries += 1;
       await sleep(backoffMs(attempts, this.policy.baseMs));
     }
   }

@@ -1,0 +1,77 @@
+/**
+ * A run finds its pace from the core (issue #14 §3): against a core that answers every write with its
+ * SQLite-lock 500 once too many requests are in flight, the run backs off below its ceiling, retries
+ * what failed and writes every session; against a core that keeps up, it climbs to its ceiling. Real SDK,
+ * bundled core with its contention and service-time modes, SQLite audit database.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { openTestDatabase } from "../../helpers/databases";
+import { startCoreWithSdk } from "../helpers/core-with-sdk";
+import { admin, makeUser, variedData } from "./helpers";
+import type { LocalCore } from "../../../local-core/index";
+
+process.env.NODE_ENV = "test";
+process.env.AUDIT_REASON_REQUIRED = "false";
+process.env.BULK_APPLY_MAX_RETRIES = "8";
+process.env.BULK_APPLY_RETRY_BASE_MS = "5";
+
+const { planBulkApply } = await import("../../../app/bulk/plan.server");
+const engine = await import("../../../app/bulk/engine.server");
+const store = await import("../../../app/bulk/store.server");
+
+let core: LocalCore;
+beforeAll(async () => {
+  core = await startCoreWithSdk();
+  await openTestDatabase("sqlite");
+});
+afterAll(async () => {
+  await core?.stop();
+});
+afterEach(() => core.faults.clear());
+
+const operation = { kind: "set" as const, path: ["featureFlags", "paced"], value: true };
+
+async function runAll(userId: string, ceiling: number) {
+  const plan = await planBulkApply({ staff: admin, userId, operation, scope: { kind: "all" }, reason: "pace" });
+  const started = await engine.applyRun(plan.runId, admin, { concurrency: ceiling });
+  if (started.status !== "started" || !started.runner) throw new Error("the run did not start");
+  const seen = { lowest: ceiling, highest: 0 };
+  const watch = setInterval(() => {
+    const { concurrency } = started.runner!.pace();
+    seen.lowest = Math.min(seen.lowest, concurrency);
+    seen.highest = Math.max(seen.highest, concurrency);
+  }, 5);
+  await started.runner.done;
+  clearInterval(watch);
+  const pace = started.runner.pace();
+  const progress = await store.getProgress((await store.getRunRow(plan.runId))!);
+  return { pace, progress, ...seen };
+}
+
+describe("a bulk run's concurrency", () => {
+  it("backs off below its ceiling when the core answers lock errors, and still writes every session", async () => {
+    const user = await makeUser(240, variedData);
+    core.faults.set({ serviceTimeMs: 2, workers: 8, contentionLimit: 6 });
+    const { pace, progress, lowest } = await runAll(user.userId, 64);
+    expect(progress.status).toBe("completed");
+    expect(progress.outcomes.written).toBe(240);
+    expect(progress.retries).toBeGreaterThan(0); // the core did refuse writes
+    expect(pace.retries).toBe(progress.retries);
+    // It learnt: the limit fell well below the ceiling at some point, and is below it at the end.
+    expect(lowest).toBeLessThanOrEqual(16);
+    expect(pace.concurrency).toBeLessThan(64);
+    expect(pace.ceiling).toBe(64);
+  });
+
+  it("climbs to its ceiling against a core that keeps up", async () => {
+    const user = await makeUser(240, variedData);
+    // Each request takes 10 ms on one of 64 workers: 24 sessions in flight never queue.
+    core.faults.set({ serviceTimeMs: 10, workers: 64 });
+    const { pace, progress, highest } = await runAll(user.userId, 24);
+    expect(progress.outcomes.written).toBe(240);
+    expect(progress.retries).toBe(0);
+    // From 8, doubling each round trip while the core keeps up: it reaches the ceiling and no further.
+    expect(highest).toBe(24);
+    expect(pace.sessionsPerSecond).toBeGreaterThan(0);
+  });
+});
