@@ -1,8 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { defer, json, redirect } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { TenantNotice } from "~/components/tenant-notice";
 import { UserSearchForm } from "~/components/user-search-form";
 import { UsersTable } from "~/components/users-table";
+import { describeTenantScope } from "~/core/licence.server";
 import { loadFromCore } from "~/core/problems.server";
 import { requireStaff } from "~/staff/guard.server";
 import { describeResults } from "~/users/results.server";
@@ -18,9 +20,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (!parsed.success) throw json({ message: parsed.error.issues.map((issue) => issue.message).join("; ") }, { status: 400 });
   const result = await loadFromCore(() => searchUsers(parsed.data));
   if (result.exactUserId) throw redirect(`/users/${encodeURIComponent(result.exactUserId)}`);
+  // A core without multi-tenancy has only "public"; a link may name a tenant this core does not have.
+  const tenantNotice = await describeTenantScope(result.tenants, parsed.data.tenant);
   // Names come with the rows; session counts stream in after them (one core call per user).
   const { names, sessionCounts } = await loadFromCore(() => describeResults(result.users));
-  return defer({ ...result, names, sessionCounts, params: parsed.data, now: Date.now() });
+  return defer({ ...result, tenantNotice, names, sessionCounts, params: parsed.data, now: Date.now() });
 }
 
 export default function FindUser() {
@@ -41,6 +45,7 @@ export default function FindUser() {
         </p>
       </div>
       <UserSearchForm tenants={data.tenants} query={data.params.q} tenant={data.params.tenant} problem={data.problem} autoFocus />
+      <TenantNotice notice={data.tenantNotice} />
       {data.interpreted.kind === "text" && data.interpreted.providerHint ? (
         <p className="text-sm text-slate-600 dark:text-slate-300" data-testid="provider-hint">
           Looking for people who sign in with {data.interpreted.value}? Search{" "}

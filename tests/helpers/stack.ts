@@ -53,6 +53,8 @@ export interface TestStackOptions {
   seedDemo?: boolean;
   /** Extra or overriding environment, e.g. { SESSION_DESK_BUNDLED_CORE: "false" } for "a real core". */
   env?: Record<string, string>;
+  /** A core without a licence key (local-core/licence.ts): 402 to paid features, only the public tenant. */
+  unlicensed?: boolean;
 }
 
 let staffCounter = 0;
@@ -71,10 +73,10 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   if (!existsSync(path.join(projectRoot, "build", "index.js"))) {
     throw new Error("No Remix build found: run `npx remix build` (npm test does it first).");
   }
-  const core = await startLocalCore({ dbPath: ":memory:", apiKey: options.apiKey, port: 0 });
+  const core = await startLocalCore({ dbPath: ":memory:", apiKey: options.apiKey, port: 0, unlicensed: options.unlicensed });
   const dataDir = mkdtempSync(path.join(tmpdir(), "session-desk-stack-"));
   try {
-    if (options.seedDemo) await seedDemo(core.url, options.apiKey);
+    if (options.seedDemo) await seedDemo(core.url, options.apiKey, options.unlicensed);
     Object.assign(process.env, {
       NODE_ENV: "test",
       SUPERTOKENS_CONNECTION_URI: core.url,
@@ -115,9 +117,10 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   }
 }
 
-function seedDemo(uri: string, apiKey: string | undefined): Promise<void> {
+function seedDemo(uri: string, apiKey: string | undefined, unlicensed = false): Promise<void> {
   const args = ["--import", "tsx", path.join(projectRoot, "scripts", "seed-into.ts"), "--uri", uri];
   if (apiKey) args.push("--api-key", apiKey);
+  if (unlicensed) args.push("--unlicensed");
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd: projectRoot, stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
