@@ -209,6 +209,11 @@ function toEntry(row: JoinedRow): AuditEntry {
 export interface AuditQuery extends Partial<AuditFilters> {
   pageSize?: number;
   runId?: string;
+  /**
+   * A bulk run as one row: its per-session entries are left out, and its run entry stands for them
+   * (the page shows their counts and links to them with ?run=…). Without it, every entry is a row.
+   */
+  collapseRuns?: boolean;
 }
 
 export interface AuditPage {
@@ -230,6 +235,7 @@ export async function queryAudit(filters: AuditQuery = {}): Promise<AuditPage> {
   if (filters.action) query = query.where("action", "=", filters.action);
   const runId = filters.runId ?? filters.run;
   if (runId) query = query.where("run_id", "=", runId);
+  if (filters.collapseRuns) query = query.where((eb) => eb.or([eb("run_id", "is", null), eb("action", "!=", "bulk-apply-item")]));
   if (filters.from) query = query.where("created_at", ">=", `${filters.from}T00:00:00.000Z`);
   if (filters.to) query = query.where("created_at", "<", nextDay(filters.to));
   const { count } = await query.select((eb) => eb.fn.countAll<string | number>().as("count")).executeTakeFirstOrThrow();
@@ -243,6 +249,20 @@ function nextDay(day: string): string {
   const date = new Date(`${day}T00:00:00.000Z`);
   date.setUTCDate(date.getUTCDate() + 1);
   return date.toISOString();
+}
+
+/** How many per-session entries each of these bulk runs has in the trail. */
+export async function countRunItemEntries(runIds: readonly string[]): Promise<Map<string, number>> {
+  if (runIds.length === 0) return new Map();
+  const rows = await getDb()
+    .selectFrom("audit_entries")
+    .select(["run_id"])
+    .select((eb) => eb.fn.countAll<string | number>().as("count"))
+    .where("run_id", "in", [...runIds])
+    .where("action", "=", "bulk-apply-item")
+    .groupBy("run_id")
+    .execute();
+  return new Map(rows.map((row) => [row.run_id!, Number(row.count)]));
 }
 
 export async function getAuditEntry(id: string): Promise<AuditEntry | null> {

@@ -4,11 +4,11 @@
  * ends, with its counts. Interrupted runs keep their entry open ("in progress") until resumed to the end
  * or cancelled, so the trail never claims a run finished that did not.
  */
-import { AuditEntryError, beginAudit, finishAudit } from "~/audit/audit.server";
+import { AuditEntryError, beginAudit, countRunItemEntries, finishAudit } from "~/audit/audit.server";
 import { RUN_ACTION } from "~/audit/types";
 import type { StaffUser } from "~/staff/roles";
 import { auditEntriesOfRun, getProgress, getRunRow, toRunSummary } from "./store.server";
-import { describeChange } from "./types";
+import { describeChange, type RunProgress } from "./types";
 import { parseJson } from "~/json";
 
 export async function auditRunApplied(runId: string, staff: StaffUser): Promise<void> {
@@ -52,4 +52,23 @@ export async function auditRunEnded(runId: string): Promise<void> {
       if (!(error instanceof AuditEntryError)) throw error;
     }
   }
+}
+
+/** What the audit list shows for a bulk run's one row: its counts by outcome and its per-session entries. */
+export interface RunRollup {
+  runId: string;
+  progress: RunProgress;
+  /** Per-session audit entries (a session retried after a transient failure has one per attempt). */
+  entries: number;
+}
+
+export async function runRollups(runIds: readonly string[]): Promise<Record<string, RunRollup>> {
+  const unique = [...new Set(runIds)];
+  const entries = await countRunItemEntries(unique);
+  const rollups: Record<string, RunRollup> = {};
+  for (const runId of unique) {
+    const row = await getRunRow(runId);
+    if (row) rollups[runId] = { runId, progress: await getProgress(row), entries: entries.get(runId) ?? 0 };
+  }
+  return rollups;
 }

@@ -5,6 +5,8 @@ import { AuditFiltersForm } from "~/components/audit/audit-filters-form";
 import { AuditTable } from "~/components/audit/audit-table";
 import { ErrorBoundary } from "~/components/route-error-boundary";
 import { queryAudit } from "~/audit/audit.server";
+import { RUN_ACTION } from "~/audit/types";
+import { runRollups } from "~/bulk/run-audit.server";
 import { auditFiltersToSearch } from "~/audit/filters";
 import { parseAuditFilters } from "~/audit/filters.server";
 import { listStaffAccounts } from "~/staff/accounts.server";
@@ -18,12 +20,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
   await requireStaff(request, "viewer");
   // Bad filter values are dropped and named on the page rather than failing it: it is a read-only view.
   const { filters, problems } = parseAuditFilters(new URL(request.url).searchParams);
-  const [page, staff] = await Promise.all([queryAudit(filters), listStaffAccounts()]);
-  return json({ filters, problems, page, staffEmails: staff.map((account) => account.email) });
+  // A bulk run is one row (it may stand for 10,000 per-session entries), unless the filters ask for
+  // per-session entries: those of one run, one session, or the per-session action itself.
+  const collapseRuns = !filters.run && !filters.session && filters.action !== "bulk-apply-item";
+  const [page, staff] = await Promise.all([queryAudit({ ...filters, collapseRuns }), listStaffAccounts()]);
+  const runs = await runRollups(page.entries.filter((entry) => entry.action === RUN_ACTION && entry.runId).map((entry) => entry.runId!));
+  return json({ filters, problems, page, runs, collapseRuns, staffEmails: staff.map((account) => account.email) });
 }
 
 export default function AuditTrail() {
-  const { filters, problems, page, staffEmails } = useLoaderData<typeof loader>();
+  const { filters, problems, page, runs, collapseRuns, staffEmails } = useLoaderData<typeof loader>();
   const first = page.total === 0 ? 0 : (page.page - 1) * page.pageSize + 1;
   const last = Math.min(page.page * page.pageSize, page.total);
   return (
@@ -32,7 +38,7 @@ export default function AuditTrail() {
         <h1 className="text-xl font-semibold">Audit trail</h1>
         <p className="text-sm text-slate-500 dark:text-slate-400">
           Every change made through Session Desk, newest first. Entries are never changed or deleted; one whose outcome is unknown was begun
-          but never finished.
+          but never finished.{collapseRuns ? " A bulk run is one row: open it for its counts by outcome and its per-session entries." : ""}
         </p>
       </div>
       <section className="card">
@@ -53,7 +59,7 @@ export default function AuditTrail() {
         </p>
       ) : null}
       <section className="card overflow-x-auto" aria-label="Audit entries">
-        <AuditTable entries={page.entries} />
+        <AuditTable entries={page.entries} runs={runs} />
       </section>
       <nav aria-label="Pages" className="flex items-center justify-between text-sm text-slate-600 dark:text-slate-300">
         <p>{page.total === 0 ? "No entries" : `Entries ${first}–${last} of ${page.total}`}</p>

@@ -1,5 +1,9 @@
 import { Link } from "@remix-run/react";
+import { Fragment, useState } from "react";
 import { ACTION_LABELS, RUN_ACTION, type AuditAction, type AuditOutcomeStatus } from "~/audit/types";
+import { describeProgress, outcomeSegments } from "~/bulk/report";
+import { ITEM_OUTCOMES, OUTCOME_LABELS as RUN_OUTCOME_LABELS, type RunProgress } from "~/bulk/types";
+import { formatCount } from "~/utils/format";
 import { OutcomeBadge } from "./outcome-badge";
 
 export interface AuditRow {
@@ -9,14 +13,36 @@ export interface AuditRow {
   action: AuditAction;
   target: { userId: string; sessionHandle: string | null; tenantId: string | null };
   reason: string | null;
+  runId?: string | null;
   outcome: { status: AuditOutcomeStatus } | null;
+}
+
+/** A bulk run's one row: its counts by outcome and how many per-session entries it stands for. */
+export interface RunRowFacts {
+  runId: string;
+  progress: RunProgress;
+  entries: number;
 }
 
 export const auditTime = (iso: string) => `${iso.slice(0, 19).replace("T", " ")} UTC`;
 
-/** Audit entries, newest first; each row opens the entry's detail (before, after, patch). */
-export function AuditTable({ entries }: { entries: AuditRow[] }) {
+const COLUMNS = 7;
+
+/**
+ * Audit entries, newest first; each row opens the entry's detail (before, after, patch). With `runs`, a
+ * bulk run is one row that expands into its counts by outcome, with links to the run and to its
+ * per-session entries.
+ */
+export function AuditTable({ entries, runs = {} }: { entries: AuditRow[]; runs?: Record<string, RunRowFacts> }) {
+  const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
   if (entries.length === 0) return <p className="p-6 text-center text-sm text-slate-500">No audit entries match these filters.</p>;
+  const toggle = (id: string) =>
+    setOpen((current) => {
+      const next = new Set(current);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
   return (
     <table className="w-full">
       <thead className="border-b border-slate-200 dark:border-slate-800">
@@ -31,32 +57,113 @@ export function AuditTable({ entries }: { entries: AuditRow[] }) {
         </tr>
       </thead>
       <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
-        {entries.map((entry) => (
-          <tr key={entry.id} className="hover:bg-slate-50 dark:hover:bg-slate-800/50">
-            <td className="td">
-              <Link to={`/audit/${entry.id}`} className="text-indigo-700 hover:underline dark:text-indigo-300">
-                {auditTime(entry.createdAt)}
-              </Link>
-            </td>
-            <td className="td" title={entry.staff.email}>
-              {entry.staff.displayName}
-            </td>
-            <td className="td">{ACTION_LABELS[entry.action] ?? entry.action}</td>
-            <td className="td mono max-w-[14rem] truncate">
-              <Link to={`/users/${encodeURIComponent(entry.target.userId)}`} className="hover:underline">
-                {entry.target.userId}
-              </Link>
-            </td>
-            <td className="td mono max-w-[12rem] truncate">{entry.target.sessionHandle ?? "—"}</td>
-            <td className="td max-w-[18rem] truncate" title={entry.reason ?? undefined}>
-              {entry.reason ?? <span className="text-slate-400">—</span>}
-            </td>
-            <td className="td">
-              <OutcomeBadge status={entry.outcome?.status ?? null} run={entry.action === RUN_ACTION} />
-            </td>
-          </tr>
-        ))}
+        {entries.map((entry) => {
+          const run = entry.action === RUN_ACTION && entry.runId ? runs[entry.runId] : undefined;
+          const expanded = run !== undefined && open.has(entry.id);
+          return (
+            <Fragment key={entry.id}>
+              <tr className="hover:bg-slate-50 dark:hover:bg-slate-800/50" data-entry={entry.id} data-run={run?.runId}>
+                <td className="td">
+                  <Link to={`/audit/${entry.id}`} className="text-indigo-700 hover:underline dark:text-indigo-300">
+                    {auditTime(entry.createdAt)}
+                  </Link>
+                </td>
+                <td className="td" title={entry.staff.email}>
+                  {entry.staff.displayName}
+                </td>
+                <td className="td">
+                  {run ? (
+                    <button
+                      type="button"
+                      className="inline-flex items-center gap-1.5 rounded font-medium text-slate-900 hover:text-indigo-700 dark:text-slate-100 dark:hover:text-indigo-300"
+                      aria-expanded={expanded}
+                      aria-controls={`run-${entry.id}`}
+                      onClick={() => toggle(entry.id)}
+                    >
+                      <span aria-hidden className={`inline-block text-xs text-slate-400 transition-transform ${expanded ? "rotate-90" : ""}`}>
+                        ▶
+                      </span>
+                      {ACTION_LABELS[entry.action]}
+                    </button>
+                  ) : (
+                    (ACTION_LABELS[entry.action] ?? entry.action)
+                  )}
+                </td>
+                <td className="td mono max-w-[14rem] truncate">
+                  <Link to={`/users/${encodeURIComponent(entry.target.userId)}`} className="hover:underline">
+                    {entry.target.userId}
+                  </Link>
+                </td>
+                <td className="td max-w-[12rem] truncate">
+                  {run ? (
+                    <Link to={`/audit?run=${encodeURIComponent(run.runId)}`} className="text-indigo-700 hover:underline dark:text-indigo-300" data-testid="per-session-link">
+                      {formatCount(run.progress.total)} {run.progress.total === 1 ? "session" : "sessions"}
+                    </Link>
+                  ) : (
+                    <span className="mono">{entry.target.sessionHandle ?? "—"}</span>
+                  )}
+                </td>
+                <td className="td max-w-[18rem] truncate" title={entry.reason ?? undefined}>
+                  {entry.reason ?? <span className="text-slate-400">—</span>}
+                </td>
+                <td className="td">
+                  <OutcomeBadge status={entry.outcome?.status ?? null} run={entry.action === RUN_ACTION} />
+                </td>
+              </tr>
+              {run && expanded ? (
+                <tr id={`run-${entry.id}`} className="bg-slate-50 dark:bg-slate-900/60" data-run-detail={run.runId}>
+                  <td colSpan={COLUMNS} className="px-4 py-3">
+                    <RunRollupDetail run={run} />
+                  </td>
+                </tr>
+              ) : null}
+            </Fragment>
+          );
+        })}
       </tbody>
     </table>
+  );
+}
+
+const DOT: Record<string, string> = {
+  written: "bg-emerald-500",
+  "already-so": "bg-sky-300 dark:bg-sky-700",
+  ended: "bg-slate-400 dark:bg-slate-500",
+  changed: "bg-amber-400",
+  failed: "bg-rose-500",
+  "not-attempted": "bg-slate-300 dark:bg-slate-600",
+  pending: "bg-slate-200 dark:bg-slate-700",
+};
+
+function RunRollupDetail({ run }: { run: RunRowFacts }) {
+  const { progress } = run;
+  const counts = [...ITEM_OUTCOMES, "pending" as const].filter((outcome) => progress.outcomes[outcome] > 0);
+  return (
+    <div className="flex flex-wrap items-center gap-x-6 gap-y-2 text-sm">
+      <p className="font-medium" data-testid="run-rollup-text">
+        {progress.status === "planned" || progress.status === "planning" ? `${formatCount(progress.total)} sessions in the dry run` : describeProgress(progress)}
+      </p>
+      <div className="flex h-2 w-40 overflow-hidden rounded-full bg-slate-200 dark:bg-slate-800" aria-hidden>
+        {outcomeSegments(progress).map((segment) => (
+          <div key={segment.outcome} className={`h-full ${DOT[segment.outcome]}`} style={{ width: `${segment.percent}%` }} />
+        ))}
+      </div>
+      <ul className="flex flex-wrap gap-3 text-slate-600 dark:text-slate-300" aria-label="Sessions by outcome">
+        {counts.map((outcome) => (
+          <li key={outcome} className="inline-flex items-center gap-1.5" data-outcome-count={outcome}>
+            <span aria-hidden className={`inline-block h-2 w-2 rounded-full ${DOT[outcome]}`} />
+            {RUN_OUTCOME_LABELS[outcome]} <span className="font-semibold tabular-nums text-slate-900 dark:text-slate-100">{formatCount(progress.outcomes[outcome])}</span>
+          </li>
+        ))}
+      </ul>
+      <div className="ml-auto flex gap-2">
+        <Link to={`/bulk/runs/${encodeURIComponent(run.runId)}`} className="btn btn-sm">
+          Open the run
+        </Link>
+        <Link to={`/audit?run=${encodeURIComponent(run.runId)}`} className="btn btn-sm">
+          {formatCount(run.entries)} per-session {run.entries === 1 ? "entry" : "entries"}
+        </Link>
+      </div>
+    </div>
   );
 }
