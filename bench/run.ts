@@ -6,6 +6,7 @@
 import { parseArgs } from "node:util";
 import { benchBulkApply } from "./cases/bulk-apply";
 import { benchDiff } from "./cases/diff";
+import { benchEditor } from "./cases/editor";
 import { benchListSessions } from "./cases/list-sessions";
 import { benchUserPage } from "./cases/user-page";
 import { startCoreProcess } from "./core-process";
@@ -13,7 +14,7 @@ import { initBenchSdk } from "./sdk";
 
 const { values } = parseArgs({ options: { json: { type: "boolean", default: false }, quick: { type: "boolean", default: false }, only: { type: "string" } } });
 
-export type BenchResult = Record<string, string | number>;
+export type BenchResult = Record<string, string | number | boolean>;
 const results: BenchResult[] = [];
 export function report(result: BenchResult) {
   results.push(result);
@@ -34,6 +35,9 @@ try {
 }
 // Runs its own dashboard and core (the page needs a signed-in staff member and a real server).
 if (wants("user-page")) await benchUserPage(report, { sessions: values.quick ? 2_000 : 10_000, repeats: values.quick ? 1 : 3 });
+// The session editor with the 198 KiB and the 1 MiB session, in Chromium (own dashboard and core too).
+const editorCases = ["editor-198kib", "editor-1mib"].filter(wants);
+if (editorCases.length > 0) await benchEditor(report, { repeats: values.quick ? 1 : 3, cases: editorCases });
 if (!values.json) {
   console.log(`\n${results.length} results · node ${process.version} · ${(await import("node:os")).cpus()[0]?.model ?? "unknown CPU"} × ${(await import("node:os")).cpus().length}`);
 }

@@ -70,7 +70,7 @@ async function openSession(page: Page, userId: string, handle: string) {
   await page.goto(`${baseUrl}/users/${userId}/sessions/${handle}`);
   await page.getByRole("heading", { name: "Session data in the database" }).waitFor();
   await codeLines(page).locator(".view-line").first().waitFor({ timeout: 30_000 });
-  await page.getByTestId("json-tree-editor").locator(".jer-editor-container").waitFor();
+  await page.getByTestId("json-tree-editor").getByRole("treeitem").first().waitFor();
 }
 
 /** The helper's screenshot() is bound to the first tab; these tests replace the tab per test. */
@@ -119,7 +119,7 @@ describe("editing session data as text", () => {
     await retypeToken(page, '"seats"', "5", "10");
     await expect.poll(() => page.getByTestId("editor-status").innerText(), WAIT).toContain("1 change");
     // The tree follows the text.
-    await page.getByTestId("json-tree-editor").locator(".jer-value-main-row", { hasText: "seats" }).getByText("10").waitFor();
+    await page.getByTestId("json-tree-editor").locator("[data-pointer='/limits/seats']").getByText("10").waitFor();
 
     await page.keyboard.press("Control+s");
     await page.getByRole("heading", { name: "Review the change" }).waitFor();
@@ -194,30 +194,28 @@ describe("editing session data in the tree view", () => {
     const tree = page.getByTestId("json-tree-editor");
 
     // Edit a nested value.
-    const storage = tree.locator(".jer-value-main-row", { hasText: "storage" });
+    const storage = tree.locator("[data-pointer='/limits/storage']");
     await storage.hover();
     await storage.getByTitle("Edit").click();
-    await storage.locator("textarea").fill("20GB");
+    await storage.getByLabel("Value").fill("20GB");
     await page.keyboard.press("Enter");
     await expect.poll(() => visibleText(codeLines(page)), WAIT).toContain('"storage": "20GB"');
 
-    // Add a key at the top level, and give it a number.
-    const root = tree.locator(".jer-collection-header-row").first();
+    // Add a key at the top level (it opens for editing at once), and give it a number.
+    const root = tree.locator("[data-pointer='']");
     await root.hover();
     await root.getByTitle("Add").click();
-    await tree.locator("input.jer-input-new-key").fill("seatsPaid");
+    await tree.getByLabel("New key").fill("seatsPaid");
     await page.keyboard.press("Enter");
-    const added = tree.locator(".jer-value-main-row", { hasText: "seatsPaid" });
+    const added = tree.locator("[data-pointer='/seatsPaid']");
     await added.waitFor();
-    await added.hover();
-    await added.getByTitle("Edit").click();
-    await added.locator("select").selectOption("number");
-    await added.locator("input").fill("3");
+    await added.getByLabel("Type").selectOption("number");
+    await added.getByLabel("Value").fill("3");
     await page.keyboard.press("Enter");
     await expect.poll(() => visibleText(codeLines(page)), WAIT).toContain('"seatsPaid": 3');
 
     // Delete a key.
-    const trial = tree.locator(".jer-value-main-row", { hasText: "trial" });
+    const trial = tree.locator("[data-pointer='/trial']");
     await trial.hover();
     await trial.getByTitle("Delete").click();
     await expect.poll(() => visibleText(codeLines(page)), WAIT).not.toContain('"trial"');

@@ -6,10 +6,17 @@
  * controlled value, a keystroke that lands before React re-renders makes the stale value differ from
  * the editor's content, the wrapper replaces the whole text, and the cursor jumps to the end mid-word.
  * Text from elsewhere (the tree view, Format) arrives as a numbered `external` update, applied once as
- * an edit (so Ctrl+Z still undoes it).
+ * an edit of only the part that differs (so Ctrl+Z still undoes it, and a tree edit in a 1 MiB document
+ * does not re-lay-out the whole text).
+ *
+ * A keystroke costs O(change), not O(document): monaco's own change event only calls `onEdit` (no
+ * text). The whole text is read (`getValue`, a 1.7 MB string for a 1 MiB session) and handed to
+ * `onChange` once typing pauses for CHANGE_DEBOUNCE_MS; `handle.getText()` reads it at once for the
+ * review and Format.
  */
 import Editor, { type OnMount } from "@monaco-editor/react";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { changedSpan } from "./text-span";
 
 type MonacoEditor = Parameters<OnMount>[0];
 
@@ -20,18 +27,32 @@ export interface ExternalText {
 }
 
 const LINE_PX = 19;
+/** How long typing must pause before the text goes to the status line, the tree and the dirty flag. */
+export const CHANGE_DEBOUNCE_MS = 150;
+
+export interface CodeEditorHandle {
+  /** The editor's current text, including keystrokes not yet handed to onChange. */
+  getText(): string | null;
+}
+
 
 export function JsonCodeEditor({
   initialText,
   external,
   onChange,
+  onEdit,
+  handleRef,
   readOnly,
   dark,
   height,
 }: {
   initialText: string;
   external: ExternalText;
+  /** The whole text, once typing pauses (debounced). */
   onChange: (text: string) => void;
+  /** Every change the person makes, at once, without the text (cheap: for a dirty flag). */
+  onEdit?: () => void;
+  handleRef?: { current: CodeEditorHandle | null };
   readOnly: boolean;
   dark: boolean;
   /** CSS height; by default fits the text it opened with, between 10 and 32 lines. */
@@ -40,15 +61,31 @@ export function JsonCodeEditor({
   const [initialLines] = useState(() => initialText.split("\n").length);
   const editorRef = useRef<MonacoEditor | null>(null);
   const appliedRevision = useRef(0);
+  /** True while an external update is applied: the editor's change event must not hand it back. */
+  const applyingExternal = useRef(false);
+  const debounceTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
+  const externalRef = useRef(external);
+  externalRef.current = external;
   const applyExternal = (editor: MonacoEditor) => {
+    const external = externalRef.current;
     if (external.revision === appliedRevision.current) return;
     appliedRevision.current = external.revision;
     const model = editor.getModel();
-    if (!model || model.getValue() === external.text) return;
-    editor.pushUndoStop();
-    editor.executeEdits("outside-the-editor", [{ range: model.getFullModelRange(), text: external.text, forceMoveMarkers: true }]);
-    editor.pushUndoStop();
+    if (!model) return;
+    const current = model.getValue();
+    if (current === external.text) return;
+    const span = changedSpan(current, external.text);
+    const start = model.getPositionAt(span.start);
+    const end = model.getPositionAt(span.end);
+    applyingExternal.current = true;
+    try {
+      editor.pushUndoStop();
+      editor.executeEdits("outside-the-editor", [{ range: { startLineNumber: start.lineNumber, startColumn: start.column, endLineNumber: end.lineNumber, endColumn: end.column }, text: span.text, forceMoveMarkers: true }]);
+      editor.pushUndoStop();
+    } finally {
+      applyingExternal.current = false;
+    }
   };
   useEffect(() => {
     if (editorRef.current) applyExternal(editorRef.current);
@@ -56,7 +93,30 @@ export function JsonCodeEditor({
   // Stable identities: the wrapper re-subscribes on a new onChange and re-applies options on a new object.
   const onChangeRef = useRef(onChange);
   onChangeRef.current = onChange;
-  const handleChange = useCallback((text: string | undefined) => onChangeRef.current(text ?? ""), []);
+  const onEditRef = useRef(onEdit);
+  onEditRef.current = onEdit;
+  useEffect(() => {
+    if (!handleRef) return;
+    handleRef.current = { getText: () => editorRef.current?.getModel()?.getValue() ?? null };
+    return () => {
+      handleRef.current = null;
+    };
+  }, [handleRef]);
+  useEffect(() => () => clearTimeout(debounceTimer.current), []);
+  const handleMount = useCallback((editor: MonacoEditor) => {
+    editorRef.current = editor;
+    editor.onDidChangeModelContent(() => {
+      if (applyingExternal.current) return;
+      onEditRef.current?.();
+      clearTimeout(debounceTimer.current);
+      debounceTimer.current = setTimeout(() => {
+        const model = editor.getModel();
+        if (model) onChangeRef.current(model.getValue());
+      }, CHANGE_DEBOUNCE_MS);
+    });
+    applyExternal(editor);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- applyExternal reads only refs
+  }, []);
   const options = useMemo(
     () => ({
       readOnly,
@@ -82,11 +142,7 @@ export function JsonCodeEditor({
       height={height ?? `${Math.min(Math.max(initialLines + 2, 10), 32) * LINE_PX + 8}px`}
       defaultLanguage="json"
       defaultValue={initialText}
-      onMount={(editor) => {
-        editorRef.current = editor;
-        applyExternal(editor);
-      }}
-      onChange={handleChange}
+      onMount={handleMount}
       theme={dark ? "vs-dark" : "vs"}
       loading={<p className="p-3 text-sm text-slate-500">Loading the editor…</p>}
       wrapperProps={{ "data-testid": "json-code-editor" }}

@@ -1,8 +1,8 @@
 import { useNavigation } from "@remix-run/react";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { JsonText } from "~/components/json-text";
-import { diffJson, formatBytes, parseSessionDataText, prettyJson, summarizeChanges } from "~/json";
-import { JsonCodeEditor } from "./code-editor.client";
+import { formatBytes } from "~/json";
+import { JsonCodeEditor, type CodeEditorHandle } from "./code-editor.client";
 import { ConflictPanel } from "./conflict-panel";
 import { ReviewPanel, type ReviewSnapshot } from "./review-panel";
 import { JsonTreeEditor } from "./tree-editor.client";
@@ -13,6 +13,9 @@ import { useDarkMode } from "./use-dark-mode";
 import { useSessionDraft } from "./use-session-draft";
 
 type Mode = "edit" | "review" | "conflict";
+
+/** Before the editors start, the page shows the data as text; a long document only in part (it is in the editor a moment later). */
+const FALLBACK_PREVIEW_CHARS = 50_000;
 
 /**
  * Editing one session's data: monaco text and a tree view of the same document, kept in sync; then the
@@ -41,6 +44,8 @@ export function SessionDataWorkspace({
   const [mode, setMode] = useState<Mode>("edit");
   const [review, setReview] = useState<ReviewSnapshot | null>(null);
   const [reviewError, setReviewError] = useState<string | null>(null);
+  const [preparingReview, setPreparingReview] = useState(false);
+  const codeEditor = useRef<CodeEditorHandle | null>(null);
   const [reason, setReason] = useState("");
   // An answer that was already there when this workspace mounted belongs to the previous data (e.g. the
   // conflict that "Discard my edit and load theirs" just left behind), not to this edit.
@@ -54,22 +59,30 @@ export function SessionDataWorkspace({
     setMode(answer.kind === "conflict" || answer.kind === "overtaken" ? "conflict" : "edit");
   }, [answer]);
 
-  const openReview = useCallback(() => {
-    // Checked on the exact current text (not the deferred one the status line uses).
-    const parsed = parseSessionDataText(draft.text, { maxBytes });
-    if (!parsed.ok) {
-      setReviewError(`${parsed.error}. Fix it before reviewing.`);
-      return;
+  const { review: prepareReview, format: formatText } = draft;
+  const openReview = useCallback(async () => {
+    // Checked on the exact current text, keystrokes not yet handed over included, in the worker.
+    const text = codeEditor.current?.getText() ?? originalText;
+    setPreparingReview(true);
+    try {
+      const prepared = await prepareReview(text);
+      if (!prepared.ok) {
+        setReviewError(`${prepared.error}. Fix it before reviewing.`);
+        return;
+      }
+      setReviewError(null);
+      setReview({ text: prepared.text, prettyOriginal: prepared.prettyOriginal, prettyEdit: prepared.prettyEdit, summary: prepared.summary });
+      setMode("review");
+    } catch (error) {
+      setReviewError(`The review could not be prepared: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      setPreparingReview(false);
     }
-    setReviewError(null);
-    setReview({
-      text: draft.text,
-      prettyOriginal: prettyJson(draft.original),
-      prettyEdit: prettyJson(parsed.value),
-      summary: summarizeChanges(diffJson(draft.original, parsed.value), { maxItems: 100 }),
-    });
-    setMode("review");
-  }, [draft.text, draft.original, maxBytes]);
+  }, [prepareReview, originalText]);
+  const format = useCallback(() => {
+    const text = codeEditor.current?.getText();
+    if (text !== null && text !== undefined) void formatText(text);
+  }, [formatText]);
 
   // Ctrl/Cmd+S anywhere on the page (in monaco, the tree or elsewhere) opens the review instead of the
   // browser's "save page".
@@ -80,7 +93,7 @@ export function SessionDataWorkspace({
     const onKeyDown = (event: KeyboardEvent) => {
       if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === "s") {
         event.preventDefault();
-        if (mode === "edit") openReviewRef.current();
+        if (mode === "edit") void openReviewRef.current();
       }
     };
     window.addEventListener("keydown", onKeyDown, true);
@@ -88,9 +101,13 @@ export function SessionDataWorkspace({
   }, [canEdit, mode]);
 
   const serverError = answer && answer.kind !== "conflict" && answer.kind !== "overtaken" ? answer.error : null;
-  const status = draft.parsed.ok
-    ? `Valid JSON object · ${formatBytes(draft.parsed.bytes)} of ${formatBytes(maxBytes)} · ${draft.changes.length === 0 ? "no changes" : `${draft.changes.length} ${draft.changes.length === 1 ? "change" : "changes"}`}`
-    : draft.parsed.error;
+  const analysis = draft.analysis;
+  const valid = analysis?.ok ?? true;
+  const status = !analysis
+    ? "Checking the data…"
+    : analysis.ok
+      ? `Valid JSON object · ${formatBytes(analysis.bytes)} of ${formatBytes(maxBytes)} · ${analysis.changeCount === 0 ? "no changes" : `${analysis.changeCount} ${analysis.changeCount === 1 ? "change" : "changes"}`}`
+      : analysis.error;
 
   return (
     <div className="space-y-3">
@@ -99,11 +116,11 @@ export function SessionDataWorkspace({
         <div className="flex flex-wrap items-center gap-2">
           {canEdit ? (
             <>
-              <button type="button" className="btn" onClick={draft.format} disabled={!draft.parsed.ok}>
+              <button type="button" className="btn" onClick={format} disabled={!analysis?.ok}>
                 Format
               </button>
-              <button type="button" className="btn-primary" onClick={openReview} title="Ctrl+S / ⌘S">
-                Review changes
+              <button type="button" className="btn-primary" onClick={() => void openReview()} disabled={preparingReview} title="Ctrl+S / ⌘S">
+                {preparingReview ? "Preparing the review…" : "Review changes"}
               </button>
               <span className="text-xs text-slate-500">Ctrl+S / ⌘S opens the review</span>
             </>
@@ -116,21 +133,25 @@ export function SessionDataWorkspace({
             {reviewError ?? serverError}
           </p>
         ) : null}
-        <p aria-live="polite" data-testid="editor-status" className={`text-xs ${draft.parsed.ok ? "text-slate-500" : "font-medium text-rose-700 dark:text-rose-300"}`}>
+        <p aria-live="polite" data-testid="editor-status" className={`text-xs ${valid ? "text-slate-500" : "font-medium text-rose-700 dark:text-rose-300"}`}>
           {status}
         </p>
         {editorsReady ? (
           <div className="grid gap-3 xl:grid-cols-2">
             <section aria-label="JSON text" className="min-w-0 overflow-hidden rounded-md border border-slate-200 dark:border-slate-800">
-              <JsonCodeEditor initialText={originalText} external={draft.external} onChange={draft.setText} readOnly={!canEdit} dark={dark} />
+              <JsonCodeEditor initialText={originalText} external={draft.external} onChange={draft.setText} onEdit={draft.markEdited} handleRef={codeEditor} readOnly={!canEdit} dark={dark} />
             </section>
             <section aria-label="Tree view" className="min-w-0 space-y-1">
-              {!draft.parsed.ok && canEdit ? <p className="text-xs text-amber-700 dark:text-amber-300">The text has an error; the tree shows the last valid version and is read-only until it is fixed.</p> : null}
-              <JsonTreeEditor data={draft.lastValid} onChange={draft.setValue} viewOnly={!canEdit || !draft.parsed.ok} dark={dark} />
+              {!valid && canEdit ? <p className="text-xs text-amber-700 dark:text-amber-300">The text has an error; the tree shows the last valid version and is read-only until it is fixed.</p> : null}
+              {draft.treeValue ? (
+                <JsonTreeEditor data={draft.treeValue} onChange={draft.setValue} viewOnly={!canEdit || !valid} dark={dark} />
+              ) : (
+                <p className="p-3 text-sm text-slate-500">Reading the data…</p>
+              )}
             </section>
           </div>
         ) : (
-          <JsonText value={draft.original} label="Session data" maxHeight="28rem" />
+          <JsonText text={originalText.length > FALLBACK_PREVIEW_CHARS ? `${originalText.slice(0, FALLBACK_PREVIEW_CHARS)}\n…` : originalText} label="Session data" maxHeight="28rem" />
         )}
       </div>
       {mode === "review" && review ? (

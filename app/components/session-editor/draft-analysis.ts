@@ -1,0 +1,90 @@
+/**
+ * The work on the editor's text that grows with the document: parse and check it as the server will,
+ * compare it with the original (changes, dirty), pretty-print both sides and summarise for the review,
+ * format. Pure functions of the shared JSON module, run in a Web Worker (draft-worker.client.ts) so that
+ * a 1 MiB session never blocks the page; the same functions run on the main thread only if no worker can
+ * start.
+ *
+ * Values cross to the page by structured clone, which turns an exact number (JsonNumber, a class) into a
+ * plain `{ text }`: the answer lists where the exact numbers are, and `restoreExactPaths` makes them
+ * JsonNumbers again (work in proportion to how many there are, not to the document).
+ */
+import {
+  canonicalJson, diffJson, isJsonNumber, isPlainObject, JsonNumber, parseJson, parseSessionDataText, prettyJson, stringifyJson, summarizeChanges,
+  type ChangeSummary, type JsonObject, type PathSegment,
+} from "~/json";
+
+export interface DraftOriginal {
+  value: JsonObject;
+  canonical: string;
+  /** Computed on first use (the review). */
+  pretty?: string;
+}
+
+export type DraftAnalysis =
+  | { ok: true; value: JsonObject; exactPaths: PathSegment[][]; bytes: number; changeCount: number; dirty: boolean }
+  | { ok: false; error: string; line?: number; column?: number };
+
+export type DraftReview =
+  | { ok: true; text: string; prettyOriginal: string; prettyEdit: string; summary: ChangeSummary }
+  | { ok: false; error: string };
+
+export type DraftFormat = { ok: true; text: string } | { ok: false; error: string };
+
+export function readOriginal(originalText: string): DraftOriginal {
+  const value = parseJson(originalText) as JsonObject;
+  return { value, canonical: canonicalJson(value) };
+}
+
+/** The paths of every exact number (JsonNumber) in `value`. */
+export function exactNumberPaths(value: unknown): PathSegment[][] {
+  const paths: PathSegment[][] = [];
+  const visit = (node: unknown, path: PathSegment[]) => {
+    if (isJsonNumber(node)) paths.push(path);
+    else if (Array.isArray(node)) node.forEach((item, index) => visit(item, [...path, index]));
+    else if (isPlainObject(node)) for (const key of Object.keys(node)) visit(node[key], [...path, key]);
+  };
+  visit(value, []);
+  return paths;
+}
+
+/** Makes the `{ text }` objects a structured clone left at `paths` JsonNumbers again (in place). */
+export function restoreExactPaths(value: JsonObject, paths: readonly PathSegment[][]): JsonObject {
+  for (const path of paths) {
+    if (path.length === 0) continue;
+    let parent: unknown = value;
+    for (const segment of path.slice(0, -1)) parent = (parent as Record<string, unknown>)[segment as string];
+    const last = path[path.length - 1]!;
+    const clone = (parent as Record<string, unknown>)[last as string] as { text: string };
+    // defineProperty: "__proto__" is an ordinary key of session data.
+    Object.defineProperty(parent, last, { value: new JsonNumber(clone.text), enumerable: true, writable: true, configurable: true });
+  }
+  return value;
+}
+
+export function analyseDraft(original: DraftOriginal, text: string, maxBytes: number): DraftAnalysis {
+  const parsed = parseSessionDataText(text, { maxBytes });
+  if (!parsed.ok) return parsed;
+  const changes = diffJson(original.value, parsed.value);
+  // Formatting and key order are not changes: the canonical forms decide.
+  const dirty = changes.length > 0 || canonicalJson(parsed.value) !== original.canonical;
+  return { ok: true, value: parsed.value, exactPaths: exactNumberPaths(parsed.value), bytes: parsed.bytes, changeCount: changes.length, dirty };
+}
+
+export function reviewDraft(original: DraftOriginal, text: string, maxBytes: number): DraftReview {
+  const parsed = parseSessionDataText(text, { maxBytes });
+  if (!parsed.ok) return { ok: false, error: parsed.error };
+  original.pretty ??= prettyJson(original.value);
+  return {
+    ok: true,
+    text,
+    prettyOriginal: original.pretty,
+    prettyEdit: prettyJson(parsed.value),
+    summary: summarizeChanges(diffJson(original.value, parsed.value), { maxItems: 100 }),
+  };
+}
+
+export function formatDraft(text: string, maxBytes: number): DraftFormat {
+  const parsed = parseSessionDataText(text, { maxBytes });
+  return parsed.ok ? { ok: true, text: stringifyJson(parsed.value, 2) } : { ok: false, error: parsed.error };
+}
