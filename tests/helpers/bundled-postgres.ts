@@ -12,11 +12,21 @@
  * database per test file is impossible there.
  *
  * PostgreSQL refuses to run as root (CI runs as root): then initdb and postgres run as the unprivileged
- * `nobody` (uid/gid 65534), in a temp folder it owns. When that user cannot reach the binaries (a
- * checkout under /root, say), they are copied into the temp folder first.
+ * `nobody` (uid/gid 65534), in a temp folder it owns.
+ *
+ * The binaries are always run from a copy in that temp folder, with the package's library symlinks made
+ * there. The package ships its shared libraries (ICU 60, OpenSSL 1.1, libpq, …) in native/lib under
+ * their full versioned names only (libicuuc.so.60.2); the sonames the binaries ask for (libicuuc.so.60,
+ * libpq.so.5) are symlinks listed in native/pg-symlinks.json, which only the platform package's own
+ * postinstall script creates. npm 11 does not run dependencies' install scripts (package.json's
+ * allowScripts keeps it off), so in node_modules the links are missing and initdb stops with
+ * "libicuuc.so.60: cannot open shared object file" (or picks up the machine's own libpq.so.5 when there
+ * is one). The binaries find native/lib through their RUNPATH ($ORIGIN/../lib), so the links in the
+ * copy are all they need; nothing in node_modules is changed. The copy also lets `nobody` reach the
+ * binaries wherever the checkout is (under /root, say).
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { chmodSync, chownSync, cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import net from "node:net";
 import { tmpdir } from "node:os";
@@ -52,6 +62,34 @@ function nativeDir(): string {
   return path.resolve(path.dirname(entry), "..", "native");
 }
 
+/**
+ * Copies the package's native folder (bin, lib, share: about 60 MB) to `to` and makes the library
+ * symlinks its pg-symlinks.json lists ({ source, target } paths relative to the package, such as
+ * native/lib/libicuuc.so.60.2 → native/lib/libicuuc.so.60), relative to their own folder, as the
+ * package's postinstall script would. Links that already exist (the script did run) are kept.
+ */
+function copyNative(from: string, to: string) {
+  cpSync(from, to, { recursive: true, verbatimSymlinks: true });
+  const listFile = path.join(to, "pg-symlinks.json");
+  if (!existsSync(listFile)) return;
+  const links = JSON.parse(readFileSync(listFile, "utf8")) as { source: string; target: string }[];
+  const inCopy = (packagePath: string) => {
+    if (!packagePath.startsWith("native/")) throw new Error(`pg-symlinks.json names a path outside native/: ${packagePath}`);
+    return path.join(to, packagePath.slice("native/".length));
+  };
+  for (const { source, target } of links) {
+    const sourcePath = inCopy(source);
+    const targetPath = inCopy(target);
+    if (existsSync(targetPath)) continue;
+    symlinkSync(path.relative(path.dirname(targetPath), sourcePath), targetPath);
+  }
+}
+
+/**
+ * A free TCP port on 127.0.0.1, chosen by the kernel (port 0), so from the ephemeral range (32768–60999
+ * on Linux): not PostgreSQL's usual 5432, where a machine's own server may be listening (the caller
+ * also refuses 5432 outright).
+ */
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
@@ -77,16 +115,12 @@ export async function startBundledPostgres(): Promise<BundledPostgres> {
   const as = root ? { uid: NOBODY, gid: NOBODY } : {};
   const dir = mkdtempSync(path.join(tmpdir(), "session-desk-postgres-"));
   try {
-    let native = nativeDir();
-    if (root) {
-      chownSync(dir, NOBODY, NOBODY);
-      const reachable = spawnSync(path.join(native, "bin", "postgres"), ["--version"], { ...as, encoding: "utf8" });
-      if (reachable.status !== 0) {
-        cpSync(native, path.join(dir, "native"), { recursive: true });
-        native = path.join(dir, "native");
-      }
-    }
+    if (root) chownSync(dir, NOBODY, NOBODY);
+    const native = path.join(dir, "native");
+    copyNative(nativeDir(), native);
     const bin = (name: string) => path.join(native, "bin", name);
+    // Fails here, with the loader's own words, when a library is still missing.
+    run(bin("postgres"), ["--version"], as);
     const passwordFile = path.join(dir, "password");
     writeFileSync(passwordFile, `${PASSWORD}\n`);
     if (root) chownSync(passwordFile, NOBODY, NOBODY);
@@ -97,7 +131,8 @@ export async function startBundledPostgres(): Promise<BundledPostgres> {
 
     let lastError: unknown;
     for (let attempt = 0; attempt < 3; attempt++) {
-      const port = await freePort();
+      let port = await freePort();
+      while (port === 5432) port = await freePort(); // only if the machine's ephemeral range were to include it
       const child = spawn(
         bin("postgres"),
         ["-D", data, "-p", String(port), "-k", dir, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=300"],
