@@ -178,8 +178,8 @@ describe("bulk apply as a support person", () => {
       await page.getByLabel("Filter sessions").fill(handle);
       await page.getByLabel(`Select session ${handle}`).check();
     }
-    await page.getByRole("link", { name: "Apply to 2 selected" }).click();
-    await page.waitForURL(/\/bulk\?handle=/);
+    await page.getByRole("button", { name: "Apply to 2 selected" }).click();
+    await page.waitForURL(/\/bulk\?selection=/);
     await expect(page.getByLabel(/The 2 selected in the table/).isChecked()).resolves.toBe(true);
     await page.getByLabel("Key path").fill('["cart.id"]');
     await page.getByLabel("Delete the key").check();

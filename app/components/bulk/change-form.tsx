@@ -9,7 +9,7 @@ export type ChangeFormDefaults = ChangeFormValues;
 const OPERATION_CHOICES: { kind: OperationKind; label: string; help: string }[] = [
   { kind: "set", label: "Set the key to a JSON value", help: "Replaces whatever is there." },
   { kind: "set-if-missing", label: "Set only where missing", help: "Adds the key where it is absent; an existing value wins." },
-  { kind: "merge", label: "Merge an object into the key", help: "Sets the object’s keys inside the object at the key path, keeping its other keys. Sessions where it is not an object are left alone." },
+  { kind: "merge", label: "Merge an object into the key", help: "Adds or replaces its keys inside the object there, keeping the other keys. Sessions where that is not an object are left alone." },
   { kind: "delete", label: "Delete the key", help: "Sessions without the key are left as they are." },
 ];
 

@@ -46,16 +46,29 @@ const SEGMENT_FILL: Record<ItemOutcome, string> = {
   failed: "bg-rose-500",
   "not-attempted": "bg-transparent",
 };
+const DOT_FILL: Record<ItemOutcome, string> = {
+  written: "fill-emerald-500",
+  "already-so": "fill-sky-300 dark:fill-sky-700",
+  ended: "fill-slate-400 dark:fill-slate-500",
+  changed: "fill-amber-400",
+  failed: "fill-rose-500",
+  "not-attempted": "",
+};
 /** Never attempted: hatched over the empty track, so it reads as "not done" rather than as a colour. */
 const HATCHED = { backgroundImage: "repeating-linear-gradient(135deg, rgba(100,116,139,0.45) 0 3px, transparent 3px 7px)" };
 
 /** A count that filters the list below when clicked. A zero is neutral: nothing to look at there. */
-function Tile({ label, count, href, active, name }: { label: string; count: number; href: string; active: boolean; name: string }) {
-  const fill = SEGMENT_FILL[name as ItemOutcome];
+function Tile({ label, count, href, active, name, dot = false }: { label: string; count: number; href: string; active: boolean; name: string; dot?: boolean }) {
+  const fill = dot ? SEGMENT_FILL[name as ItemOutcome] : undefined;
   return (
     <Link to={href} preventScrollReset className={`card block min-w-[8.5rem] px-3 py-2 hover:border-indigo-400 ${active ? "ring-2 ring-indigo-500" : ""}`} data-count={name} aria-current={active ? "true" : undefined}>
       <span className="flex items-center gap-1.5 text-xs uppercase tracking-wide text-slate-500">
-        {fill ? <span aria-hidden className={`inline-block h-2 w-2 rounded-full ${fill}`} style={name === "not-attempted" ? HATCHED : undefined} /> : null}
+        {/* The bar's colour for this outcome (an svg, so the label and the count stay the tile's two spans). */}
+        {fill ? (
+          <svg aria-hidden viewBox="0 0 8 8" className={`h-2 w-2 shrink-0 ${name === "not-attempted" ? "text-slate-400" : ""}`}>
+            {name === "not-attempted" ? <circle cx="4" cy="4" r="3.25" fill="none" stroke="currentColor" strokeWidth="1.5" strokeDasharray="1.5 1.2" /> : <circle cx="4" cy="4" r="4" className={DOT_FILL[name as ItemOutcome]} />}
+          </svg>
+        ) : null}
         {label}
       </span>
       <span className={`block text-2xl font-semibold tabular-nums ${count > 0 ? (OUTCOME_TONE[name] ?? "") : "text-slate-400 dark:text-slate-500"}`}>{count.toLocaleString("en")}</span>
@@ -147,7 +160,7 @@ export function RunProgressView({ runId, initial, show, hrefFor }: { runId: stri
       </div>
       <div className="flex flex-wrap gap-2" aria-label="Outcome counts">
         {ITEM_OUTCOMES.map((outcome) => (
-          <Tile key={outcome} name={outcome} label={OUTCOME_LABELS[outcome]} count={progress.outcomes[outcome]} href={hrefFor(outcome)} active={show === outcome} />
+          <Tile key={outcome} name={outcome} dot label={OUTCOME_LABELS[outcome]} count={progress.outcomes[outcome]} href={hrefFor(outcome)} active={show === outcome} />
         ))}
         <Tile name="pending" label={OUTCOME_LABELS.pending} count={progress.outcomes.pending} href={hrefFor("pending")} active={show === "pending"} />
         <Tile name="all" label="All sessions" count={progress.total} href={hrefFor("all")} active={show === "all"} />
