@@ -8,9 +8,21 @@ import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
+/** How the bundled core behaves during a case (local-core/faults.ts). */
+export interface CoreLoad {
+  latencyMs?: number;
+  serviceTimeMs?: number;
+  workers?: number;
+  contentionLimit?: number;
+}
+
 export interface CoreProcess {
   url: string;
+  /** The bundled core, or a core given with --core-url (no fault injection there). */
+  kind: "bundled" | "external";
+  apiKey?: string;
   setLatency(ms: number): Promise<void>;
+  setLoad(load: CoreLoad): Promise<void>;
   stats(): Promise<Record<string, number>>;
   stop(): Promise<void>;
 }
@@ -36,12 +48,16 @@ export async function startCoreProcess(): Promise<CoreProcess> {
     child.stderr!.on("data", onData);
     child.once("exit", (code) => reject(new Error(`core exited (${code}):\n${output}`)));
   });
+  const setLoad = async (load: CoreLoad) => {
+    const config = Object.fromEntries(Object.entries(load).filter(([, value]) => value !== undefined && value !== 0));
+    const response = await fetch(`${url}/_local-core/faults`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(config) });
+    if (!response.ok) throw new Error(`could not set the core's load: HTTP ${response.status} ${await response.text()}`);
+  };
   return {
     url,
-    async setLatency(ms: number) {
-      const response = await fetch(`${url}/_local-core/faults`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(ms > 0 ? { latencyMs: ms } : {}) });
-      if (!response.ok) throw new Error(`could not set latency: HTTP ${response.status}`);
-    },
+    kind: "bundled",
+    setLatency: (ms: number) => setLoad({ latencyMs: ms }),
+    setLoad,
     async stats() {
       return (await (await fetch(`${url}/_local-core/stats`)).json()) as Record<string, number>;
     },
@@ -50,5 +66,21 @@ export async function startCoreProcess(): Promise<CoreProcess> {
       child.kill("SIGTERM");
       await new Promise((resolve) => setTimeout(resolve, 200));
     },
+  };
+}
+
+/** A core someone else runs (`npm run bench -- --core-url URL [--api-key KEY]`): measured as it is. */
+export function externalCore(url: string, apiKey?: string): CoreProcess {
+  const noFaults = async (load: CoreLoad) => {
+    if (Object.values(load).some((value) => value)) throw new Error("added latency and load modes exist only on the bundled core");
+  };
+  return {
+    url: url.replace(/\/+$/, ""),
+    kind: "external",
+    apiKey,
+    setLatency: (ms: number) => noFaults({ latencyMs: ms }),
+    setLoad: noFaults,
+    stats: async () => ({}),
+    stop: async () => {},
   };
 }

@@ -1,5 +1,7 @@
 /**
- * `npm run bench [-- --json] [-- --quick]`: speed measured, not guessed. Each case reports its time
+ * `npm run bench [-- --json] [-- --quick] [-- --only case,case] [-- --core-url URL [--api-key KEY]]`:
+ * speed measured, not guessed. With --core-url the list and bulk cases run against that core as it is
+ * (your staging core; no added latency or load modes there), the rest are skipped. Each case reports its time
  * next to a floor measured in the same run on the same core, so the ratios mean something on a noisy
  * machine. Timings are medians of several runs after a warm-up.
  */
@@ -9,10 +11,19 @@ import { benchDiff } from "./cases/diff";
 import { benchEditor } from "./cases/editor";
 import { benchListSessions } from "./cases/list-sessions";
 import { benchUserPage } from "./cases/user-page";
-import { startCoreProcess } from "./core-process";
+import { externalCore, startCoreProcess } from "./core-process";
+import { setFloorApiKey } from "./floor";
 import { initBenchSdk } from "./sdk";
 
-const { values } = parseArgs({ options: { json: { type: "boolean", default: false }, quick: { type: "boolean", default: false }, only: { type: "string" } } });
+const { values } = parseArgs({
+  options: {
+    json: { type: "boolean", default: false },
+    quick: { type: "boolean", default: false },
+    only: { type: "string" },
+    "core-url": { type: "string" },
+    "api-key": { type: "string" },
+  },
+});
 
 export type BenchResult = Record<string, string | number | boolean>;
 const results: BenchResult[] = [];
@@ -22,14 +33,16 @@ export function report(result: BenchResult) {
   else console.log(Object.entries(result).map(([k, v]) => `${k}=${typeof v === "number" ? Math.round(v * 100) / 100 : v}`).join("  "));
 }
 
-const wants = (name: string) => !values.only || values.only.split(",").includes(name);
+const external = values["core-url"];
+const wants = (name: string) => (!values.only || values.only.split(",").includes(name)) && (!external || name === "list-sessions" || name === "bulk-apply");
 
-const core = await startCoreProcess();
+const core = external ? externalCore(external, values["api-key"]) : await startCoreProcess();
+setFloorApiKey(core.apiKey);
 try {
-  await initBenchSdk(core.url);
+  await initBenchSdk(core.url, core.apiKey);
   if (wants("list-sessions")) await benchListSessions(core, report, { sizes: values.quick ? [100] : [100, 1000], repeats: values.quick ? 2 : 9 });
   if (wants("diff-1mib")) await benchDiff(report);
-  if (wants("bulk-apply")) await benchBulkApply(core, report, { sizes: values.quick ? [100] : [1000, 10_000], repeats: values.quick ? 1 : 5, latencies: (n) => (n > 1000 ? [0] : [0, 5]) });
+  if (wants("bulk-apply")) await benchBulkApply(core, report, { sizes: values.quick ? [100] : [1000, 10_000], repeats: values.quick ? 1 : 5 });
 } finally {
   await core.stop();
 }

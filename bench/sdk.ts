@@ -6,13 +6,14 @@ import pLimit from "p-limit";
 import { installCoreTransport } from "../app/core/transport.server";
 
 /** The SDK in the bench process, set up the way the dashboard sets it up, plus EmailPassword for fixtures. */
-export async function initBenchSdk(coreUrl: string) {
+export async function initBenchSdk(coreUrl: string, apiKey?: string) {
   process.env.SUPERTOKENS_CONNECTION_URI = coreUrl;
+  if (apiKey) process.env.SUPERTOKENS_API_KEY = apiKey;
   process.env.SESSION_DESK_BUNDLED_CORE = "true";
   process.env.NODE_ENV = "test";
   SuperTokens.init({
     framework: "custom",
-    supertokens: { connectionURI: coreUrl, disableCoreCallCache: true },
+    supertokens: { connectionURI: coreUrl, apiKey, disableCoreCallCache: true },
     appInfo: { appName: "Session Desk bench", apiDomain: "http://localhost:3001", websiteDomain: "http://localhost:3000", apiBasePath: "/auth" },
     recipeList: [Session.init(), EmailPassword.init(), UserMetadata.init()],
   });

@@ -4,32 +4,32 @@
  * real core answer 500 on about 17% of requests (issue #14), and every request queued at the core also
  * delays the app's own. So the limit follows the core:
  *
- * - Slow start: from `initial`, +1 per good answer (doubling every round trip) until the first sign of
- *   trouble, as TCP does, so an idle core is used fully within a few dozen answers.
+ * - Slow start: from `initial`, +1 per good answer (doubling every round trip), until round trips start
+ *   to grow (the short-term average passes 1.25x the long-term one) or trouble comes.
  * - Additive increase afterwards: +1 per round trip's worth of good answers (1/limit each).
  * - Multiplicative decrease: a transient failure (5xx, 429, dropped connection) halves the limit; a
- *   round trip slower than `latencyTolerance` × the fastest recent one (requests queueing at the core)
- *   takes it down by `queueBackoff` (judged on a moving average, so one slow answer is not a trend). At most one decrease per round trip: the answers already in flight
- *   when the first signal came were sent at the old limit and say nothing new.
+ *   short-term average round trip over `latencyTolerance` x the long-term one (requests have started to
+ *   queue at the core) takes it down by `queueBackoff`. At most one cut per round trip: the answers
+ *   already in flight when the first signal came were sent at the old limit and say nothing new.
  * - Never below `min` or above `max` (the configured ceiling, BULK_APPLY_CONCURRENCY).
  *
- * The fastest round trip is the best of the last `baselineWindow` answers, so a core that gets faster
- * or slower for good moves the baseline with it. Pure: time comes from the caller, so it is unit-tested
- * without waiting. Hand-written, see docs/decisions/adaptive-bulk-concurrency.md.
+ * Comparing a short average with a long one (as Netflix's gradient limiter does), not with the fastest
+ * answer ever seen, matters: when round trips are long because our own CPU is busy (the bundled core on
+ * the same machine), fewer sessions in flight would not make them shorter, and the long average absorbs
+ * that steady state instead of cutting the limit again and again. Pure: time comes from the caller, so
+ * it is unit-tested without waiting. Hand-written, see docs/decisions/adaptive-bulk-concurrency.md.
  */
 
 export interface AdaptiveLimitOptions {
   initial: number;
   min: number;
   max: number;
-  /** A round trip slower than this × the baseline counts as queueing (default 2). */
+  /** A short-term average round trip over this x the long-term one counts as queueing (default 2). */
   latencyTolerance?: number;
   /** Factor applied on a transient failure (default 0.5). */
   failureBackoff?: number;
   /** Factor applied on queueing (default 0.8). */
   queueBackoff?: number;
-  /** Answers over which the fastest round trip is the baseline (default 200). */
-  baselineWindow?: number;
 }
 
 export interface Sample {
@@ -40,19 +40,25 @@ export interface Sample {
   overloaded: boolean;
 }
 
+const SHORT_WEIGHT = 0.2;
+const LONG_WEIGHT = 0.02;
+/** Answers before the averages are trusted to signal anything. */
+const WARM_UP = 10;
+const SLOW_START_EXIT = 1.25;
+
 export class AdaptiveLimit {
   private value: number;
   private slowStart = true;
   private lastDecreaseAt = -Infinity;
-  private recent: number[] = [];
-  private baselineMs = Infinity;
-  private smoothedMs = 0;
+  private answers = 0;
+  private shortMs = 0;
+  private longMs = 0;
   private readonly options: Required<AdaptiveLimitOptions>;
   /** Decreases so far, for the run page and the bench. */
   decreases = 0;
 
   constructor(options: AdaptiveLimitOptions) {
-    this.options = { latencyTolerance: 2, failureBackoff: 0.5, queueBackoff: 0.8, baselineWindow: 200, ...options };
+    this.options = { latencyTolerance: 2, failureBackoff: 0.5, queueBackoff: 0.8, ...options };
     this.value = clamp(options.initial, options.min, options.max);
   }
 
@@ -61,36 +67,34 @@ export class AdaptiveLimit {
     return Math.floor(this.value);
   }
 
-  /** The fastest recent round trip, ms (undefined before the first answer). */
+  /** The long-term average round trip, ms (undefined before the first answer). */
   get baseline(): number | undefined {
-    return Number.isFinite(this.baselineMs) ? this.baselineMs : undefined;
+    return this.answers > 0 ? this.longMs : undefined;
   }
 
   /** Takes one answer into account. */
   record(sample: Sample): void {
     const { min, max, latencyTolerance, failureBackoff, queueBackoff } = this.options;
-    this.smoothedMs = this.smoothedMs === 0 ? sample.latencyMs : 0.8 * this.smoothedMs + 0.2 * sample.latencyMs;
-    if (!sample.overloaded) this.noteLatency(sample.latencyMs);
-    // Queueing is judged on the smoothed round trip, so that one slow answer (a GC pause) is not taken
-    // for a core that has started to queue.
-    const queueing = !sample.overloaded && this.recent.length >= 10 && this.smoothedMs > latencyTolerance * this.baselineMs;
+    if (!sample.overloaded) {
+      this.answers += 1;
+      // Over the first answers both averages are their plain mean, so neither starts from zero.
+      const weight = (w: number) => (this.answers <= WARM_UP ? 1 / this.answers : w);
+      this.shortMs += weight(SHORT_WEIGHT) * (sample.latencyMs - this.shortMs);
+      this.longMs += weight(LONG_WEIGHT) * (sample.latencyMs - this.longMs);
+    }
+    const warm = this.answers >= WARM_UP;
+    const queueing = !sample.overloaded && warm && this.shortMs > latencyTolerance * this.longMs;
     if (sample.overloaded || queueing) {
       // One decrease per round trip: answers to requests sent before the last decrease are old news.
-      if (sample.at - this.lastDecreaseAt < Math.max(this.smoothedMs, 1)) return;
+      if (sample.at - this.lastDecreaseAt < Math.max(this.shortMs, 1)) return;
       this.value = clamp(this.value * (sample.overloaded ? failureBackoff : queueBackoff), min, max);
       this.lastDecreaseAt = sample.at;
       this.slowStart = false;
       this.decreases += 1;
       return;
     }
+    if (this.slowStart && warm && this.shortMs > SLOW_START_EXIT * this.longMs) this.slowStart = false;
     this.value = clamp(this.value + (this.slowStart ? 1 : 1 / this.value), min, max);
-  }
-
-  private noteLatency(latencyMs: number): void {
-    this.recent.push(latencyMs);
-    if (this.recent.length > this.options.baselineWindow) this.recent.shift();
-    // The minimum of a sliding window: recomputed only when the oldest (possibly the minimum) left.
-    this.baselineMs = latencyMs < this.baselineMs ? latencyMs : this.recent.length === this.options.baselineWindow ? Math.min(...this.recent) : this.baselineMs;
   }
 }
 

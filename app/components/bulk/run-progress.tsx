@@ -1,5 +1,6 @@
 import { Link, useRevalidator } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
+import type { RunPace } from "~/bulk/engine.server";
 import { attemptedCount, describeProgress, outcomeSegments, OUTCOME_WORDS } from "~/bulk/report";
 import { ITEM_OUTCOMES, OUTCOME_LABELS, PLAN_LABELS, PLAN_VERDICTS, RUN_STATUS_LABELS, type ItemOutcome, type RunProgress, type RunStatus } from "~/bulk/types";
 
@@ -127,6 +128,7 @@ export function RunProgressView({ runId, initial, show, hrefFor }: { runId: stri
   }, [live, runId, initial.status, initial.done]);
   const text = describeProgress(progress);
   const segments = outcomeSegments(progress);
+  const pace = (progress as RunProgress & { pace?: RunPace | null }).pace;
   return (
     <section aria-label="Run progress" className="space-y-3">
       <div className="flex flex-wrap items-center gap-3 text-sm">
@@ -137,6 +139,7 @@ export function RunProgressView({ runId, initial, show, hrefFor }: { runId: stri
         <span className="text-slate-500" data-testid="retries">
           {progress.retries} {progress.retries === 1 ? "retry" : "retries"} after transient core failures
         </span>
+        {live && pace ? <RunPaceText pace={pace} /> : null}
       </div>
       {/* The value is what the run dealt with: sessions it never attempted do not count as done. */}
       <div
@@ -166,5 +169,18 @@ export function RunProgressView({ runId, initial, show, hrefFor }: { runId: stri
         <Tile name="all" label="All sessions" count={progress.total} href={hrefFor("all")} active={show === "all"} />
       </div>
     </section>
+  );
+}
+
+/**
+ * How fast the run goes and how hard it leans on the core: the concurrency adapts to the core's answers
+ * (app/bulk/adaptive-limit.ts), so a support person can see a run backing off a busy core.
+ */
+function RunPaceText({ pace }: { pace: RunPace }) {
+  const rate = pace.sessionsPerSecond >= 10 ? Math.round(pace.sessionsPerSecond).toLocaleString("en-US") : pace.sessionsPerSecond.toFixed(1);
+  return (
+    <span className="tabular-nums text-slate-500" data-testid="run-pace" title={`The run adapts how many sessions it works on at once to the core's answers, up to ${pace.ceiling}.`}>
+      {rate} sessions/s · {pace.inFlight} in flight · pace limit {pace.concurrency} of {pace.ceiling}
+    </span>
   );
 }

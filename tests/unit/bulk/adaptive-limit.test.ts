@@ -32,19 +32,28 @@ describe("AdaptiveLimit", () => {
     expect(limit.decreases).toBe(2);
   });
 
-  it("backs off when round trips grow past the tolerance over the fastest recent one (the core is queueing)", () => {
+  it("backs off when the short-term average round trip passes the tolerance over the long-term one (the core is queueing)", () => {
     const limit = new AdaptiveLimit({ initial: 40, min: 1, max: 64, latencyTolerance: 2, queueBackoff: 0.8 });
     for (let i = 0; i < 10; i++) limit.record(good(i, 10));
     expect(limit.baseline).toBe(10);
     expect(limit.limit).toBe(50);
     limit.record(good(100, 19)); // slower, within tolerance: still a good answer
     expect(limit.limit).toBe(51);
-    limit.record(good(110, 200)); // one very slow answer moves the average to 2.2x the baseline: queueing
-    expect(limit.limit).toBe(40);
+    let at = 200;
+    while (limit.decreases === 0 && at < 300) limit.record(good((at += 1), 60)); // round trips of 6x: queueing
     expect(limit.decreases).toBe(1);
-    // The moving average is what counts: it stays above the tolerance a while, but one cut per round trip.
-    limit.record(good(112, 10));
-    expect(limit.limit).toBe(40);
+    expect(limit.limit).toBe(40); // 51 x 0.8
+  });
+
+  it("ends slow start, without a cut, once round trips begin to grow", () => {
+    const limit = new AdaptiveLimit({ initial: 8, min: 1, max: 1000 });
+    for (let i = 0; i < 10; i++) limit.record(good(i, 10));
+    expect(limit.limit).toBe(18);
+    limit.record(good(20, 30)); // the short average rises past 1.25x the long one
+    expect(limit.decreases).toBe(0);
+    const before = limit.limit;
+    for (let i = 0; i < 5; i++) limit.record(good(30 + i, 12));
+    expect(limit.limit).toBeLessThanOrEqual(before + 1); // additive now, not +1 each
   });
 
   it("never goes below its minimum, however often the core fails", () => {
@@ -53,11 +62,15 @@ describe("AdaptiveLimit", () => {
     expect(limit.limit).toBe(2);
   });
 
-  it("moves its baseline with the core: the fastest of the recent window, not of all time", () => {
-    const limit = new AdaptiveLimit({ initial: 4, min: 1, max: 8, baselineWindow: 20 });
-    limit.record(good(0, 1));
-    for (let i = 1; i <= 20; i++) limit.record(good(i, 5));
-    expect(limit.baseline).toBe(5);
+  it("does not keep cutting when round trips are long but steady (our own CPU busy, not the core queueing)", () => {
+    const limit = new AdaptiveLimit({ initial: 16, min: 1, max: 64 });
+    for (let i = 0; i < 10; i++) limit.record(good(i, 5));
+    // Round trips settle at 4x; the long-term average follows, so at most a cut or two, then growth again.
+    // Answers come as a run sends them: `limit` of them per round trip.
+    let at = 100;
+    for (let i = 0; i < 3000; i++) limit.record(good((at += 20 / limit.limit), 20));
+    expect(limit.decreases).toBeLessThanOrEqual(2);
+    expect(limit.limit).toBe(64);
   });
 });
 
