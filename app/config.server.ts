@@ -70,7 +70,11 @@ export const configSchema = z.object({
    */
   SESSION_LOCK_WAIT_MS: positiveInt(10_000),
   MAX_SESSION_DATA_BYTES: positiveInt(1024 * 1024),
-  AUDIT_REASON_REQUIRED: z.preprocess(emptyToUndefined, booleanFromString.default("false")),
+  /**
+   * Every write, revoke and bulk run must say why (a ticket number is enough). On by default; set it to
+   * false to make the reason optional (e.g. a team that links every change from its ticket tool instead).
+   */
+  AUDIT_REASON_REQUIRED: z.preprocess(emptyToUndefined, booleanFromString.default("true")),
   APP_ORIGIN: z.preprocess(emptyToUndefined, z.string().url("must be a URL such as https://desk.example.com").optional()),
   LOCAL_CORE_SEED: positiveInt(1),
   LOCAL_CORE_PORT: z.preprocess(emptyToUndefined, z.coerce.number({ message: "must be a port number" }).int().min(0).max(65535).optional()),

@@ -13,6 +13,7 @@ export function ConfirmSubmit({
   danger = false,
   small = false,
   action,
+  reason,
   children,
 }: {
   intent: string;
@@ -22,6 +23,11 @@ export function ConfirmSubmit({
   danger?: boolean;
   small?: boolean;
   action?: string;
+  /**
+   * Ask why, in a small field shown once the button is armed; the answer is posted as `reason`.
+   * `required` follows AUDIT_REASON_REQUIRED (the server checks it too).
+   */
+  reason?: { required: boolean; label: string };
   children?: ReactNode;
 }) {
   const [armed, setArmed] = useState(false);
@@ -29,7 +35,8 @@ export function ConfirmSubmit({
   const busy = navigation.state === "submitting" && navigation.formData?.get("intent") === intent && Object.entries(fields).every(([k, v]) => navigation.formData?.get(k) === v);
   useEffect(() => {
     if (!armed) return;
-    const timer = setTimeout(() => setArmed(false), 5_000);
+    // With a reason to type, staff need more than a few seconds; Escape still disarms.
+    const timer = reason ? undefined : setTimeout(() => setArmed(false), 5_000);
     const onKey = (event: KeyboardEvent) => event.key === "Escape" && setArmed(false);
     window.addEventListener("keydown", onKey);
     return () => {
@@ -49,6 +56,17 @@ export function ConfirmSubmit({
         <input key={name} type="hidden" name={name} value={value} />
       ))}
       {children}
+      {reason && armed ? (
+        <input
+          name="reason"
+          aria-label={reason.label}
+          placeholder={reason.required ? "Reason (required)" : "Reason (optional)"}
+          required={reason.required}
+          maxLength={1000}
+          autoFocus
+          className={`input w-44 ${small ? "py-1 text-xs" : ""}`}
+        />
+      ) : null}
       <button type="submit" className={`${armed || danger ? "btn-danger" : "btn"} ${small ? "btn-sm" : ""}`} disabled={busy} aria-live="polite">
         {busy ? "Working…" : armed ? confirmLabel : label}
       </button>

@@ -49,7 +49,7 @@ export const HIDEABLE_COLUMNS: Record<string, string> = {
  * Rows are virtualised so a user with 10,000 sessions stays smooth; sort, filter, hidden columns and
  * open rows live in the URL so a link in a ticket reopens the same view.
  */
-export function SessionsTable({ sessions, now, userId, canRevoke, canSelect }: { sessions: SessionRow[]; now: number; userId: string; canRevoke: boolean; canSelect: boolean }) {
+export function SessionsTable({ sessions, now, userId, canRevoke, canSelect, reasonRequired = true }: { sessions: SessionRow[]; now: number; userId: string; canRevoke: boolean; canSelect: boolean; reasonRequired?: boolean }) {
   const [searchParams, setSearchParams] = useSearchParams();
   const submit = useSubmit();
   const filterFromUrl = searchParams.get("filter") ?? "";
@@ -111,7 +111,7 @@ export function SessionsTable({ sessions, now, userId, canRevoke, canSelect }: {
     [updateParams],
   );
 
-  const columns = useMemo<Columns>(() => buildColumns({ now, userId, canRevoke, canSelect, open, toggleOpen }), [now, userId, canRevoke, canSelect, open, toggleOpen]);
+  const columns = useMemo<Columns>(() => buildColumns({ now, userId, canRevoke, canSelect, open, toggleOpen, reasonRequired }), [now, userId, canRevoke, canSelect, open, toggleOpen, reasonRequired]);
 
   const table = useTable({
     features,
@@ -252,7 +252,7 @@ export function SessionsTable({ sessions, now, userId, canRevoke, canSelect }: {
   );
 }
 
-function buildColumns(ctx: { now: number; userId: string; canRevoke: boolean; canSelect: boolean; open: Set<string>; toggleOpen: (handle: string) => void }): Columns {
+function buildColumns(ctx: { now: number; userId: string; canRevoke: boolean; canSelect: boolean; open: Set<string>; toggleOpen: (handle: string) => void; reasonRequired: boolean }): Columns {
   const sessionHref = (handle: string) => `/users/${encodeURIComponent(ctx.userId)}/sessions/${encodeURIComponent(handle)}`;
   const columns: Columns = [];
   if (ctx.canSelect) {
@@ -329,7 +329,9 @@ function buildColumns(ctx: { now: number; userId: string; canRevoke: boolean; ca
           <Link to={sessionHref(row.original.handle)} className="btn btn-sm">
             {ctx.canRevoke ? "Edit" : "View"}
           </Link>
-          {ctx.canRevoke ? <ConfirmSubmit intent="revoke" fields={{ sessionHandle: row.original.handle }} label="Revoke" confirmLabel="Confirm revoke" small /> : null}
+          {ctx.canRevoke ? (
+            <ConfirmSubmit intent="revoke" fields={{ sessionHandle: row.original.handle }} label="Revoke" confirmLabel="Confirm revoke" small reason={{ required: ctx.reasonRequired, label: `Reason for revoking session ${row.original.handle}` }} />
+          ) : null}
         </span>
       ),
     },

@@ -1,7 +1,7 @@
 import { Form, Link } from "@remix-run/react";
 import type { SessionRow } from "~/sessions/rows";
 import { formatCount } from "~/utils/format";
-import { ConfirmSubmit } from "./confirm-submit";
+import { DangerZone } from "./danger-zone";
 import { SessionsTable } from "./sessions-table";
 
 interface Permissions {
@@ -11,13 +11,14 @@ interface Permissions {
 }
 
 /** The user's sessions: count, export, bulk and revoke-all actions, and the table. */
-export function UserSessionsSection({ userId, sessions, endedWhileLoading, now, can }: { userId: string; sessions: SessionRow[]; endedWhileLoading: number; now: number; can: Permissions }) {
+/** Revoke-all lives in the danger zone below the table, not among the everyday actions. */
+export function UserSessionsSection({ userId, sessions, endedWhileLoading, now, can, reasonRequired }: { userId: string; sessions: SessionRow[]; endedWhileLoading: number; now: number; can: Permissions; reasonRequired: boolean }) {
   const base = `/users/${encodeURIComponent(userId)}`;
   return (
     <>
       {endedWhileLoading > 0 ? (
         <p role="status" className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
-          {endedWhileLoading} {endedWhileLoading === 1 ? "session" : "sessions"} ended while loading and {endedWhileLoading === 1 ? "is" : "are"} not shown.
+          {formatCount(endedWhileLoading)} {endedWhileLoading === 1 ? "session" : "sessions"} ended while loading and {endedWhileLoading === 1 ? "is" : "are"} not shown.
         </p>
       ) : null}
       <section aria-labelledby="sessions-heading" className="space-y-2">
@@ -34,13 +35,11 @@ export function UserSessionsSection({ userId, sessions, endedWhileLoading, now, 
                 Apply to sessions
               </Link>
             ) : null}
-            {can.revokeAll && sessions.length > 0 ? (
-              <ConfirmSubmit intent="revoke-all" label="Revoke all sessions" confirmLabel={`Click again to revoke all ${formatCount(sessions.length)}`} danger />
-            ) : null}
           </div>
         </div>
-        <SessionsTable sessions={sessions} now={now} userId={userId} canRevoke={can.revoke} canSelect={can.bulk} />
+        <SessionsTable sessions={sessions} now={now} userId={userId} canRevoke={can.revoke} canSelect={can.bulk} reasonRequired={reasonRequired} />
       </section>
+      {can.revokeAll && sessions.length > 0 ? <DangerZone sessionCount={sessions.length} reasonRequired={reasonRequired} /> : null}
     </>
   );
 }

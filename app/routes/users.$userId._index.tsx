@@ -10,6 +10,7 @@ import { UserFacts } from "~/components/user-facts";
 import { UserSessionsFailed, UserSessionsLoading, UserSessionsSection } from "~/components/user-sessions-section";
 import { loadFromCore, problemFrom } from "~/core/problems.server";
 import { getUserById } from "~/core/users.server";
+import { getConfig } from "~/config.server";
 import { listUserSessions } from "~/sessions/list.server";
 import { NOT_THIS_USERS_SESSION } from "~/sessions/ownership.server";
 import { revokeEverySession, revokeOneSession } from "~/sessions/revoke.server";
@@ -17,6 +18,7 @@ import { toSessionRow } from "~/sessions/rows";
 import { requireStaff } from "~/staff/guard.server";
 import { hasRole } from "~/staff/roles";
 import { readFormData, userIdParam } from "~/utils/request-input.server";
+import { formatCount } from "~/utils/format";
 import { redirectWithToast } from "~/utils/toast.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.user.emails[0] ?? data?.user.id ?? "User"} · Session Desk` }];
@@ -37,6 +39,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     sessions,
     bulkRuns: await listRunsForUser(user.id),
     now: Date.now(),
+    reasonRequired: getConfig().AUDIT_REASON_REQUIRED,
     can: { revoke: hasRole(staff.role, "editor"), revokeAll: hasRole(staff.role, "admin"), bulk: hasRole(staff.role, "admin") },
   });
 }
@@ -51,7 +54,7 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ currentUrl, nextUrl
 
 const actionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("revoke"), sessionHandle: z.string().min(1).max(256), reason: z.string().max(1000).optional() }),
-  z.object({ intent: z.literal("revoke-all"), reason: z.string().max(1000).optional() }),
+  z.object({ intent: z.literal("revoke-all"), reason: z.string().max(1000).optional(), confirmCount: z.string().trim().max(20).regex(/^[\d,]*$/).optional() }),
 ]);
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -60,9 +63,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const parsed = actionSchema.safeParse(Object.fromEntries(await readFormData(request)));
   if (!parsed.success) return json({ error: "That request was not understood. Reload the page and try again." }, { status: 400 });
   const here = `/users/${encodeURIComponent(userId)}`;
+  const reason = parsed.data.reason?.trim() || undefined;
+  const reasonMissing = () =>
+    redirectWithToast(here, { kind: "error", title: "Nothing was revoked", description: "A reason is required for every change; say why, e.g. the ticket number." });
   switch (parsed.data.intent) {
     case "revoke": {
-      const outcome = await revokeOneSession({ staff, userId, sessionHandle: parsed.data.sessionHandle, reason: parsed.data.reason });
+      if (!reason && getConfig().AUDIT_REASON_REQUIRED) return reasonMissing();
+      const outcome = await revokeOneSession({ staff, userId, sessionHandle: parsed.data.sessionHandle, reason });
       if (outcome.status === "not-found") throw json({ message: NOT_THIS_USERS_SESSION }, { status: 404 });
       if (outcome.status === "failed") return redirectWithToast(here, { kind: "error", title: "The session was not revoked", description: outcome.error });
       return redirectWithToast(here, outcome.status === "revoked" ? { kind: "success", title: "Session revoked", description: parsed.data.sessionHandle } : { kind: "info", title: "That session had already ended", description: "Nothing was revoked." });
@@ -70,9 +77,22 @@ export async function action({ request, params }: ActionFunctionArgs) {
     case "revoke-all": {
       // Revoking everything is an admin's call; the guard above let editors in for single revokes.
       if (!hasRole(staff.role, "admin")) throw json({ message: `This needs the admin role; you are signed in as ${staff.role}. Nothing was changed.` }, { status: 403 });
-      const outcome = await revokeEverySession({ staff, userId, reason: parsed.data.reason });
+      if (!reason && getConfig().AUDIT_REASON_REQUIRED) return reasonMissing();
+      // The danger zone asks for the session count typed back; a post without one is refused.
+      const confirmedCount = Number((parsed.data.confirmCount ?? "").replace(/,/g, ""));
+      if (!parsed.data.confirmCount || !Number.isSafeInteger(confirmedCount)) {
+        return redirectWithToast(here, { kind: "error", title: "Nothing was revoked", description: "Type the number of sessions to confirm revoking them all." });
+      }
+      const outcome = await revokeEverySession({ staff, userId, reason, confirmedCount });
       if (outcome.status === "failed") return redirectWithToast(here, { kind: "error", title: "Sessions were not revoked", description: outcome.error });
-      return redirectWithToast(here, { kind: "success", title: `Revoked ${outcome.count} ${outcome.count === 1 ? "session" : "sessions"}` });
+      if (outcome.status === "count-changed") {
+        return redirectWithToast(here, {
+          kind: "error",
+          title: "Nothing was revoked",
+          description: `The user has ${formatCount(outcome.count)} ${outcome.count === 1 ? "session" : "sessions"} now, not ${formatCount(confirmedCount)}. Check the list and confirm again.`,
+        });
+      }
+      return redirectWithToast(here, { kind: "success", title: `Revoked ${formatCount(outcome.count)} ${outcome.count === 1 ? "session" : "sessions"}` });
     }
   }
 }
@@ -90,7 +110,7 @@ export default function UserPage() {
         >
           {(loaded) =>
             loaded.ok ? (
-              <UserSessionsSection userId={data.user.id} sessions={loaded.sessions} endedWhileLoading={loaded.endedWhileLoading} now={data.now} can={data.can} />
+              <UserSessionsSection userId={data.user.id} sessions={loaded.sessions} endedWhileLoading={loaded.endedWhileLoading} now={data.now} can={data.can} reasonRequired={data.reasonRequired} />
             ) : (
               <UserSessionsFailed cause={loaded.problem.cause} advice={loaded.problem.advice} />
             )

@@ -64,6 +64,9 @@ export async function revokeEverySession(input: RevokeAllInput): Promise<RevokeA
   // (A session created after this list is revoked without its lock: no Session Desk write can be under
   // way on it before its page could even list it.)
   const handles = await getSessionHandles(input.userId);
+  // The number staff typed back is what they agreed to end; a different number now means the page
+  // they confirmed on is out of date, and nothing is revoked (or audited: no change was attempted).
+  if (input.confirmedCount !== undefined && input.confirmedCount !== handles.length) return { status: "count-changed", count: handles.length };
   try {
     return await withSessionLocks(handles, () => revokeEveryLocked(input));
   } catch (error) {
@@ -72,8 +75,8 @@ export async function revokeEverySession(input: RevokeAllInput): Promise<RevokeA
   }
 }
 
-type RevokeAllInput = { staff: StaffUser; userId: string; reason?: string };
-type RevokeAllOutcome = { status: "revoked"; count: number } | { status: "failed"; error: string };
+type RevokeAllInput = { staff: StaffUser; userId: string; reason?: string; /** The session count staff typed back to confirm. */ confirmedCount?: number };
+type RevokeAllOutcome = { status: "revoked"; count: number } | { status: "count-changed"; count: number } | { status: "failed"; error: string };
 
 async function revokeEveryLocked(input: RevokeAllInput): Promise<RevokeAllOutcome> {
   // Read before anything is attempted: an outage here is the outage page, and nothing was revoked.

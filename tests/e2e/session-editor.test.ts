@@ -282,6 +282,8 @@ describe("a conflict with a change made meanwhile", () => {
 
 async function writeConflict(page: Page) {
   await page.getByRole("heading", { name: "Review the change" }).waitFor();
+  // A reason is required by default (AUDIT_REASON_REQUIRED=true).
+  await page.getByLabel(/Reason/).first().fill("e2e: conflict");
   await page.getByRole("button", { name: "Write to database" }).click();
   await page.getByRole("heading", { name: "Conflict: the data changed while you were editing" }).waitFor();
 }

@@ -11,7 +11,9 @@ let viewer: string;
 const ids: string[] = [];
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  // Written before a reason became required by default (AUDIT_REASON_REQUIRED=true): these cases are about
+  // other rules, so the reason is optional here; tests/integration/audit/reason-required.test.ts covers it.
+  stack = await startTestStack({ env: { AUDIT_REASON_REQUIRED: "false" } });
   viewer = await signIn(stack, "viewer");
   const { beginAudit, finishAudit } = await import("../../../app/audit/audit.server");
   const author = await stack.createStaff("editor", { email: "author@staff.test", displayName: "Audit Author" });

@@ -12,8 +12,8 @@ import { startTestStack, type TestStack } from "../../helpers/stack";
  * A dashboard on a fresh core, and this test process set up as "the app under support": the real SDK
  * initialised against the same core, as the app's own backend would be (the dashboard reuses it).
  */
-export async function startStackAsApp(): Promise<TestStack> {
-  const stack = await startTestStack();
+export async function startStackAsApp(options: Parameters<typeof startTestStack>[0] = {}): Promise<TestStack> {
+  const stack = await startTestStack(options);
   SuperTokens.init({
     framework: "custom",
     supertokens: { connectionURI: stack.coreUrl },

@@ -19,7 +19,9 @@ let editorEmail: string;
 let viewer: string;
 
 beforeAll(async () => {
-  stack = await startStackAsApp();
+  // Written before a reason became required by default (AUDIT_REASON_REQUIRED=true): these cases are about
+  // other rules, so the reason is optional here; tests/integration/audit/reason-required.test.ts covers it.
+  stack = await startStackAsApp({ env: { AUDIT_REASON_REQUIRED: "false" } });
   const signedIn = await signInNew(stack, "editor");
   editor = signedIn.cookie;
   editorEmail = signedIn.staff.email;

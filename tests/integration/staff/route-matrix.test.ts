@@ -13,7 +13,9 @@ let ctx: MatrixContext;
 const cookies = {} as Record<StaffRole, string>;
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  // Written before a reason became required by default (AUDIT_REASON_REQUIRED=true): these cases are about
+  // other rules, so the reason is optional here; tests/integration/audit/reason-required.test.ts covers it.
+  stack = await startTestStack({ env: { AUDIT_REASON_REQUIRED: "false" } });
   ctx = await buildMatrixContext(stack);
   for (const role of ["viewer", "editor", "admin"] as const) cookies[role] = await signIn(stack, role);
 });

@@ -14,7 +14,7 @@
  * `buildMatrixContext` in the test) if your route needs a new kind of fixture.
  */
 import type { StaffRole } from "../../../app/staff/roles";
-import type { TestStack, TestStaff } from "../../helpers/stack";
+import { createCoreUserWithSession, type TestStack, type TestStaff } from "../../helpers/stack";
 
 export type Identity = "anonymous" | StaffRole;
 export const IDENTITIES: Identity[] = ["anonymous", "viewer", "editor", "admin"];
@@ -85,7 +85,15 @@ export const ROUTES: RouteCase[] = [
     form: (_ctx, fixture) => ({ intent: "revoke", sessionHandle: fixture.sessionHandle! }),
     minimumRole: "editor",
   },
-  { name: "revoke all sessions", method: "POST", path: (ctx) => `/users/${ctx.userId}`, form: () => ({ intent: "revoke-all" }), minimumRole: "admin" },
+  {
+    // A user of its own with exactly one session: the danger zone's form types the count back.
+    name: "revoke all sessions",
+    method: "POST",
+    fixture: (ctx) => createCoreUserWithSession(ctx.stack),
+    path: (_ctx, fixture) => `/users/${fixture.userId}`,
+    form: () => ({ intent: "revoke-all", reason: "route matrix", confirmCount: "1" }),
+    minimumRole: "admin",
+  },
 
   // ── One session's data ──
   { name: "session page", method: "GET", fixture: (ctx) => session(ctx), path: (_ctx, fixture) => sessionPath(fixture), minimumRole: "viewer" },

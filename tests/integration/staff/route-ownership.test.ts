@@ -15,7 +15,9 @@ const cookies: Record<string, string> = {};
 let fingerprint: (value: Record<string, unknown>) => string;
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  // Written before a reason became required by default (AUDIT_REASON_REQUIRED=true): these cases are about
+  // other rules, so the reason is optional here; tests/integration/audit/reason-required.test.ts covers it.
+  stack = await startTestStack({ env: { AUDIT_REASON_REQUIRED: "false" } });
   a = (await createCoreUserWithSession(stack, { sessionData: { plan: "a" } })).userId;
   b = await createCoreUserWithSession(stack, { sessionData: { plan: "b-secret" } });
   for (const role of ["editor", "admin"] as const) cookies[role] = await signIn(stack, role);

@@ -51,7 +51,7 @@ describe("revoking sessions from the user page", () => {
     const { userId, sessionHandle } = await createCoreUserWithSession(stack);
     await fetch(`${stack.coreUrl}/recipe/session/remove`, { method: "POST", headers: { "content-type": "application/json", "cdi-version": "5.4" }, body: JSON.stringify({ sessionHandles: [sessionHandle] }) });
     const cookie = await signIn(stack, "editor");
-    const response = await postForm(`${stack.url}/users/${userId}`, { intent: "revoke", sessionHandle }, { cookie });
+    const response = await postForm(`${stack.url}/users/${userId}`, { intent: "revoke", sessionHandle, reason: "ticket 43" }, { cookie });
     expect(response.status).toBe(302);
     const [entry] = await listAuditForUser(userId);
     expect(entry!.outcome?.status).toBe("session-gone");
@@ -67,11 +67,30 @@ describe("revoking sessions from the user page", () => {
     expect(await listAuditForUser(userId)).toEqual([]);
   });
 
+  it("revokes nothing without a reason (required by default), or when the typed-back count is missing or out of date", async () => {
+    const { userId, sessionHandle } = await createCoreUserWithSession(stack);
+    const second = await addSession(userId, { n: 2 });
+    const cookie = await signIn(stack, "admin");
+    const url = `${stack.url}/users/${userId}`;
+    const forms: Record<string, string>[] = [
+      { intent: "revoke", sessionHandle },
+      { intent: "revoke", sessionHandle, reason: "   " },
+      { intent: "revoke-all", confirmCount: "2" },
+      { intent: "revoke-all", reason: "account compromised" },
+      { intent: "revoke-all", reason: "account compromised", confirmCount: "1" },
+    ];
+    for (const form of forms) {
+      expect((await postForm(url, form, { cookie })).status, JSON.stringify(form)).toBe(302);
+    }
+    expect((await liveHandles(userId)).sort()).toEqual([sessionHandle, second].sort());
+    expect(await listAuditForUser(userId)).toEqual([]);
+  });
+
   it("lets an admin revoke every session of the user, audited once with the revoked handles", async () => {
     const { userId, sessionHandle } = await createCoreUserWithSession(stack);
     const second = await addSession(userId, { n: 2 });
     const cookie = await signIn(stack, "admin");
-    const response = await postForm(`${stack.url}/users/${userId}`, { intent: "revoke-all", reason: "account compromised" }, { cookie });
+    const response = await postForm(`${stack.url}/users/${userId}`, { intent: "revoke-all", reason: "account compromised", confirmCount: "2" }, { cookie });
     expect(response.status).toBe(302);
     expect(await liveHandles(userId)).toEqual([]);
     const entries = await listAuditForUser(userId);
@@ -85,7 +104,7 @@ describe("revoking sessions from the user page", () => {
     const { userId, sessionHandle } = await createCoreUserWithSession(stack, { sessionData: { plan: "pro", cartId: "cart-first" } });
     const second = await addSession(userId, { plan: "free", note: "second-session-data" });
     const cookie = await signIn(stack, "admin");
-    expect((await postForm(`${stack.url}/users/${userId}`, { intent: "revoke-all", reason: "account compromised" }, { cookie })).status).toBe(302);
+    expect((await postForm(`${stack.url}/users/${userId}`, { intent: "revoke-all", reason: "account compromised", confirmCount: "2" }, { cookie })).status).toBe(302);
     expect(await liveHandles(userId)).toEqual([]);
     const [entry] = await listAuditForUser(userId);
     const recorded = (entry!.before as { sessions: { sessionHandle: string; tenantId: string; sessionDataInDatabase: unknown }[] }).sessions;
