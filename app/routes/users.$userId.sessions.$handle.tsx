@@ -94,7 +94,13 @@ export default function SessionPage() {
           answer={answer}
         />
       </section>
-      <SessionHistory items={data.history} canRevert={data.can.revert} auditHref={`/audit?session=${encodeURIComponent(data.session.sessionHandle)}`} />
+      <SessionHistory
+        // A conflict answer carries the history as it is now (the page does not reload under the editor).
+        items={answer?.kind === "conflict" && answer.history ? answer.history : data.history}
+        canRevert={data.can.revert}
+        auditHref={`/audit?session=${encodeURIComponent(data.session.sessionHandle)}`}
+        highlight={answer?.kind === "conflict" ? answer.theirChange?.entryId : undefined}
+      />
     </div>
   );
 }

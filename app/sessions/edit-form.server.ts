@@ -20,8 +20,10 @@ import { getConfig } from "~/config.server";
 import { getSessionInfo } from "~/core/sessions.server";
 import { canonicalJson, diffJson, fingerprint, parseSessionDataText, prettyJson, rebase, summarizeChanges, type JsonObject } from "~/json";
 import type { StaffUser } from "~/staff/roles";
+import { formatDateTime } from "~/utils/format";
 import { redirectWithToast } from "~/utils/toast.server";
 import { NOT_THIS_USERS_SESSION, sessionBelongsTo } from "./ownership.server";
+import { findConflictingChange, listSessionHistory } from "./history.server";
 import { pointerToKeyPath } from "./paths";
 import { failedOutcome, writeSessionData, type WriteAction, type WriteOutcome } from "./write.server";
 
@@ -59,6 +61,7 @@ export async function runSessionEditForm(input: { staff: StaffUser; userId: stri
   const reason = form.reason?.trim() || undefined;
   if (!reason && getConfig().AUDIT_REASON_REQUIRED) return answer({ kind: "invalid", error: new AuditReasonRequiredError().message }, 400);
   const here = `/users/${encodeURIComponent(userId)}/sessions/${encodeURIComponent(sessionHandle)}`;
+  const at = { here, sessionHandle };
   const write = (next: JsonObject, expectedFingerprint: string, action: WriteAction) =>
     writeSessionData({ staff, userId, sessionHandle, next, expectedFingerprint, reason, action });
 
@@ -68,13 +71,13 @@ export async function runSessionEditForm(input: { staff: StaffUser; userId: stri
         return answer({ kind: "nothing-to-write", error: "Nothing to write: the data is the same as when you opened it." }, 400);
       }
       const outcome = await write(mine.value, form.fingerprint, "edit");
-      return respond(outcome, { here, base: original.value, original: original.value, mine: mine.value, fingerprint: form.fingerprint });
+      return respond(outcome, { ...at, base: original.value, original: original.value, mine: mine.value, fingerprint: form.fingerprint });
     }
     case "apply-mine-to-theirs": {
       const current = await readCurrent(sessionHandle, userId);
       if (current.status !== "ok") return respondToRead(current);
       const theirs = current.data;
-      const context = { here, base: theirs, original: original.value, mine: mine.value, fingerprint: form.fingerprint };
+      const context = { ...at, base: theirs, original: original.value, mine: mine.value, fingerprint: form.fingerprint };
       // Changed again since the conflict view was shown: show the new state, write nothing.
       if (fingerprint(theirs) !== form.theirsFingerprint) return conflictAnswer(context, theirs, fingerprint(theirs), true);
       const merged = rebase(original.value, mine.value, theirs);
@@ -88,13 +91,14 @@ export async function runSessionEditForm(input: { staff: StaffUser; userId: stri
     case "overwrite": {
       // Explicit and two-step in the page; audited under its own name so nobody mistakes it for an edit.
       const outcome = await write(mine.value, form.theirsFingerprint, "overwrite-after-conflict");
-      return respond(outcome, { here, base: null, original: original.value, mine: mine.value, fingerprint: form.fingerprint });
+      return respond(outcome, { ...at, base: null, original: original.value, mine: mine.value, fingerprint: form.fingerprint });
     }
   }
 }
 
 interface AnswerContext {
   here: string;
+  sessionHandle: string;
   /** What the write was applied to, for the toast's summary (null: take it from the audit's "before"). */
   base: JsonObject | null;
   original: JsonObject;
@@ -157,11 +161,17 @@ function overtakenAnswer(context: AnswerContext, outcome: Extract<WriteOutcome, 
 
 const notThisUsersSession = () => json({ message: NOT_THIS_USERS_SESSION }, { status: 404 });
 
-function conflictAnswer(context: AnswerContext, theirs: JsonObject, theirsFingerprint: string, changedAgain: boolean): Response {
+async function conflictAnswer(context: AnswerContext, theirs: JsonObject, theirsFingerprint: string, changedAgain: boolean): Promise<Response> {
   const merge = mergePreview(context, theirs);
+  // Who and when, when the audit trail knows (the change came through Session Desk); and the session's
+  // history as it is now, conflict included, since the page keeps the editor rather than reloading.
+  const [theirChange, history] = await Promise.all([findConflictingChange(context.sessionHandle, theirsFingerprint), listSessionHistory(context.sessionHandle)]);
+  const who = theirChange
+    ? `${theirChange.staffName} (${theirChange.staffEmail}) changed this session's data through Session Desk at ${formatDateTime(Date.parse(theirChange.at))}`
+    : "This session's data was changed outside Session Desk (by the app or the user's device; the core does not record who or when)";
   const error = changedAgain
-    ? "The session's data changed again while you were looking at the conflict. Nothing was written; review the new version below."
-    : "Someone changed this session's data after you opened it. Nothing was written. Compare the versions below and choose how to go on.";
+    ? `The session's data changed again while you were looking at the conflict: ${who.charAt(0).toLowerCase()}${who.slice(1)}. Nothing was written; review the new version below.`
+    : `${who}, after you opened it. Nothing was written. Compare the versions below and choose how to go on.`;
   return answer(
     {
       kind: "conflict",
@@ -172,6 +182,8 @@ function conflictAnswer(context: AnswerContext, theirs: JsonObject, theirsFinger
       fingerprint: context.fingerprint,
       theirsFingerprint,
       merge,
+      theirChange,
+      history,
     },
     409,
   );

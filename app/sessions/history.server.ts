@@ -4,7 +4,7 @@
  */
 import { queryAudit } from "~/audit/audit.server";
 import type { AuditAction, AuditOutcomeStatus } from "~/audit/types";
-import { diffJson, isPlainObject, summarizeChanges } from "~/json";
+import { diffJson, fingerprint, isPlainObject, summarizeChanges } from "~/json";
 import { isWrittenOutcome } from "./revert.server";
 
 export interface SessionHistoryItem {
@@ -36,4 +36,31 @@ export async function listSessionHistory(sessionHandle: string, limit = 8): Prom
       revertible: dataChange && isWrittenOutcome(entry.outcome?.status) && Array.isArray(entry.patch),
     };
   });
+}
+
+/** Who made the change a conflict ran into, when the audit trail knows (it came through Session Desk). */
+export interface ConflictingChange {
+  entryId: string;
+  staffName: string;
+  staffEmail: string;
+  /** ISO time the change was made. */
+  at: string;
+  action: AuditAction;
+}
+
+/**
+ * The Session Desk write that left the session holding `theirsFingerprint`, if one did: the newest
+ * entry of this session whose written result has that fingerprint. None means the change came from
+ * somewhere else (the customer's app, the user's own device); the core records no author or time for it.
+ */
+export async function findConflictingChange(sessionHandle: string, theirsFingerprint: string): Promise<ConflictingChange | null> {
+  const page = await queryAudit({ session: sessionHandle, pageSize: 50 });
+  for (const entry of page.entries) {
+    if (!DATA_ACTIONS.has(entry.action) || !isWrittenOutcome(entry.outcome?.status)) continue;
+    const result = entry.outcome?.after ?? entry.after;
+    if (isPlainObject(result) && fingerprint(result) === theirsFingerprint) {
+      return { entryId: entry.id, staffName: entry.staff.displayName || entry.staff.email, staffEmail: entry.staff.email, at: entry.outcome?.finishedAt ?? entry.createdAt, action: entry.action };
+    }
+  }
+  return null;
 }

@@ -1,4 +1,4 @@
-import { Form, useNavigation, useRevalidator } from "@remix-run/react";
+import { Form, Link, useNavigation, useRevalidator } from "@remix-run/react";
 import { ConfirmSubmit } from "~/components/confirm-submit";
 import { JsonDiffView } from "./diff-editor.client";
 import { ReasonField } from "./reason-field";
@@ -46,6 +46,13 @@ export function ConflictPanel({
         </h2>
         <p className="text-sm text-slate-600 dark:text-slate-300">{conflict.error}</p>
         {overtaken ? <p className="text-xs text-slate-500">Audit entry {conflict.entryId} records both versions.</p> : null}
+        {!overtaken && conflict.theirChange ? (
+          <p className="text-xs">
+            <Link className="text-indigo-700 hover:underline dark:text-indigo-300" to={`/audit/${conflict.theirChange.entryId}`}>
+              Their change in the audit trail →
+            </Link>
+          </p>
+        ) : null}
       </div>
       <div className="space-y-4">
         {overtaken ? (

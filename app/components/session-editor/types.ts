@@ -3,6 +3,8 @@
  * builds these answers (app/sessions/edit-form.server.ts) and the components that show them.
  * Every answer carries `error`: one sentence a support person can act on.
  */
+import type { ConflictingChange, SessionHistoryItem } from "~/sessions/history.server";
+
 export type MergePreview =
   | { ok: true; text: string; summary: string; changes: number }
   /** `clashes`: JSON Pointers; `paths`: the same places as the summary writes them (limits.seats). */
@@ -24,6 +26,10 @@ export type SessionEditAnswer =
       fingerprint: string;
       theirsFingerprint: string;
       merge: MergePreview;
+      /** The Session Desk write that made their version (from the audit trail); null when it came from elsewhere. */
+      theirChange?: ConflictingChange | null;
+      /** The session's history now, the conflict included: the page shows it instead of the loaded one. */
+      history?: SessionHistoryItem[];
     }
   /**
    * 200: the edit was written, but the confirming re-read found other data: another change (the

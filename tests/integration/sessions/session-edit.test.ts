@@ -206,6 +206,30 @@ describe("a successful write", () => {
 });
 
 describe("conflicts: the data changed after the editor loaded it", () => {
+  it("says who and when when the change came through Session Desk, and answers with the session's history, conflict included", async () => {
+    const { userId, handle } = await newSession({ plan: "free" });
+    const page = await loadSessionPage(stack, userId, handle, editor);
+    const other = await signInNew(stack, "editor");
+    const otherPage = await loadSessionPage(stack, userId, handle, other.cookie);
+    const theirs = await postEdit(stack, otherPage, { intent: "write", text: '{"plan":"team"}', reason: "ticket 7" }, other.cookie);
+    expect(theirs.redirect).toBe(`/users/${userId}/sessions/${handle}`);
+
+    const conflict = await postEdit(stack, page, { intent: "write", text: '{"plan":"pro"}', reason: "ticket 8" }, editor);
+    expect(conflict.status).toBe(409);
+    const body = conflict.body as { error: string; theirChange: { entryId: string; staffEmail: string; at: string; action: string }; history: { id: string; outcome: string; staffName: string }[] };
+    expect(body.theirChange).toMatchObject({ staffEmail: other.staff.email, action: "edit" });
+    expect(body.error).toMatch(new RegExp(`\\(${other.staff.email.replace(/[.+]/g, "\\$&")}\\) changed this session's data through Session Desk at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC, after you opened it`));
+    // Newest first: my refused write, then their write.
+    expect(body.history.map((item) => item.outcome)).toEqual(["conflict", "written"]);
+    expect(body.history[1]!.id).toBe(body.theirChange.entryId);
+
+    // A change from the app itself: Session Desk cannot know who, and says so.
+    await Session.updateSessionDataInDatabase(handle, { plan: "enterprise" });
+    const again = await postEdit(stack, page, { intent: "write", text: '{"plan":"pro"}', reason: "ticket 8" }, editor);
+    expect(again.body).toMatchObject({ kind: "conflict", theirChange: null });
+    expect(again.body?.error).toMatch(/^This session's data was changed outside Session Desk/);
+  });
+
   it("writes nothing, shows original / theirs / yours, then 'apply my changes to theirs' merges", async () => {
     const { userId, handle } = await newSession({ plan: "free", seats: 5, flags: { beta: false } });
     const page = await loadSessionPage(stack, userId, handle, editor);
