@@ -85,10 +85,13 @@ export function SessionsTable({ sessions, now, userId, canRevoke, canSelect, rea
     [setSearchParams],
   );
 
+  // Set when "Apply to N selected" is posted: a navigation started after it (the filter's own, below)
+  // would cancel that submission, so the page keeps still until it has left.
+  const leaving = useRef(false);
   // The URL follows the filter box after a short pause, not on every keystroke.
   useEffect(() => {
     if (filterText === filterFromUrl) return;
-    const timer = setTimeout(() => updateParams((p) => (filterText ? p.set("filter", filterText) : p.delete("filter"))), 250);
+    const timer = setTimeout(() => leaving.current || updateParams((p) => (filterText ? p.set("filter", filterText) : p.delete("filter"))), 250);
     return () => clearTimeout(timer);
   }, [filterText, filterFromUrl, updateParams]);
 
@@ -183,6 +186,7 @@ export function SessionsTable({ sessions, now, userId, canRevoke, canSelect, rea
                 const form = new FormData();
                 form.set("intent", "select");
                 for (const handle of selectedHandles) form.append("handle", handle);
+                leaving.current = true;
                 submit(form, { method: "post", action: `/users/${encodeURIComponent(userId)}/bulk` });
               }}
             >

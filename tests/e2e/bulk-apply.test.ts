@@ -179,10 +179,12 @@ describe("bulk apply as a support person", () => {
       await page.getByLabel(`Select session ${handle}`).check();
     }
     await page.getByRole("button", { name: "Apply to 2 selected" }).click();
-    await page.waitForURL(/\/bulk\?selection=/);
+    // A client-side navigation: the URL is all there is to wait for (the user page's "load" may still be pending).
+    await page.waitForURL(/\/bulk\?selection=[0-9a-f]{32}$/, { waitUntil: "commit" });
     await expect(page.getByLabel(/The 2 selected in the table/).isChecked()).resolves.toBe(true);
     await page.getByLabel("Key path").fill('["cart.id"]');
     await page.getByLabel("Delete the key").check();
+    await page.getByLabel(/Reason/).fill("Ticket #7: drop the stale cart ids");
     await page.getByRole("button", { name: "Dry run" }).click();
     await page.waitForURL(/\/bulk\/runs\/[0-9a-f]+$/);
     await expect(count("will-change")).resolves.toBe(2);

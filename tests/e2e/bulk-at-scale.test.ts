@@ -98,7 +98,7 @@ describe(`bulk apply at ${fmt(SESSIONS)} selected sessions`, () => {
     await browser.screenshot("bulk-scale-1-selected");
     await apply.click();
     // The address carries the selection's id, not the handles (over ~365 of them answered HTTP 431).
-    await page.waitForURL(/\/bulk\?selection=[0-9a-f]{32}$/, { timeout: 60_000 });
+    await page.waitForURL(/\/bulk\?selection=[0-9a-f]{32}$/, { timeout: 60_000, waitUntil: "commit" });
     expect(page.url().length).toBeLessThan(200);
     await expect(page.getByLabel(`The ${fmt(SESSIONS)} selected in the table`).isChecked()).resolves.toBe(true);
 
