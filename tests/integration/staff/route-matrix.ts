@@ -135,7 +135,8 @@ export const ROUTES: RouteCase[] = [
   },
 
   // ── Bulk apply (admin acts; viewers and editors may watch a run) ──
-  { name: "bulk apply form", method: "GET", path: (ctx) => `/users/${ctx.userId}/bulk?handle=x`, minimumRole: "admin" },
+  { name: "bulk apply form", method: "GET", path: (ctx) => `/users/${ctx.userId}/bulk?selection=0123456789abcdef0123456789abcdef`, minimumRole: "admin" },
+  { name: "bulk selection", method: "POST", path: (ctx) => `/users/${ctx.userId}/bulk`, form: () => ({ intent: "select", handle: "x" }), minimumRole: "admin" },
   {
     name: "bulk dry run",
     method: "POST",
