@@ -22,6 +22,7 @@ import { showInvisibleCharacters } from "~/utils/visible-text";
 import { ConfirmSubmit } from "./confirm-submit";
 import { CopyButton } from "./copy-button";
 import { JsonText } from "./json-text";
+import { KeyOrderToggle } from "./key-order";
 
 const features = tableFeatures({
   rowSortingFeature,
@@ -361,6 +362,7 @@ function SessionDetail({ session, userId }: { session: SessionRow; userId: strin
       <div>
         <div className="mb-1 flex items-center justify-between">
           <h3 className="label">Data in the database (read-only)</h3>
+          <KeyOrderToggle className="ml-auto mr-3" />
           <Link className="text-xs text-indigo-700 hover:underline dark:text-indigo-300" to={`/users/${encodeURIComponent(userId)}/sessions/${encodeURIComponent(session.handle)}`}>
             Open in editor →
           </Link>

@@ -6,7 +6,7 @@ import { AUDIT_REASON_MAX_LENGTH, getAuditEntry } from "~/audit/audit.server";
 import { ACTION_LABELS } from "~/audit/types";
 import { RevertReview } from "~/components/session-editor/revert-review";
 import { getConfig } from "~/config.server";
-import { prettyJson } from "~/json";
+import { layoutJson } from "~/json";
 import { planRevert, revertAuditEntry } from "~/sessions/revert.server";
 import { requireStaff } from "~/staff/guard.server";
 import { readFormData } from "~/utils/request-input.server";
@@ -49,8 +49,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       entryReason: plan.entry.reason,
       userId: plan.userId,
       sessionHandle: plan.sessionHandle,
-      currentText: prettyJson(plan.current),
-      proposedText: prettyJson(plan.proposed),
+      currentText: layoutJson(plan.current),
+      proposedText: layoutJson(plan.proposed),
       currentFingerprint: plan.currentFingerprint,
       proposedFingerprint: plan.proposedFingerprint,
       summary: plan.summary,

@@ -8,7 +8,8 @@ import { SessionHistory } from "~/components/session-editor/session-history";
 import type { SessionEditAnswer } from "~/components/session-editor/types";
 import { getConfig } from "~/config.server";
 import { getSessionInfo } from "~/core/sessions.server";
-import { fingerprint, prettyJson } from "~/json";
+import { fingerprint, layoutJson, prettyJson } from "~/json";
+import { KeyOrderToggle } from "~/components/key-order";
 import { runSessionEditForm } from "~/sessions/edit-form.server";
 import { listSessionHistory } from "~/sessions/history.server";
 import { sessionBelongsTo } from "~/sessions/ownership.server";
@@ -38,6 +39,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!(await sessionBelongsTo(session, userId))) throw json({ message: "This session belongs to a different user." }, { status: 404 });
   const config = getConfig();
   const data = session.sessionDataInDatabase;
+  // Stored key order unless the page asks for keys sorted A→Z (?keys=sorted, key-order.tsx).
+  const keyOrder = new URL(request.url).searchParams.get("keys") === "sorted" ? "sorted" : "stored";
   return json({
     session: {
       sessionHandle: session.sessionHandle,
@@ -49,7 +52,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     },
     accessTokenPayload: session.accessTokenPayload,
     // Sent as text, not as a nested object: the editor shows exactly this, and its fingerprint is of this data.
-    originalText: prettyJson(data),
+    originalText: keyOrder === "sorted" ? prettyJson(data) : layoutJson(data),
+    keyOrder,
     fingerprint: fingerprint(data),
     maxBytes: config.MAX_SESSION_DATA_BYTES,
     reasonRequired: config.AUDIT_REASON_REQUIRED,
@@ -81,11 +85,15 @@ export default function SessionPage() {
       <Breadcrumbs items={[{ label: "Users", to: "/" }, { label: data.session.userId, to: userHref, mono: true }, { label: data.session.sessionHandle, mono: true }]} />
       <SessionFacts session={data.session} now={data.now} accessTokenPayload={data.accessTokenPayload} />
       <section aria-labelledby="data-heading" className="space-y-2">
-        <h2 id="data-heading" className="text-lg font-semibold">
-          Session data in the database
-        </h2>
+        <div className="flex flex-wrap items-baseline gap-3">
+          <h2 id="data-heading" className="text-lg font-semibold">
+            Session data in the database
+          </h2>
+          <KeyOrderToggle />
+        </div>
         <SessionDataWorkspace
-          key={data.fingerprint}
+          // A new key order is a new starting text for the editor.
+          key={`${data.fingerprint}:${data.keyOrder}`}
           originalText={data.originalText}
           fingerprint={data.fingerprint}
           maxBytes={data.maxBytes}

@@ -18,7 +18,7 @@ import { AUDIT_REASON_MAX_LENGTH, AuditReasonRequiredError } from "~/audit/audit
 import type { MergePreview, SessionEditAnswer } from "~/components/session-editor/types";
 import { getConfig } from "~/config.server";
 import { getSessionInfo } from "~/core/sessions.server";
-import { canonicalJson, diffJson, fingerprint, parseSessionDataText, prettyJson, rebase, summarizeChanges, type JsonObject } from "~/json";
+import { canonicalJson, diffJson, fingerprint, layoutJson, parseSessionDataText, rebase, summarizeChanges, type JsonObject } from "~/json";
 import type { StaffUser } from "~/staff/roles";
 import { formatDateTime } from "~/utils/format";
 import { redirectWithToast } from "~/utils/toast.server";
@@ -137,7 +137,7 @@ function mergePreview(context: AnswerContext, theirs: JsonObject): MergePreview 
   const merged = rebase(context.original, context.mine, theirs);
   if (!merged.ok) return { ok: false, clashes: merged.clashes, paths: merged.clashes.map((pointer) => pointerToKeyPath(pointer, theirs)) };
   const changes = diffJson(theirs, merged.value);
-  return { ok: true, text: prettyJson(merged.value), summary: summarizeChanges(changes).text, changes: changes.length };
+  return { ok: true, text: layoutJson(merged.value), summary: summarizeChanges(changes).text, changes: changes.length };
 }
 
 function overtakenAnswer(context: AnswerContext, outcome: Extract<WriteOutcome, { status: "overtaken" }>): Response {
@@ -146,10 +146,10 @@ function overtakenAnswer(context: AnswerContext, outcome: Extract<WriteOutcome, 
       kind: "overtaken",
       error:
         "Your change was written, but another change landed right after it, so the session no longer holds what you wrote. Compare the versions below; you can re-apply your change on top of the data it holds now.",
-      originalText: prettyJson(context.original),
-      writtenText: prettyJson(outcome.written),
-      theirsText: prettyJson(outcome.current),
-      yoursText: prettyJson(context.mine),
+      originalText: layoutJson(context.original),
+      writtenText: layoutJson(outcome.written),
+      theirsText: layoutJson(outcome.current),
+      yoursText: layoutJson(context.mine),
       fingerprint: context.fingerprint,
       theirsFingerprint: outcome.currentFingerprint,
       merge: mergePreview(context, outcome.current),
@@ -176,9 +176,9 @@ async function conflictAnswer(context: AnswerContext, theirs: JsonObject, theirs
     {
       kind: "conflict",
       error,
-      originalText: prettyJson(context.original),
-      theirsText: prettyJson(theirs),
-      yoursText: prettyJson(context.mine),
+      originalText: layoutJson(context.original),
+      theirsText: layoutJson(theirs),
+      yoursText: layoutJson(context.mine),
       fingerprint: context.fingerprint,
       theirsFingerprint,
       merge,

@@ -10,7 +10,7 @@
  * JsonNumbers again (work in proportion to how many there are, not to the document).
  */
 import {
-  canonicalJson, diffJson, isJsonNumber, isPlainObject, JsonNumber, parseJson, parseSessionDataText, prettyJson, stringifyJson, summarizeChanges,
+  canonicalJson, diffJson, isJsonNumber, isPlainObject, JsonNumber, layoutJson, parseJson, parseSessionDataText, stringifyJson, summarizeChanges,
   type ChangeSummary, type JsonObject, type PathSegment,
 } from "~/json";
 
@@ -74,12 +74,13 @@ export function analyseDraft(original: DraftOriginal, text: string, maxBytes: nu
 export function reviewDraft(original: DraftOriginal, text: string, maxBytes: number): DraftReview {
   const parsed = parseSessionDataText(text, { maxBytes });
   if (!parsed.ok) return { ok: false, error: parsed.error };
-  original.pretty ??= prettyJson(original.value);
+  // Both sides in the order the editor's text has (the stored order, or A→Z when chosen): layoutJson keeps it.
+  original.pretty ??= layoutJson(original.value);
   return {
     ok: true,
     text,
     prettyOriginal: original.pretty,
-    prettyEdit: prettyJson(parsed.value),
+    prettyEdit: layoutJson(parsed.value),
     summary: summarizeChanges(diffJson(original.value, parsed.value), { maxItems: 100 }),
   };
 }

@@ -5,7 +5,7 @@
  */
 import Session from "supertokens-node/recipe/session/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fingerprint, prettyJson } from "../../../app/json";
+import { fingerprint, layoutJson } from "../../../app/json";
 import { getPage, signIn } from "../../helpers/http";
 import { createCoreUserWithSession, writeSnapshot, type TestStack } from "../../helpers/stack";
 import { loadSessionPage, postData, postEdit, REVERT_ROUTE, startStackAsApp } from "./helpers";
@@ -65,8 +65,8 @@ describe("revert", () => {
     expect(data.plan).toMatchObject({
       userId,
       sessionHandle: handle,
-      currentText: prettyJson({ plan: "pro", seats: 5, flags: { beta: true } }),
-      proposedText: prettyJson({ plan: "free", seats: 5, flags: { beta: true } }),
+      currentText: layoutJson({ plan: "pro", seats: 5, flags: { beta: true } }),
+      proposedText: layoutJson({ plan: "free", seats: 5, flags: { beta: true } }),
       currentFingerprint: fingerprint({ plan: "pro", seats: 5, flags: { beta: true } }),
       summary: { count: 1, text: '1 change: ~ plan "pro" → "free"' },
     });
@@ -88,7 +88,7 @@ describe("revert", () => {
 
     // Reverting the revert puts the edit back.
     const again = await loadPlan(revert.id);
-    expect(again.data.plan?.proposedText).toBe(prettyJson({ plan: "pro", seats: 5, flags: { beta: true } }));
+    expect(again.data.plan?.proposedText).toBe(layoutJson({ plan: "pro", seats: 5, flags: { beta: true } }));
     const redo = await postRevert(revert.id, again.data.plan!);
     expect(redo.redirect).toBe(`/users/${userId}/sessions/${handle}`);
     expect(await coreData(handle)).toEqual({ plan: "pro", seats: 5, flags: { beta: true } });

@@ -8,10 +8,10 @@
  */
 import Session from "supertokens-node/recipe/session/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPatch, fingerprint, prettyJson } from "../../../app/json";
+import { createPatch, fingerprint, layoutJson } from "../../../app/json";
 import { postForm, signIn, signInNew } from "../../helpers/http";
 import { createCoreUserWithSession, writeSnapshot, type TestStack } from "../../helpers/stack";
-import { loadSessionPage, pageUrl, postEdit, readToast, type EditPage, startStackAsApp } from "./helpers";
+import { loadSessionPage, pageUrl, postEdit, readToast, SESSION_ROUTE, type EditPage, startStackAsApp } from "./helpers";
 
 let stack: TestStack;
 let editor: string;
@@ -65,7 +65,7 @@ describe("the session page", () => {
     const page = await loadSessionPage(stack, userId, handle, viewer);
     expect(page.data.can).toEqual({ edit: false, revert: false });
     expect(page.data.fingerprint).toBe(fingerprint({ note: "<script>alert(1)</script>", plan: "free" }));
-    expect(page.data.originalText).toBe(prettyJson({ note: "<script>alert(1)</script>", plan: "free" }));
+    expect(page.data.originalText).toBe(layoutJson({ note: "<script>alert(1)</script>", plan: "free" }));
     const html = await (await fetch(pageUrl(stack, userId, handle), { headers: { Cookie: viewer } })).text();
     expect(html).toContain(handle);
     expect(html).not.toContain("<script>alert(1)</script>");
@@ -206,6 +206,14 @@ describe("a successful write", () => {
 });
 
 describe("conflicts: the data changed after the editor loaded it", () => {
+  it("starts the editor from the stored key order; keys sorted A to Z only when the page asks (?keys=sorted)", async () => {
+    const { userId, handle } = await newSession({ zebra: 1, apple: { pear: 2, fig: 3 } });
+    const page = await loadSessionPage(stack, userId, handle, editor);
+    expect(page.originalText).toBe('{\n  "zebra": 1,\n  "apple": {\n    "pear": 2,\n    "fig": 3\n  }\n}');
+    const sorted = await (await fetch(`${pageUrl(stack, userId, handle)}?keys=sorted&_data=${encodeURIComponent(SESSION_ROUTE)}`, { headers: { Cookie: editor } })).json();
+    expect(sorted.originalText).toBe('{\n  "apple": {\n    "fig": 3,\n    "pear": 2\n  },\n  "zebra": 1\n}');
+  });
+
   it("says who and when when the change came through Session Desk, and answers with the session's history, conflict included", async () => {
     const { userId, handle } = await newSession({ plan: "free" });
     const page = await loadSessionPage(stack, userId, handle, editor);
@@ -242,9 +250,9 @@ describe("conflicts: the data changed after the editor loaded it", () => {
     expect(conflict.status).toBe(409);
     expect(conflict.body).toMatchObject({
       kind: "conflict",
-      originalText: prettyJson({ plan: "free", seats: 5, flags: { beta: false } }),
-      theirsText: prettyJson({ plan: "free", seats: 5, flags: { beta: true } }),
-      yoursText: prettyJson({ plan: "pro", seats: 5, flags: { beta: false } }),
+      originalText: layoutJson({ plan: "free", seats: 5, flags: { beta: false } }),
+      theirsText: layoutJson({ plan: "free", seats: 5, flags: { beta: true } }),
+      yoursText: layoutJson({ plan: "pro", seats: 5, flags: { beta: false } }),
       theirsFingerprint: fingerprint({ plan: "free", seats: 5, flags: { beta: true } }),
       merge: { ok: true, changes: 1, summary: "1 change: ~ plan \"free\" → \"pro\"" },
     });
@@ -304,7 +312,7 @@ describe("conflicts: the data changed after the editor loaded it", () => {
     await Session.updateSessionDataInDatabase(handle, { n: 3 });
     const again = await postEdit(stack, page, { intent: "overwrite", text: '{"n":10}', theirsFingerprint: conflict.body!.theirsFingerprint as string }, editor);
     expect(again.status).toBe(409);
-    expect(again.body?.theirsText).toBe(prettyJson({ n: 3 }));
+    expect(again.body?.theirsText).toBe(layoutJson({ n: 3 }));
     expect(await coreData(handle)).toEqual({ n: 3 });
     const applied = await postEdit(stack, page, { intent: "apply-mine-to-theirs", text: '{"n":10}', theirsFingerprint: conflict.body!.theirsFingerprint as string }, editor);
     expect(applied.status).toBe(409);
