@@ -4,6 +4,8 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { auditTime } from "~/components/audit/audit-table";
 import { OutcomeBadge } from "~/components/audit/outcome-badge";
 import { JsonText } from "~/components/json-text";
+import { KeyOrderToggle } from "~/components/key-order";
+import { userContactsById } from "~/users/emails.server";
 import { ErrorBoundary } from "~/components/route-error-boundary";
 import { getAuditEntry } from "~/audit/audit.server";
 import { auditEntryIdSchema } from "~/audit/filters.server";
@@ -35,11 +37,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     patch: layoutJson(entry.patch ?? []),
     outcome: entry.outcome ? { ...entry.outcome, after: asText(entry.outcome.after) } : null,
   };
-  return json({ entry: view, revertible });
+  const contacts = await userContactsById([entry.target.userId]);
+  return json({ entry: view, revertible, userContact: contacts[entry.target.userId] ?? null });
 }
 
 export default function AuditEntryPage() {
-  const { entry, revertible } = useLoaderData<typeof loader>();
+  const { entry, revertible, userContact } = useLoaderData<typeof loader>();
   const userLink = `/users/${encodeURIComponent(entry.target.userId)}`;
   return (
     <div className="space-y-4">
@@ -66,13 +69,22 @@ export default function AuditEntryPage() {
             {entry.staff.displayName} <span className="mono text-slate-500">{entry.staff.email}</span> ({entry.staff.role})
           </dd>
           <dt className="text-slate-500">User</dt>
-          <dd className="mono">
-            <Link to={userLink} className="hover:underline">
-              {entry.target.userId}
-            </Link>
+          <dd>
+            <Link to={userLink} className="text-indigo-700 hover:underline dark:text-indigo-300">
+              {userContact ?? "User"}
+            </Link>{" "}
+            <span className="mono text-slate-500">{entry.target.userId}</span>
           </dd>
-          <dt className="text-slate-500">Session handle</dt>
-          <dd className="mono">{entry.target.sessionHandle ?? "—"}</dd>
+          <dt className="text-slate-500">Session</dt>
+          <dd className="mono">
+            {entry.target.sessionHandle ? (
+              <Link to={`${userLink}/sessions/${encodeURIComponent(entry.target.sessionHandle)}`} className="text-indigo-700 hover:underline dark:text-indigo-300">
+                {entry.target.sessionHandle}
+              </Link>
+            ) : (
+              "—"
+            )}
+          </dd>
           <dt className="text-slate-500">Tenant</dt>
           <dd className="mono">{entry.target.tenantId ?? "—"}</dd>
           <dt className="text-slate-500">Reason</dt>
@@ -106,6 +118,9 @@ export default function AuditEntryPage() {
           </dd>
         </dl>
       </section>
+      <div className="flex justify-end">
+        <KeyOrderToggle />
+      </div>
       <div className="grid gap-4 lg:grid-cols-2">
         <section aria-labelledby="before-heading" className="space-y-1">
           <h2 id="before-heading" className="text-sm font-semibold">

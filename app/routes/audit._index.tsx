@@ -11,6 +11,7 @@ import { auditFiltersToSearch } from "~/audit/filters";
 import { parseAuditFilters } from "~/audit/filters.server";
 import { listStaffAccounts } from "~/staff/accounts.server";
 import { requireStaff } from "~/staff/guard.server";
+import { userContactsById } from "~/users/emails.server";
 
 export { ErrorBoundary };
 
@@ -24,12 +25,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
   // per-session entries: those of one run, one session, or the per-session action itself.
   const collapseRuns = !filters.run && !filters.session && filters.action !== "bulk-apply-item";
   const [page, staff] = await Promise.all([queryAudit({ ...filters, collapseRuns }), listStaffAccounts()]);
-  const runs = await runRollups(page.entries.filter((entry) => entry.action === RUN_ACTION && entry.runId).map((entry) => entry.runId!));
-  return json({ filters, problems, page, runs, collapseRuns, staffEmails: staff.map((account) => account.email) });
+  const [runs, userContacts] = await Promise.all([
+    runRollups(page.entries.filter((entry) => entry.action === RUN_ACTION && entry.runId).map((entry) => entry.runId!)),
+    userContactsById(page.entries.map((entry) => entry.target.userId)),
+  ]);
+  return json({ filters, problems, page, runs, collapseRuns, userContacts, staffEmails: staff.map((account) => account.email) });
 }
 
 export default function AuditTrail() {
-  const { filters, problems, page, runs, collapseRuns, staffEmails } = useLoaderData<typeof loader>();
+  const { filters, problems, page, runs, collapseRuns, userContacts, staffEmails } = useLoaderData<typeof loader>();
   const first = page.total === 0 ? 0 : (page.page - 1) * page.pageSize + 1;
   const last = Math.min(page.page * page.pageSize, page.total);
   return (
@@ -59,7 +63,7 @@ export default function AuditTrail() {
         </p>
       ) : null}
       <section className="card overflow-x-auto" aria-label="Audit entries">
-        <AuditTable entries={page.entries} runs={runs} />
+        <AuditTable entries={page.entries} runs={runs} userContacts={userContacts} />
       </section>
       <nav aria-label="Pages" className="flex items-center justify-between text-sm text-slate-600 dark:text-slate-300">
         <p>{page.total === 0 ? "No entries" : `Entries ${first}–${last} of ${page.total}`}</p>

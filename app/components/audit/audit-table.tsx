@@ -3,7 +3,7 @@ import { Fragment, useState } from "react";
 import { ACTION_LABELS, RUN_ACTION, type AuditAction, type AuditOutcomeStatus } from "~/audit/types";
 import { describeProgress, outcomeSegments } from "~/bulk/report";
 import { ITEM_OUTCOMES, OUTCOME_LABELS as RUN_OUTCOME_LABELS, type RunProgress } from "~/bulk/types";
-import { formatCount } from "~/utils/format";
+import { formatCount, shortId } from "~/utils/format";
 import { OutcomeBadge } from "./outcome-badge";
 
 export interface AuditRow {
@@ -33,7 +33,7 @@ const COLUMNS = 7;
  * bulk run is one row that expands into its counts by outcome, with links to the run and to its
  * per-session entries.
  */
-export function AuditTable({ entries, runs = {} }: { entries: AuditRow[]; runs?: Record<string, RunRowFacts> }) {
+export function AuditTable({ entries, runs = {}, userContacts = {} }: { entries: AuditRow[]; runs?: Record<string, RunRowFacts>; userContacts?: Record<string, string> }) {
   const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
   if (entries.length === 0) return <p className="p-6 text-center text-sm text-slate-500">No audit entries match these filters.</p>;
   const toggle = (id: string) =>
@@ -89,10 +89,8 @@ export function AuditTable({ entries, runs = {} }: { entries: AuditRow[]; runs?:
                     (ACTION_LABELS[entry.action] ?? entry.action)
                   )}
                 </td>
-                <td className="td mono max-w-[14rem] truncate">
-                  <Link to={`/users/${encodeURIComponent(entry.target.userId)}`} className="hover:underline">
-                    {entry.target.userId}
-                  </Link>
+                <td className="td max-w-[16rem]">
+                  <UserLink userId={entry.target.userId} contact={userContacts[entry.target.userId]} />
                 </td>
                 <td className="td max-w-[12rem] truncate">
                   {run ? (
@@ -100,7 +98,7 @@ export function AuditTable({ entries, runs = {} }: { entries: AuditRow[]; runs?:
                       {formatCount(run.progress.total)} {run.progress.total === 1 ? "session" : "sessions"}
                     </Link>
                   ) : (
-                    <span className="mono">{entry.target.sessionHandle ?? "—"}</span>
+                    <SessionLink userId={entry.target.userId} sessionHandle={entry.target.sessionHandle} />
                   )}
                 </td>
                 <td className="td max-w-[18rem] truncate" title={entry.reason ?? undefined}>
@@ -165,5 +163,25 @@ function RunRollupDetail({ run }: { run: RunRowFacts }) {
         </Link>
       </div>
     </div>
+  );
+}
+
+/** The user an entry is about: their email (when the core still knows them) over the id, both one link. */
+export function UserLink({ userId, contact }: { userId: string; contact?: string }) {
+  return (
+    <Link to={`/users/${encodeURIComponent(userId)}`} className="group block min-w-0 leading-tight" title={userId}>
+      <span className="block truncate text-indigo-700 group-hover:underline dark:text-indigo-300">{contact ?? shortId(userId)}</span>
+      {contact ? <span className="mono block truncate text-xs text-slate-500">{shortId(userId)}</span> : null}
+    </Link>
+  );
+}
+
+/** The session an entry is about, linked to its page (which says so when the session has ended since). */
+export function SessionLink({ userId, sessionHandle }: { userId: string; sessionHandle: string | null }) {
+  if (!sessionHandle) return <span className="text-slate-400">—</span>;
+  return (
+    <Link to={`/users/${encodeURIComponent(userId)}/sessions/${encodeURIComponent(sessionHandle)}`} className="mono text-indigo-700 hover:underline dark:text-indigo-300" title={sessionHandle}>
+      {shortId(sessionHandle)}
+    </Link>
   );
 }
