@@ -75,12 +75,13 @@ afterAll(async () => {
 const count = async (name: string) => Number((await browser.page.locator(`[data-count="${name}"] span`).nth(1).textContent())?.replace(/,/g, ""));
 
 /** The same page in dark mode, for its screenshot. */
-async function darkScreenshot(url: string, name: string, ready: string) {
+async function darkScreenshot(url: string, name: string, ready: string, prepare?: (page: Browser["page"]) => Promise<void>) {
   const dark = await launchBrowser({ colorScheme: "dark" });
   try {
     await signInAs(dark.page, baseUrl, admin);
     await dark.page.goto(url);
     await dark.page.locator(ready).first().waitFor();
+    await prepare?.(dark.page);
     await dark.screenshot(name);
   } finally {
     await dark.close();
@@ -180,6 +181,11 @@ describe(`bulk apply at ${fmt(SESSIONS)} selected sessions`, () => {
     await expect(detail.getByTestId("run-rollup-text").textContent()).resolves.toBe(text);
     await expect(detail.locator("[data-outcome-count='not-attempted']").textContent()).resolves.toContain(notAttempted.toLocaleString("en"));
     await browser.screenshot("bulk-scale-8-audit-run-row");
+    await darkScreenshot(`${baseUrl}/audit?user=${encodeURIComponent(userId)}`, "bulk-scale-8-audit-run-row-dark", "tbody tr[data-run]", async (dark) => {
+      await dark.waitForSelector("html[data-hydrated='true']", { state: "attached" });
+      await dark.getByRole("button", { name: "Bulk apply run" }).click();
+      await dark.locator("tbody tr[data-run-detail]").waitFor();
+    });
     await detail.getByRole("link", { name: /per-session entr/ }).click();
     await page.waitForURL(/\/audit\?run=/);
     await page.locator("tbody tr", { hasText: "Bulk apply (one session)" }).first().waitFor();

@@ -80,8 +80,8 @@ export function AuditTable({ entries, runs = {}, userContacts = {} }: { entries:
                       aria-controls={`run-${entry.id}`}
                       onClick={() => toggle(entry.id)}
                     >
-                      <span aria-hidden className={`inline-block text-xs text-slate-400 transition-transform ${expanded ? "rotate-90" : ""}`}>
-                        ▶
+                      <span aria-hidden className="inline-block w-3 text-slate-400">
+                        {expanded ? "▾" : "▸"}
                       </span>
                       {ACTION_LABELS[entry.action]}
                     </button>
@@ -137,30 +137,34 @@ function RunRollupDetail({ run }: { run: RunRowFacts }) {
   const { progress } = run;
   const counts = [...ITEM_OUTCOMES, "pending" as const].filter((outcome) => progress.outcomes[outcome] > 0);
   return (
-    <div className="flex flex-wrap items-center gap-x-6 gap-y-2 text-sm">
-      <p className="font-medium" data-testid="run-rollup-text">
-        {progress.status === "planned" || progress.status === "planning" ? `${formatCount(progress.total)} sessions in the dry run` : describeProgress(progress)}
-      </p>
-      <div className="flex h-2 w-40 overflow-hidden rounded-full bg-slate-200 dark:bg-slate-800" aria-hidden>
-        {outcomeSegments(progress).map((segment) => (
-          <div key={segment.outcome} className={`h-full ${DOT[segment.outcome]}`} style={{ width: `${segment.percent}%` }} />
-        ))}
+    <div className="space-y-2 text-sm">
+      <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
+        <p className="font-medium" data-testid="run-rollup-text">
+          {progress.status === "planned" || progress.status === "planning" ? `${formatCount(progress.total)} sessions in the dry run` : describeProgress(progress)}
+        </p>
+        <div className="flex h-2 w-48 overflow-hidden rounded-full bg-slate-200 dark:bg-slate-800" aria-hidden>
+          {outcomeSegments(progress).map((segment) => (
+            <div key={segment.outcome} className={`h-full ${DOT[segment.outcome]}`} style={{ width: `${segment.percent}%` }} />
+          ))}
+        </div>
       </div>
-      <ul className="flex flex-wrap gap-3 text-slate-600 dark:text-slate-300" aria-label="Sessions by outcome">
-        {counts.map((outcome) => (
-          <li key={outcome} className="inline-flex items-center gap-1.5" data-outcome-count={outcome}>
-            <span aria-hidden className={`inline-block h-2 w-2 rounded-full ${DOT[outcome]}`} />
-            {RUN_OUTCOME_LABELS[outcome]} <span className="font-semibold tabular-nums text-slate-900 dark:text-slate-100">{formatCount(progress.outcomes[outcome])}</span>
-          </li>
-        ))}
-      </ul>
-      <div className="ml-auto flex gap-2">
-        <Link to={`/bulk/runs/${encodeURIComponent(run.runId)}`} className="btn btn-sm">
-          Open the run
-        </Link>
-        <Link to={`/audit?run=${encodeURIComponent(run.runId)}`} className="btn btn-sm">
-          {formatCount(run.entries)} per-session {run.entries === 1 ? "entry" : "entries"}
-        </Link>
+      <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
+        <ul className="flex flex-wrap gap-x-4 gap-y-1 text-slate-600 dark:text-slate-300" aria-label="Sessions by outcome">
+          {counts.map((outcome) => (
+            <li key={outcome} className="inline-flex items-center gap-1.5" data-outcome-count={outcome}>
+              <span aria-hidden className={`inline-block h-2 w-2 rounded-full ${DOT[outcome]}`} />
+              {RUN_OUTCOME_LABELS[outcome]} <span className="font-semibold tabular-nums text-slate-900 dark:text-slate-100">{formatCount(progress.outcomes[outcome])}</span>
+            </li>
+          ))}
+        </ul>
+        <div className="ml-auto flex gap-2">
+          <Link to={`/bulk/runs/${encodeURIComponent(run.runId)}`} className="btn btn-sm">
+            Open the run
+          </Link>
+          <Link to={`/audit?run=${encodeURIComponent(run.runId)}`} className="btn btn-sm">
+            {formatCount(run.entries)} per-session {run.entries === 1 ? "entry" : "entries"}
+          </Link>
+        </div>
       </div>
     </div>
   );
