@@ -105,11 +105,15 @@ describe("the data as the change would leave it stays within the size limit", ()
     expect(planned.status).toBe(204);
     const runId = /^\/bulk\/runs\/([0-9a-f]+)$/.exec(planned.redirect ?? "")![1]!;
     const page = await fetch(`${stack.url}/bulk/runs/${runId}?show=error&_data=${encodeURIComponent(RUN_ROUTE)}`, { headers: { Cookie: admin } });
-    const plan = (await page.json()) as { run: { progress: { plan: Record<string, number> } }; items: { sessionHandle: string; planError: string }[] };
+    // A dry run reads as groups of identical change; the one group of errors opens into its session.
+    const plan = (await page.json()) as { run: { progress: { plan: Record<string, number> } }; groups: { firstSeq: number; count: number; note: string }[] };
     expect(plan.run.progress.plan).toMatchObject({ "will-change": 1, error: 1 });
-    expect(plan.items).toHaveLength(1);
-    expect(plan.items[0]!.sessionHandle).toBe(first.sessionHandle);
-    expect(plan.items[0]!.planError).toMatch(/^With this change the data would be 16\.6 KiB; the limit is 16 KiB\. It is left alone\.$/);
+    expect(plan.groups).toHaveLength(1);
+    expect(plan.groups[0]!.note).toMatch(/^With this change the data would be 16\.6 KiB; the limit is 16 KiB\. It is left alone\.$/);
+    const group = await fetch(`${stack.url}/bulk/runs/${runId}?show=error&group=${plan.groups[0]!.firstSeq}&_data=${encodeURIComponent(RUN_ROUTE)}`, { headers: { Cookie: admin } });
+    const items = ((await group.json()) as { items: { sessionHandle: string; planError: string }[] }).items;
+    expect(items.map((item) => item.sessionHandle)).toEqual([first.sessionHandle]);
+    expect(items[0]!.planError).toBe(plan.groups[0]!.note);
 
     expect((await postData(`${stack.url}/bulk/runs/${runId}`, RUN_ROUTE, { intent: "apply" }, admin)).status).toBe(204);
     for (let i = 0; i < 400; i++) {
