@@ -115,9 +115,10 @@ describe("bulk apply as a support person", () => {
     await page.locator("tbody tr[data-outcome='written']").first().waitFor({ timeout: 2_000 });
     await expect(page.locator("[data-run-status]").first().getAttribute("data-run-status")).resolves.toBe("running");
     await browser.screenshot("bulk-3-running");
-    // For a few seconds every write fails: the sessions caught in it fail after their retries.
+    // For a few seconds every write fails: the sessions caught in it fail after their retries. Long enough
+    // for a session to use up its retries at the adaptive limit, which halves on each failure (#14 §3).
     await setFaults({ latencyMs: 80, endpoints: { "PUT /recipe/session/data": { failureRate: 1, kinds: ["500"] } } });
-    await page.waitForTimeout(3_500);
+    await page.waitForTimeout(8_000);
     await setFaults({ latencyMs: 10 });
     await waitForStatus("completed");
 
