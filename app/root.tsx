@@ -13,7 +13,7 @@ import {
   useRouteLoaderData,
 } from "@remix-run/react";
 import { useEffect, type ReactNode } from "react";
-import { AppHeader } from "~/components/app-header";
+import { AppHeader, SkipLink } from "~/components/app-header";
 import { CoreCallFailed, CoreOutage, type CoreOutageDetails } from "~/components/core-outage";
 import { THEME_BOOT_SCRIPT } from "~/components/theme-toggle";
 import { ToastViewport } from "~/components/toast";
@@ -85,8 +85,9 @@ export default function App() {
   return (
     <Document>
       <NavigationProgress />
+      <SkipLink />
       <AppHeader core={data.core} staff={data.staff} />
-      <main className="mx-auto max-w-[1400px] px-4 py-6">
+      <main id="main" tabIndex={-1} className="mx-auto max-w-[1400px] px-4 py-6 outline-none">
         <Outlet />
       </main>
       <ToastViewport toast={data.toast} />
@@ -99,8 +100,9 @@ export function ErrorBoundary() {
   const data = useRouteLoaderData<typeof loader>("root");
   return (
     <Document>
+      <SkipLink />
       {data ? <AppHeader core={data.core} staff={data.staff} /> : null}
-      <main className="mx-auto max-w-[1400px] px-4 py-6">
+      <main id="main" tabIndex={-1} className="mx-auto max-w-[1400px] px-4 py-6 outline-none">
         <ErrorView error={error} />
       </main>
     </Document>

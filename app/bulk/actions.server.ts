@@ -4,6 +4,7 @@
  */
 import { json } from "@remix-run/node";
 import type { StaffUser } from "~/staff/roles";
+import { formatCount } from "~/utils/format";
 import { redirectWithToast } from "~/utils/toast.server";
 import { applyRun, cancelRun, resumeRun } from "./engine.server";
 import { runIntentSchema } from "./form.server";
@@ -28,7 +29,7 @@ export async function runBulkRunIntent(input: { staff: StaffUser; runId: string;
       if (started.status !== "started") return redirectWithToast(here, { kind: "info", title: "This dry run was already applied", description: "Its run is shown below." });
       return redirectWithToast(here, {
         kind: "success",
-        title: `Bulk apply started on ${run.total} ${run.total === 1 ? "session" : "sessions"}`,
+        title: `Bulk apply started on ${formatCount(run.total)} ${run.total === 1 ? "session" : "sessions"}`,
         description: "It runs on the server: you can close this tab and come back.",
       });
     }
@@ -53,7 +54,7 @@ export async function runBulkRunIntent(input: { staff: StaffUser; runId: string;
       const plan = await planBulkApply({ staff, userId: run.user_id, operation: operationOf(run), scope: { kind: "selected", handles }, reason: run.reason ?? undefined, parentRunId: run.id, retryOf: which });
       return redirectWithToast(runPath(plan.runId), {
         kind: "success",
-        title: `Fresh dry run of the ${handles.length} ${RETRY_LABELS[which]}`,
+        title: `Fresh dry run of the ${formatCount(handles.length)} ${RETRY_LABELS[which]}`,
         description: "Review it, then apply.",
       });
     }

@@ -8,18 +8,34 @@ const navClass = ({ isActive }: { isActive: boolean }) =>
     isActive ? "bg-slate-200 text-slate-900 dark:bg-slate-800 dark:text-white" : "text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800"
   }`;
 
+/** The first thing a keyboard reaches: straight past the header to the page's content. */
+export function SkipLink() {
+  return (
+    <a
+      href="#main"
+      className="sr-only z-50 rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white focus:not-sr-only focus:fixed focus:left-3 focus:top-2"
+    >
+      Skip to content
+    </a>
+  );
+}
+
+/**
+ * On a phone-sized screen (390 px) the header folds: the product name and the core's address give way,
+ * the navigation takes its own row, and Sign out stays in reach at the top right.
+ */
 export function AppHeader({ core, staff }: { core: CoreStatus | null; staff: StaffUser | null }) {
   return (
     <header className="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
-      <div className="mx-auto flex max-w-[1400px] items-center gap-4 px-4 py-2.5">
-        <Link to="/" className="flex items-center gap-2 font-semibold">
+      <div className="mx-auto flex max-w-[1400px] flex-wrap items-center gap-x-4 gap-y-2 px-4 py-2.5">
+        <Link to="/" className="flex items-center gap-2 font-semibold" aria-label="Session Desk">
           <span className="grid h-7 w-7 place-items-center rounded-md bg-indigo-600 text-xs font-bold text-white" aria-hidden>
             SD
           </span>
-          Session Desk
+          <span className="hidden sm:inline">Session Desk</span>
         </Link>
         {staff ? (
-          <nav aria-label="Main" className="flex items-center gap-1">
+          <nav aria-label="Main" className="order-last -mx-2.5 flex w-full items-center gap-1 sm:order-none sm:mx-0 sm:w-auto">
             <NavLink to="/" end className={navClass}>
               Users
             </NavLink>
@@ -33,8 +49,21 @@ export function AppHeader({ core, staff }: { core: CoreStatus | null; staff: Sta
             ) : null}
           </nav>
         ) : null}
-        <div className="ml-auto flex items-center gap-3">
-          {core ? <CoreStatusBadge status={core} /> : null}
+        <div className="ml-auto flex min-w-0 items-center gap-3">
+          {core ? (
+            <>
+              <div className="hidden lg:block">
+                <CoreStatusBadge status={core} />
+              </div>
+              {/* Narrower screens keep the core's state as a dot; the page's outage panel says the rest. */}
+              <span
+                role="img"
+                className={`h-2.5 w-2.5 shrink-0 rounded-full lg:hidden ${core.reachable && !core.problem ? "bg-emerald-500" : "bg-rose-500"}`}
+                aria-label={core.reachable && !core.problem ? "Core reachable" : "Core unavailable"}
+                title={core.reachable && !core.problem ? `Core at ${core.url} is reachable` : core.problem?.cause ?? `Core at ${core.url} is not reachable`}
+              />
+            </>
+          ) : null}
           <ThemeToggle />
           {staff ? <SignedInStaff staff={staff} /> : null}
         </div>
@@ -47,8 +76,8 @@ export function AppHeader({ core, staff }: { core: CoreStatus | null; staff: Sta
 function SignedInStaff({ staff }: { staff: StaffUser }) {
   return (
     <div className="flex items-center gap-2 border-l border-slate-200 pl-3 dark:border-slate-800" data-testid="signed-in-staff">
-      <div className="text-right leading-tight">
-        <p className="text-sm font-medium">{staff.displayName}</p>
+      <div className="min-w-0 text-right leading-tight">
+        <p className="max-w-[9rem] truncate text-sm font-medium sm:max-w-none">{staff.displayName}</p>
         <p className="text-xs text-slate-500 dark:text-slate-400">{staff.role}</p>
       </div>
       <Form method="post" action="/logout" reloadDocument>

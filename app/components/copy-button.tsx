@@ -1,7 +1,26 @@
 import { useState } from "react";
 
-export function CopyButton({ value, label = "Copy" }: { value: string; label?: string }) {
+/**
+ * Copies `value`. An icon by default; with `text`, a labelled button ("Copy password") whose accessible
+ * name leaves the value out (for a secret, the name must not read it aloud).
+ */
+export function CopyButton({ value, label = "Copy", text }: { value: string; label?: string; text?: string }) {
   const [copied, setCopied] = useState(false);
+  if (text) {
+    return (
+      <button
+        type="button"
+        className="btn btn-sm"
+        onClick={async () => {
+          await navigator.clipboard?.writeText(value).catch(() => undefined);
+          setCopied(true);
+          setTimeout(() => setCopied(false), 1_500);
+        }}
+      >
+        <span aria-live="polite">{copied ? "Copied ✓" : text}</span>
+      </button>
+    );
+  }
   return (
     <button
       type="button"

@@ -35,6 +35,10 @@ const features = tableFeatures({
 type Columns = ColumnDef<typeof features, SessionRow>[];
 
 const DAY = 24 * 3600_000;
+// The actions column stays pinned to the right edge while the rest scrolls sideways, so a long value
+// in another column can never push Revoke out of view.
+const PINNED_CELL = "sticky right-0 bg-white shadow-[-1px_0_0_rgba(148,163,184,0.35)] dark:bg-slate-900";
+const PINNED_HEADER = "sticky right-0 bg-slate-50 shadow-[-1px_0_0_rgba(148,163,184,0.35)] dark:bg-slate-900";
 export const HIDEABLE_COLUMNS: Record<string, string> = {
   tenant: "Tenant",
   recipeUser: "Recipe user",
@@ -175,7 +179,9 @@ export function SessionsTable({ sessions, now, userId, canRevoke, canSelect, rea
         <span className="text-xs text-slate-500" aria-live="polite">
           {filtered.length === sessions.length ? `${formatCount(sessions.length)} sessions` : `${formatCount(filtered.length)} of ${formatCount(sessions.length)} sessions match`}
         </span>
-        <div className="ml-auto flex items-center gap-2">
+        {/* "contents": the column chooser (ColumnMenu) can open as a full-width row of this toolbar. */}
+        <span aria-hidden className="ml-auto" />
+        <div className="contents">
           {canSelect ? (
             <button
               type="button"
@@ -210,7 +216,7 @@ export function SessionsTable({ sessions, now, userId, canRevoke, canSelect, rea
                 {group.headers.map((header) => {
                   const sorted = header.column.getIsSorted();
                   return (
-                    <th key={header.id} scope="col" className="th" aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : undefined}>
+                    <th key={header.id} scope="col" className={`th ${header.column.id === "actions" ? PINNED_HEADER : ""}`} aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : undefined}>
                       {header.column.getCanSort() ? (
                         <button type="button" className="inline-flex items-center gap-1 uppercase hover:text-slate-900 dark:hover:text-white" onClick={header.column.getToggleSortingHandler()}>
                           <table.FlexRender header={header} />
@@ -241,7 +247,7 @@ export function SessionsTable({ sessions, now, userId, canRevoke, canSelect, rea
               return (
                 <tr key={virtual.key} data-index={virtual.index} ref={virtualizer.measureElement} className={`hover:bg-slate-50 dark:hover:bg-slate-800/40 ${item.row.getIsSelected() ? "bg-indigo-50 dark:bg-indigo-950/40" : ""}`} data-handle={item.row.id}>
                   {item.row.getVisibleCells().map((cell) => (
-                    <td key={cell.id} className="td align-top" data-column={cell.column.id}>
+                    <td key={cell.id} className={`td align-top ${cell.column.id === "actions" ? PINNED_CELL : ""}`} data-column={cell.column.id}>
                       <table.FlexRender cell={cell} />
                     </td>
                   ))}
@@ -349,7 +355,7 @@ function KeyList({ keys }: { keys: string[] }) {
   // Keys are raw text from the data: a NUL or a CR in one is written as its escape (\u0000), the same on server and browser.
   const shown = keys.slice(0, 3);
   return (
-    <span className="mono text-slate-700 dark:text-slate-300" title={showInvisibleCharacters(keys.join(", "))}>
+    <span className="mono block max-w-[18rem] truncate text-slate-700 dark:text-slate-300" title={showInvisibleCharacters(keys.join(", "))}>
       {showInvisibleCharacters(shown.join(", "))}
       {keys.length > shown.length ? ` +${keys.length - shown.length}` : ""}
     </span>
@@ -377,20 +383,48 @@ function SessionDetail({ session, userId }: { session: SessionRow; userId: strin
   );
 }
 
+/**
+ * The column chooser opens as a row of its own under the toolbar, pushing the table down, so it never
+ * covers a row's actions; Escape or a click anywhere else closes it.
+ */
 function ColumnMenu({ hidden, onToggle }: { hidden: Set<string>; onToggle: (id: string) => void }) {
+  const [open, setOpen] = useState(false);
+  const root = useRef<HTMLDivElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== "Escape") return;
+      setOpen(false);
+      button.current?.focus();
+    };
+    const onPointer = (event: PointerEvent) => {
+      if (!root.current?.contains(event.target as Node)) setOpen(false);
+    };
+    document.addEventListener("keydown", onKey);
+    document.addEventListener("pointerdown", onPointer);
+    return () => {
+      document.removeEventListener("keydown", onKey);
+      document.removeEventListener("pointerdown", onPointer);
+    };
+  }, [open]);
   return (
-    <details className="relative">
-      <summary className="btn btn-sm cursor-pointer list-none">Columns</summary>
-      <fieldset className="card absolute right-0 z-20 mt-1 w-56 space-y-1 p-2 text-sm">
-        <legend className="sr-only">Visible columns</legend>
-        {Object.entries(HIDEABLE_COLUMNS).map(([id, label]) => (
-          <label key={id} className="flex items-center gap-2 rounded px-1 py-0.5 hover:bg-slate-50 dark:hover:bg-slate-800">
-            <input type="checkbox" checked={!hidden.has(id)} onChange={() => onToggle(id)} />
-            {label}
-          </label>
-        ))}
-      </fieldset>
-    </details>
+    <div ref={root} className="contents">
+      <button ref={button} type="button" className="btn btn-sm" aria-expanded={open} aria-controls="session-columns" onClick={() => setOpen((value) => !value)}>
+        Columns
+      </button>
+      {open ? (
+        <fieldset id="session-columns" className="order-last flex w-full flex-wrap items-center gap-x-4 gap-y-1 border-t border-slate-100 pt-2 text-sm dark:border-slate-800">
+          <legend className="sr-only">Visible columns</legend>
+          {Object.entries(HIDEABLE_COLUMNS).map(([id, label]) => (
+            <label key={id} className="flex items-center gap-1.5">
+              <input type="checkbox" checked={!hidden.has(id)} onChange={() => onToggle(id)} />
+              {label}
+            </label>
+          ))}
+        </fieldset>
+      ) : null}
+    </div>
   );
 }
 

@@ -1,5 +1,5 @@
 import { Link } from "@remix-run/react";
-import { formatDateTime, formatRelative, recipeLabels } from "~/utils/format";
+import { formatDateTime, formatRelative, loginMethodLabel } from "~/utils/format";
 import { CopyButton } from "./copy-button";
 import type { UserRow } from "./users-table";
 
@@ -48,7 +48,7 @@ export function UserFacts({ user, now, auditHref }: { user: UserFactsData; now: 
           {user.loginMethods.map((method) => (
             <li key={method.recipeUserId} className="flex flex-wrap items-center gap-3 px-3 py-1.5">
               <span className="badge bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300">
-                {method.thirdParty ? `${recipeLabels.thirdparty}: ${method.thirdParty.id}` : recipeLabels[method.recipeId] ?? method.recipeId}
+                {loginMethodLabel(method)}
               </span>
               <span>{method.email ?? method.phoneNumber ?? method.thirdParty?.userId ?? ""}</span>
               <span className="mono text-slate-500">recipe user {method.recipeUserId}</span>

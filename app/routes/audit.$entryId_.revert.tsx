@@ -7,6 +7,7 @@ import { ACTION_LABELS } from "~/audit/types";
 import { RevertReview } from "~/components/session-editor/revert-review";
 import { getConfig } from "~/config.server";
 import { layoutJson } from "~/json";
+import { formatCount } from "~/utils/format";
 import { planRevert, revertAuditEntry } from "~/sessions/revert.server";
 import { requireStaff } from "~/staff/guard.server";
 import { readFormData } from "~/utils/request-input.server";
@@ -69,7 +70,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   switch (outcome.status) {
     case "written": {
       const n = outcome.changes;
-      return redirectWithToast(await sessionPageOf(entryId), { kind: "success", title: `Change reverted — ${n} ${n === 1 ? "change" : "changes"}`, description: `Recorded as audit entry ${outcome.entryId}.` });
+      return redirectWithToast(await sessionPageOf(entryId), { kind: "success", title: `Change reverted — ${formatCount(n)} ${n === 1 ? "change" : "changes"}`, description: `Recorded as audit entry ${outcome.entryId}.` });
     }
     case "overtaken":
       // Written, but the app changed the session right after: not "reverted", and the entry says so.

@@ -20,7 +20,7 @@ import { getConfig } from "~/config.server";
 import { getSessionInfo } from "~/core/sessions.server";
 import { canonicalJson, diffJson, fingerprint, layoutJson, parseSessionDataText, rebase, summarizeChanges, type JsonObject } from "~/json";
 import type { StaffUser } from "~/staff/roles";
-import { formatDateTime } from "~/utils/format";
+import { formatCount, formatDateTime } from "~/utils/format";
 import { redirectWithToast } from "~/utils/toast.server";
 import { NOT_THIS_USERS_SESSION, sessionBelongsTo } from "./ownership.server";
 import { findConflictingChange, listSessionHistory } from "./history.server";
@@ -113,7 +113,7 @@ async function respond(outcome: WriteOutcome, context: AnswerContext): Promise<R
       const n = outcome.changes;
       return redirectWithToast(context.here, {
         kind: "success",
-        title: `Session data updated — ${n} ${n === 1 ? "change" : "changes"}`,
+        title: `Session data updated — ${formatCount(n)} ${n === 1 ? "change" : "changes"}`,
         description: summary ? truncate(summary, 480) : "Their version was overwritten with yours.",
       });
     }

@@ -1,5 +1,6 @@
 import { Form, useNavigation } from "@remix-run/react";
 import { ROLE_DESCRIPTIONS, STAFF_ROLES } from "~/staff/roles";
+import { CopyButton } from "~/components/copy-button";
 
 export interface CreateStaffProblem {
   message: string;
@@ -66,10 +67,13 @@ export function CreatedStaffNotice({ email, password }: { email: string; passwor
     <div role="status" className="card border-emerald-300 bg-emerald-50 p-4 text-sm text-emerald-900 dark:border-emerald-800 dark:bg-emerald-950 dark:text-emerald-100">
       <p className="font-semibold">Created {email}.</p>
       {password ? (
-        <p className="mt-1">
-          Their password is <code className="mono select-all rounded bg-white px-1.5 py-0.5 dark:bg-slate-900" data-testid="generated-password">{password}</code> — pass it on
-          securely; it will not be shown again.
-        </p>
+        <div className="mt-1 space-y-1">
+          <p className="flex flex-wrap items-center gap-2">
+            Their password is <code className="mono select-all rounded bg-white px-1.5 py-0.5 dark:bg-slate-900" data-testid="generated-password">{password}</code>
+            <CopyButton value={password} text="Copy password" />
+          </p>
+          <p>Pass it on securely; it will not be shown again.</p>
+        </div>
       ) : (
         <p className="mt-1">They can sign in with the password you chose.</p>
       )}

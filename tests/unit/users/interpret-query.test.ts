@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { nameFromMetadata } from "~/core/users.server";
 import { interpretQuery, normalisePhone } from "~/users/search.server";
-import { loginMethodLabel } from "~/utils/format";
+import { formatCount, loginMethodLabel } from "~/utils/format";
 
 describe("interpretQuery", () => {
   it("reads a phone number typed without its + (or with 00) as E.164", () => {
@@ -36,6 +36,12 @@ describe("names and labels", () => {
     expect(nameFromMetadata({ name: "Grace Hopper" })).toBe("Grace Hopper");
     expect(nameFromMetadata({ first_name: 3, plan: "pro" })).toBeUndefined();
     expect(nameFromMetadata({})).toBeUndefined();
+  });
+
+  it("writes every count one way, toasts included", () => {
+    expect(formatCount(1000)).toBe("1,000");
+    expect(formatCount(10000)).toBe("10,000");
+    expect(formatCount(0)).toBe("0");
   });
 
   it("labels every login method in one style", () => {
