@@ -65,22 +65,33 @@ async function megabyteSession() {
   if (signUp.status !== "OK") throw new Error(signUp.status);
   const session = await Session.createNewSessionWithoutRequestResponse("public", SuperTokens.convertToRecipeUserId(signUp.user.id), {}, { placeholder: true });
   const handle = session.getHandle();
-  const text = `{"bigId":9223372036854775807,${JSON.stringify(megabyteDocument(createRng(21))).slice(1)}`;
+  const document = megabyteDocument(createRng(21));
+  const text = `{"bigId":9223372036854775807,${JSON.stringify(document).slice(1)}`;
   const response = await fetch(`${coreUrl}/recipe/session/data`, { method: "PUT", headers: CORE_HEADERS, body: `{"sessionHandle":${JSON.stringify(handle)},"userDataInDatabase":${text}}` });
   if (!response.ok) throw new Error(`writing the data failed: HTTP ${response.status}`);
-  return { userId: signUp.user.id, handle, bytes: Buffer.byteLength(text) };
+  return { userId: signUp.user.id, handle, bytes: Buffer.byteLength(text), events: (document.events as unknown[]).length };
 }
 
 const tree = (page: Page) => page.getByTestId("json-tree-editor");
 const renderedRows = (page: Page) => tree(page).getByRole("treeitem").count();
 const row = (page: Page, pointer: string) => tree(page).locator(`[role='treeitem'][data-pointer='${pointer}']`);
+/** Scrolls the tree from the top until the row is rendered (rows off screen are not in the DOM). */
+async function scrollToRow(page: Page, pointer: string) {
+  await tree(page).evaluate((element) => element.scrollTo({ top: 0 }));
+  for (let step = 0; step < 200; step++) {
+    if ((await row(page, pointer).count()) > 0) return row(page, pointer);
+    await tree(page).evaluate((element) => element.scrollBy({ top: 300 }));
+    await page.waitForTimeout(20);
+  }
+  throw new Error(`the tree never showed the row ${pointer}`);
+}
 /** The text editor's whole text, through monaco's API (only ~40 of its 77,000 lines are in the DOM). */
 const editorText = (page: Page) => page.evaluate(() => (window as unknown as { monaco: { editor: { getEditors(): Array<{ getValue(): string }> } } }).monaco.editor.getEditors()[0]!.getValue());
 
 describe("a session near the 1 MiB limit", () => {
   it("opens with a bounded DOM, edits in text and tree, reviews, writes, and the core holds exactly the change", async () => {
     const { page } = browser;
-    const { userId, handle, bytes } = await megabyteSession();
+    const { userId, handle, bytes, events } = await megabyteSession();
     expect(bytes).toBeGreaterThan(1_000_000);
     expect(bytes).toBeLessThan(1024 * 1024);
     const before = await coreData(handle);
@@ -96,9 +107,9 @@ describe("a session near the 1 MiB limit", () => {
     // Collapsed below the top level where collections are large; a bounded page.
     expect(await renderedRows(page)).toBeLessThan(MAX_RENDERED_ROWS);
     await expect(row(page, "/bigId").innerText()).resolves.toContain("9223372036854775807");
-    // The 40 carts start open (they fit the first screenful's budget); close them to reach the events.
-    await row(page, "/carts").getByRole("button", { name: "Collapse carts" }).click();
-    await expect(row(page, "/events").getAttribute("aria-expanded")).resolves.toBe("false");
+    // The 40 carts start open (they fit the first screenful's budget); close them, then open the events.
+    await (await scrollToRow(page, "/carts")).getByRole("button", { name: "Collapse carts" }).click();
+    await expect((await scrollToRow(page, "/events")).getAttribute("aria-expanded")).resolves.toBe("false");
     const domNodes = await page.evaluate(() => document.getElementsByTagName("*").length);
     expect(domNodes).toBeLessThan(8_000);
     await shot("large-session-opened");
@@ -108,12 +119,13 @@ describe("a session near the 1 MiB limit", () => {
     await expect.poll(() => tree(page).getAttribute("data-rows").then(Number), WAIT).toBeGreaterThan(6_000);
     expect(await renderedRows(page)).toBeLessThan(MAX_RENDERED_ROWS);
     await tree(page).evaluate((element) => element.scrollTo({ top: element.scrollHeight }));
-    await row(page, "/profile").waitFor(WAIT);
+    await row(page, `/events/${events - 1}`).waitFor(WAIT);
     expect(await renderedRows(page)).toBeLessThan(MAX_RENDERED_ROWS);
     await shot("large-session-tree-scrolled");
+    await tree(page).evaluate((element) => element.scrollTo({ top: 0 }));
 
     // An edit in the tree: the top-level plan.
-    const plan = row(page, "/plan");
+    const plan = await scrollToRow(page, "/plan");
     await plan.hover();
     await plan.getByTitle("Edit").click();
     await plan.getByLabel("Value").fill("enterprise-plus");
@@ -142,6 +154,12 @@ describe("a session near the 1 MiB limit", () => {
     // (The summary shortens long values with "…".)
     await expect(page.getByTestId("change-summary").innerText()).resolves.toMatch(/^2 changes: ~ description "Session document near the 1 MiB .* → "Big: Session document near .*, ~ plan "enterprise" → "enterprise-plus"$/);
     await page.locator(".monaco-diff-editor .editor.modified .view-line").first().waitFor(WAIT);
+    // The diff shows only the changed regions (a few lines each), numbered as in the whole text.
+    await page.getByTestId("diff-excerpt-note").waitFor();
+    const modifiedSide = page.locator(".monaco-diff-editor .editor.modified .lines-content > .view-lines");
+    const shown = () => modifiedSide.innerText().then((text) => text.replace(/\u00a0/g, " "));
+    await expect.poll(shown, WAIT).toContain('"plan": "enterprise-plus"');
+    await expect.poll(shown, WAIT).toMatch(/⋯ [\d,]+ unchanged lines ⋯/);
     await shot("large-session-review");
 
     // The write, and what the core holds now: the two changes and nothing else, byte for byte in value.

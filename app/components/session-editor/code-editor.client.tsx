@@ -16,6 +16,7 @@
  */
 import Editor, { type OnMount } from "@monaco-editor/react";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { tuneJsonLanguage } from "./monaco-loader.client";
 import { changedSpan } from "./text-span";
 
 type MonacoEditor = Parameters<OnMount>[0];
@@ -29,6 +30,26 @@ export interface ExternalText {
 const LINE_PX = 19;
 /** How long typing must pause before the text goes to the status line, the tree and the dirty flag. */
 export const CHANGE_DEBOUNCE_MS = 150;
+
+/**
+ * Above this many characters (about 180 KiB of data, pretty-printed) the editor leaves out what costs the
+ * page's thread work in proportion to the whole document on every change: word wrap (line breaks of every
+ * line), folding (ranges of every object from the JSON worker), sticky scroll (an outline of every key),
+ * colour boxes. Measured on a 1 MiB session: these made a keystroke take up to 0.8 s. The tree view is the
+ * way around a large document.
+ */
+const LARGE_TEXT_CHARS = 300_000;
+const LARGE_DOCUMENT_OPTIONS = {
+  folding: false,
+  stickyScroll: { enabled: false },
+  colorDecorators: false,
+  occurrencesHighlight: "off" as const,
+  links: false,
+  // The bracket-pair parse covers the whole document the first time a line is drawn.
+  bracketPairColorization: { enabled: false },
+  guides: { bracketPairs: false, bracketPairsHorizontal: false, highlightActiveBracketPair: false },
+  matchBrackets: "never" as const,
+};
 
 export interface CodeEditorHandle {
   /** The editor's current text, including keystrokes not yet handed to onChange. */
@@ -117,8 +138,10 @@ export function JsonCodeEditor({
     applyExternal(editor);
     // eslint-disable-next-line react-hooks/exhaustive-deps -- applyExternal reads only refs
   }, []);
+  const [large] = useState(() => initialText.length > LARGE_TEXT_CHARS);
   const options = useMemo(
     () => ({
+      ...(large ? LARGE_DOCUMENT_OPTIONS : {}),
       readOnly,
       ariaLabel: readOnly ? "Session data (JSON, read-only)" : "Session data (JSON)",
       minimap: { enabled: false },
@@ -126,7 +149,7 @@ export function JsonCodeEditor({
       lineHeight: LINE_PX,
       tabSize: 2,
       scrollBeyondLastLine: false,
-      wordWrap: "on" as const,
+      wordWrap: large ? ("off" as const) : ("on" as const),
       renderValidationDecorations: "on" as const,
       formatOnPaste: false,
       automaticLayout: true,
@@ -134,7 +157,7 @@ export function JsonCodeEditor({
       // them, and accepting would silently change the data: keep them, always, and never ask.
       unusualLineTerminators: "off" as const,
     }),
-    [readOnly],
+    [readOnly, large],
   );
 
   return (
@@ -142,6 +165,7 @@ export function JsonCodeEditor({
       height={height ?? `${Math.min(Math.max(initialLines + 2, 10), 32) * LINE_PX + 8}px`}
       defaultLanguage="json"
       defaultValue={initialText}
+      beforeMount={tuneJsonLanguage}
       onMount={handleMount}
       theme={dark ? "vs-dark" : "vs"}
       loading={<p className="p-3 text-sm text-slate-500">Loading the editor…</p>}

@@ -9,6 +9,7 @@
  */
 import { DiffEditor, type DiffOnMount } from "@monaco-editor/react";
 import { useEffect, useRef } from "react";
+import { tuneJsonLanguage } from "./monaco-loader.client";
 
 type DiffEditorInstance = Parameters<DiffOnMount>[0];
 
@@ -20,8 +21,47 @@ function heightFor(original: string, modified: string, maxLines: number): string
   return `${Math.min(Math.max(lines, 4), maxLines) * LINE_PX + 12}px`;
 }
 
-export function JsonDiffView({ original, modified, dark, maxLines = 28, label }: { original: string; modified: string; dark: boolean; maxLines?: number; label: string }) {
+/**
+ * Above this many characters on a side (about 180 KiB of data) the diff shows only the changed regions
+ * with a few lines around them (the rest folds into "n hidden lines" bars that open on a click), without
+ * word wrap, folding or sticky scroll. Laying out and decorating every line of two 1.7 MB texts took the
+ * page's thread over half a second at a stretch when a 1 MiB session's review opened. (The editor's
+ * review passes an excerpt of the changed regions instead, review-excerpt.ts; the conflict, overtaken and
+ * revert views pass whole texts and rely on these options.)
+ */
+const LARGE_TEXT_CHARS = 300_000;
+const LARGE_DIFF_OPTIONS = {
+  hideUnchangedRegions: { enabled: true, contextLineCount: 3, minimumLineCount: 3, revealLineCount: 20 },
+  wordWrap: "off" as const,
+  folding: false,
+  stickyScroll: { enabled: false },
+  colorDecorators: false,
+  occurrencesHighlight: "off" as const,
+  links: false,
+  // The bracket-pair parse covers the whole document the first time a line is drawn.
+  bracketPairColorization: { enabled: false },
+  guides: { bracketPairs: false, bracketPairsHorizontal: false, highlightActiveBracketPair: false },
+  matchBrackets: "never" as const,
+};
+
+export function JsonDiffView({
+  original,
+  modified,
+  dark,
+  maxLines = 28,
+  label,
+  lineNumbers,
+}: {
+  original: string;
+  modified: string;
+  dark: boolean;
+  maxLines?: number;
+  label: string;
+  /** When the texts are excerpts: each line's number in the whole text (0 for a marker line, shown blank). */
+  lineNumbers?: { original: number[]; modified: number[] };
+}) {
   const editorRef = useRef<DiffEditorInstance | null>(null);
+  const large = original.length > LARGE_TEXT_CHARS || modified.length > LARGE_TEXT_CHARS;
   useEffect(
     () => () => {
       const editor = editorRef.current;
@@ -37,7 +77,7 @@ export function JsonDiffView({ original, modified, dark, maxLines = 28, label }:
   return (
     <div role="group" aria-label={label} className="overflow-hidden rounded-md border border-slate-200 dark:border-slate-800">
       <DiffEditor
-        height={heightFor(original, modified, maxLines)}
+        height={large ? `${maxLines * LINE_PX + 12}px` : heightFor(original, modified, maxLines)}
         language="json"
         original={original}
         modified={modified}
@@ -45,10 +85,17 @@ export function JsonDiffView({ original, modified, dark, maxLines = 28, label }:
         keepCurrentOriginalModel
         keepCurrentModifiedModel
         loading={<p className="p-3 text-sm text-slate-500">Loading the diff…</p>}
+        beforeMount={tuneJsonLanguage}
         onMount={(editor) => {
           editorRef.current = editor;
+          if (lineNumbers) {
+            const label = (numbers: number[]) => (line: number) => (numbers[line - 1] ? String(numbers[line - 1]) : "");
+            editor.getOriginalEditor().updateOptions({ lineNumbers: label(lineNumbers.original) });
+            editor.getModifiedEditor().updateOptions({ lineNumbers: label(lineNumbers.modified) });
+          }
         }}
         options={{
+          ...(large ? LARGE_DIFF_OPTIONS : {}),
           readOnly: true,
           originalEditable: false,
           renderSideBySide: true,

@@ -9,14 +9,16 @@
  * plain `{ text }`: the answer lists where the exact numbers are, and `restoreExactPaths` makes them
  * JsonNumbers again (work in proportion to how many there are, not to the document).
  */
+import { reviewExcerpt, type ReviewExcerpt } from "./review-excerpt";
 import {
-  canonicalJson, diffJson, isJsonNumber, isPlainObject, JsonNumber, layoutJson, parseJson, parseSessionDataText, stringifyJson, summarizeChanges,
+  byteSize, canonicalJson, diffJson, isJsonNumber, isPlainObject, JsonNumber, layoutJson, parseJson, parseSessionDataText, stringifyJson, summarizeChanges,
   type ChangeSummary, type JsonObject, type PathSegment,
 } from "~/json";
 
 export interface DraftOriginal {
   value: JsonObject;
-  canonical: string;
+  /** Computed on first use (the first edit's check). */
+  canonical?: string;
   /** Computed on first use (the review). */
   pretty?: string;
 }
@@ -26,14 +28,32 @@ export type DraftAnalysis =
   | { ok: false; error: string; line?: number; column?: number };
 
 export type DraftReview =
-  | { ok: true; text: string; prettyOriginal: string; prettyEdit: string; summary: ChangeSummary }
+  | {
+      ok: true;
+      text: string;
+      prettyOriginal: string;
+      prettyEdit: string;
+      summary: ChangeSummary;
+      /** For a large document: only the changed regions, for the diff view (see review-excerpt.ts). */
+      excerpt: ReviewExcerpt | null;
+    }
   | { ok: false; error: string };
 
 export type DraftFormat = { ok: true; text: string } | { ok: false; error: string };
 
+/** Above this many characters of pretty-printed text (about 180 KiB of data), the diff shows an excerpt. */
+export const LARGE_REVIEW_CHARS = 300_000;
+
 export function readOriginal(originalText: string): DraftOriginal {
-  const value = parseJson(originalText) as JsonObject;
-  return { value, canonical: canonicalJson(value) };
+  return { value: parseJson(originalText) as JsonObject };
+}
+
+/**
+ * The check of the original itself, without checking it: it is what the core holds, read by the server
+ * (so the page is usable as soon as the data is parsed once).
+ */
+export function analyseOriginal(original: DraftOriginal): DraftAnalysis {
+  return { ok: true, value: original.value, exactPaths: exactNumberPaths(original.value), bytes: byteSize(original.value), changeCount: 0, dirty: false };
 }
 
 /** The paths of every exact number (JsonNumber) in `value`. */
@@ -67,6 +87,7 @@ export function analyseDraft(original: DraftOriginal, text: string, maxBytes: nu
   if (!parsed.ok) return parsed;
   const changes = diffJson(original.value, parsed.value);
   // Formatting and key order are not changes: the canonical forms decide.
+  original.canonical ??= canonicalJson(original.value);
   const dirty = changes.length > 0 || canonicalJson(parsed.value) !== original.canonical;
   return { ok: true, value: parsed.value, exactPaths: exactNumberPaths(parsed.value), bytes: parsed.bytes, changeCount: changes.length, dirty };
 }
@@ -76,12 +97,15 @@ export function reviewDraft(original: DraftOriginal, text: string, maxBytes: num
   if (!parsed.ok) return { ok: false, error: parsed.error };
   // Both sides in the order the editor's text has (the stored order, or A→Z when chosen): layoutJson keeps it.
   original.pretty ??= layoutJson(original.value);
+  const prettyEdit = layoutJson(parsed.value);
+  const large = original.pretty.length > LARGE_REVIEW_CHARS || prettyEdit.length > LARGE_REVIEW_CHARS;
   return {
     ok: true,
     text,
     prettyOriginal: original.pretty,
-    prettyEdit: layoutJson(parsed.value),
+    prettyEdit,
     summary: summarizeChanges(diffJson(original.value, parsed.value), { maxItems: 100 }),
+    excerpt: large ? reviewExcerpt(original.pretty, prettyEdit) : null,
   };
 }
 

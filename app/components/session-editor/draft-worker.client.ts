@@ -9,7 +9,7 @@
  * keystroke's frame.
  */
 import type { PathSegment } from "~/json";
-import { analyseDraft, formatDraft, readOriginal, restoreExactPaths, reviewDraft, type DraftAnalysis, type DraftFormat, type DraftOriginal, type DraftReview } from "./draft-analysis";
+import { analyseDraft, analyseOriginal, formatDraft, readOriginal, restoreExactPaths, reviewDraft, type DraftAnalysis, type DraftFormat, type DraftOriginal, type DraftReview } from "./draft-analysis";
 
 type Request =
   | { id: number; kind: "init"; originalText: string; maxBytes: number }
@@ -25,7 +25,7 @@ function answer(state: { original?: DraftOriginal; maxBytes: number }, request: 
     case "init": {
       state.original = readOriginal(request.originalText);
       state.maxBytes = request.maxBytes;
-      return analyseDraft(state.original, request.originalText, state.maxBytes);
+      return analyseOriginal(state.original);
     }
     case "analyse":
       return analyseDraft(state.original!, request.text, state.maxBytes);

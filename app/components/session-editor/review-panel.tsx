@@ -3,6 +3,7 @@ import type { ChangeSummary } from "~/json";
 import { ChangeSummaryView } from "./change-summary";
 import { JsonDiffView } from "./diff-editor.client";
 import { ReasonField } from "./reason-field";
+import type { ReviewExcerpt } from "./review-excerpt";
 
 export interface ReviewSnapshot {
   /** The exact text that will be posted (what the diff was computed from). */
@@ -10,6 +11,8 @@ export interface ReviewSnapshot {
   prettyOriginal: string;
   prettyEdit: string;
   summary: ChangeSummary;
+  /** A large document's diff shows only its changed regions (null: the whole texts). */
+  excerpt?: ReviewExcerpt | null;
 }
 
 /**
@@ -61,7 +64,24 @@ export function ReviewPanel({
         <p className="text-sm text-slate-600 dark:text-slate-300">Left: the data when you opened it. Right: what will be written. The whole object is replaced with the right side.</p>
       </div>
       <ChangeSummaryView summary={review.summary} label="Summary of the changes" />
-      {editorsReady ? <JsonDiffView original={review.prettyOriginal} modified={review.prettyEdit} dark={dark} label="Difference between the original and your edit" /> : null}
+      {review.excerpt ? (
+        <p className="text-xs text-slate-500" data-testid="diff-excerpt-note">
+          A large document: the difference shows only the changed regions, with 3 lines around each. Line numbers are those of the whole text.
+        </p>
+      ) : null}
+      {editorsReady ? (
+        review.excerpt ? (
+          <JsonDiffView
+            original={review.excerpt.original}
+            modified={review.excerpt.modified}
+            lineNumbers={{ original: review.excerpt.originalLineNumbers, modified: review.excerpt.modifiedLineNumbers }}
+            dark={dark}
+            label="Difference between the original and your edit"
+          />
+        ) : (
+          <JsonDiffView original={review.prettyOriginal} modified={review.prettyEdit} dark={dark} label="Difference between the original and your edit" />
+        )
+      ) : null}
       <Form method="post" className="space-y-3" replace>
         <input type="hidden" name="intent" value="write" />
         <input type="hidden" name="text" value={review.text} />

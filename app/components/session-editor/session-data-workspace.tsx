@@ -71,7 +71,7 @@ export function SessionDataWorkspace({
         return;
       }
       setReviewError(null);
-      setReview({ text: prepared.text, prettyOriginal: prepared.prettyOriginal, prettyEdit: prepared.prettyEdit, summary: prepared.summary });
+      setReview({ text: prepared.text, prettyOriginal: prepared.prettyOriginal, prettyEdit: prepared.prettyEdit, summary: prepared.summary, excerpt: prepared.excerpt });
       setMode("review");
     } catch (error) {
       setReviewError(`The review could not be prepared: ${error instanceof Error ? error.message : String(error)}`);
