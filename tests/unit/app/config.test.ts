@@ -18,7 +18,9 @@ describe("configuration", () => {
     expect(config.SUPERTOKENS_CONNECTION_URI).toBeUndefined();
     expect(config.MAX_SESSION_DATA_BYTES).toBe(1024 * 1024);
     expect(config.SESSION_LOAD_CONCURRENCY).toBeGreaterThan(1);
-    expect(config.AUDIT_REASON_REQUIRED).toBe(false);
+    // A reason is required for every write by default (issue 13 §4); AUDIT_REASON_REQUIRED=false relaxes it.
+    expect(config.AUDIT_REASON_REQUIRED).toBe(true);
+    expect(parseConfig({ SESSION_DESK_BUNDLED_CORE: "true", AUDIT_REASON_REQUIRED: "false" }).AUDIT_REASON_REQUIRED).toBe(false);
   });
 
   it("treats empty strings as unset", () => {
