@@ -68,18 +68,35 @@ export function exactNumberPaths(value: unknown): PathSegment[][] {
   return paths;
 }
 
-/** Makes the `{ text }` objects a structured clone left at `paths` JsonNumbers again (in place). */
+/**
+ * Makes the values at `paths` JsonNumbers again (in place): the number's text as a string (from
+ * `valueToTransferText`), or the `{ text }` object a structured clone of a JsonNumber leaves.
+ */
 export function restoreExactPaths(value: JsonObject, paths: readonly PathSegment[][]): JsonObject {
   for (const path of paths) {
     if (path.length === 0) continue;
     let parent: unknown = value;
     for (const segment of path.slice(0, -1)) parent = (parent as Record<string, unknown>)[segment as string];
     const last = path[path.length - 1]!;
-    const clone = (parent as Record<string, unknown>)[last as string] as { text: string };
+    const held = (parent as Record<string, unknown>)[last as string] as string | { text: string };
+    const text = typeof held === "string" ? held : held.text;
     // defineProperty: "__proto__" is an ordinary key of session data.
-    Object.defineProperty(parent, last, { value: new JsonNumber(clone.text), enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(parent, last, { value: new JsonNumber(text), enumerable: true, writable: true, configurable: true });
   }
   return value;
+}
+
+/**
+ * The value as JSON text for the trip to the page, every exact number written as a string of its text
+ * (at `exactNumberPaths`). The page's JSON.parse of this is about twice as fast as receiving the object
+ * by structured clone, and it runs on the page's thread after every pause in typing.
+ */
+export function valueToTransferText(value: JsonObject): string {
+  return JSON.stringify(value, function (this: Record<string, unknown>, key: string, converted: unknown) {
+    // `this[key]` is the value before toJSON(): a JsonNumber is sent as its own text.
+    const held = this[key];
+    return held instanceof JsonNumber ? held.text : converted;
+  });
 }
 
 export function analyseDraft(original: DraftOriginal, text: string, maxBytes: number): DraftAnalysis {

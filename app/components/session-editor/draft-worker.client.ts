@@ -8,8 +8,8 @@
  * (CSP: worker-src 'self'). If a worker cannot start, the same functions run on the page, after the
  * keystroke's frame.
  */
-import type { PathSegment } from "~/json";
-import { analyseDraft, analyseOriginal, formatDraft, readOriginal, restoreExactPaths, reviewDraft, type DraftAnalysis, type DraftFormat, type DraftOriginal, type DraftReview } from "./draft-analysis";
+import type { JsonObject, PathSegment } from "~/json";
+import { analyseDraft, analyseOriginal, formatDraft, readOriginal, restoreExactPaths, reviewDraft, valueToTransferText, type DraftAnalysis, type DraftFormat, type DraftOriginal, type DraftReview } from "./draft-analysis";
 
 type Request =
   | { id: number; kind: "init"; originalText: string; maxBytes: number }
@@ -25,15 +25,33 @@ function answer(state: { original?: DraftOriginal; maxBytes: number }, request: 
     case "init": {
       state.original = readOriginal(request.originalText);
       state.maxBytes = request.maxBytes;
-      return analyseOriginal(state.original);
+      return pack(analyseOriginal(state.original));
     }
     case "analyse":
-      return analyseDraft(state.original!, request.text, state.maxBytes);
+      return pack(analyseDraft(state.original!, request.text, state.maxBytes));
     case "review":
       return reviewDraft(state.original!, request.text, state.maxBytes);
     case "format":
       return formatDraft(request.text, state.maxBytes);
   }
+}
+
+/** An analysis on its way to the page: the value as JSON text (see valueToTransferText). */
+type PackedAnalysis = (Omit<Extract<DraftAnalysis, { ok: true }>, "value"> & { valueJson: string }) | Extract<DraftAnalysis, { ok: false }>;
+
+function pack(result: DraftAnalysis): PackedAnalysis {
+  if (!result.ok) return result;
+  const { value, ...rest } = result;
+  return { ...rest, valueJson: valueToTransferText(value) };
+}
+
+/** Back on the page: the value parsed, its exact numbers JsonNumbers again. */
+function unpack(result: PackedAnalysis | DraftAnalysis): DraftAnalysis {
+  if (!result.ok || !("valueJson" in result)) return result;
+  const { valueJson, ...rest } = result;
+  const value = JSON.parse(valueJson) as JsonObject;
+  if (rest.exactPaths.length > 0) restoreExactPaths(value, rest.exactPaths as PathSegment[][]);
+  return { ...rest, value };
 }
 
 export const draftWorkerUrl = import.meta.url;
@@ -64,11 +82,6 @@ export interface DraftWorker {
   dispose(): void;
 }
 
-/** Values come back as structured clones: exact numbers become JsonNumbers again. */
-function revive(result: DraftAnalysis): DraftAnalysis {
-  if (result.ok && result.exactPaths.length > 0) restoreExactPaths(result.value, result.exactPaths as PathSegment[][]);
-  return result;
-}
 
 export function startDraftWorker(): DraftWorker {
   let worker: Worker | null = null;
@@ -103,8 +116,8 @@ export function startDraftWorker(): DraftWorker {
   };
   return {
     offMainThread: true,
-    init: async (originalText, maxBytes) => revive(await call<DraftAnalysis>({ kind: "init", originalText, maxBytes } as Omit<Request, "id">)),
-    analyse: async (text) => revive(await call<DraftAnalysis>({ kind: "analyse", text } as Omit<Request, "id">)),
+    init: async (originalText, maxBytes) => unpack(await call<PackedAnalysis>({ kind: "init", originalText, maxBytes } as Omit<Request, "id">)),
+    analyse: async (text) => unpack(await call<PackedAnalysis>({ kind: "analyse", text } as Omit<Request, "id">)),
     review: (text) => call<DraftReview>({ kind: "review", text } as Omit<Request, "id">),
     format: (text) => call<DraftFormat>({ kind: "format", text } as Omit<Request, "id">),
     dispose() {
@@ -131,8 +144,8 @@ export function mainThreadDraftWorker(): DraftWorker {
     );
   return {
     offMainThread: false,
-    init: (originalText, maxBytes) => call<DraftAnalysis>({ kind: "init", originalText, maxBytes } as Omit<Request, "id">),
-    analyse: (text) => call<DraftAnalysis>({ kind: "analyse", text } as Omit<Request, "id">),
+    init: async (originalText, maxBytes) => unpack(await call<PackedAnalysis>({ kind: "init", originalText, maxBytes } as Omit<Request, "id">)),
+    analyse: async (text) => unpack(await call<PackedAnalysis>({ kind: "analyse", text } as Omit<Request, "id">)),
     review: (text) => call<DraftReview>({ kind: "review", text } as Omit<Request, "id">),
     format: (text) => call<DraftFormat>({ kind: "format", text } as Omit<Request, "id">),
     dispose() {},

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { JsonNumber, prettyJson, stringifyJson, type JsonObject } from "~/json";
-import { analyseDraft, exactNumberPaths, formatDraft, readOriginal, restoreExactPaths, reviewDraft } from "~/components/session-editor/draft-analysis";
+import { analyseDraft, exactNumberPaths, formatDraft, readOriginal, restoreExactPaths, reviewDraft, valueToTransferText } from "~/components/session-editor/draft-analysis";
 import { changedSpan } from "~/components/session-editor/text-span";
 
 const MAX = 1024 * 1024;
@@ -41,6 +41,17 @@ describe("exact numbers across a structured clone", () => {
     expect((cloned.a as unknown[])[1]).toBeInstanceOf(JsonNumber);
     expect(stringifyJson(cloned)).toBe('{"a":[1,1.0],"__proto__":{"b":1e400}}');
     expect(Object.getPrototypeOf(cloned)).toBe(Object.prototype);
+  });
+});
+
+describe("exact numbers across the worker's JSON text", () => {
+  it("writes exact numbers as strings of their text, and restores them at their paths", () => {
+    const original = readOriginal('{"a": [1, 1.0], "__proto__": {"b": 1e400}, "c": "1.0"}');
+    const text = valueToTransferText(original.value);
+    expect(text).toBe('{"a":[1,"1.0"],"__proto__":{"b":"1e400"},"c":"1.0"}');
+    const value = restoreExactPaths(JSON.parse(text) as JsonObject, exactNumberPaths(original.value));
+    expect(stringifyJson(value)).toBe('{"a":[1,1.0],"__proto__":{"b":1e400},"c":"1.0"}');
+    expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
   });
 });
 
