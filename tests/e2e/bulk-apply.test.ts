@@ -180,8 +180,8 @@ describe("bulk apply as a support person", () => {
       await page.getByLabel(`Select session ${handle}`).check();
     }
     await page.getByRole("button", { name: "Apply to 2 selected" }).click();
-    // A client-side navigation: the URL is all there is to wait for (the user page's "load" may still be pending).
-    await page.waitForURL(/\/bulk\?selection=[0-9a-f]{32}$/, { waitUntil: "commit" });
+    // A client-side navigation, polled in the page (waitForURL can miss it while the user page still streams).
+    await page.waitForFunction(() => /\/bulk\?selection=[0-9a-f]{32}$/.test(location.href));
     await expect(page.getByLabel(/The 2 selected in the table/).isChecked()).resolves.toBe(true);
     await page.getByLabel("Key path").fill('["cart.id"]');
     await page.getByLabel("Delete the key").check();

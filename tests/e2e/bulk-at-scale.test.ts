@@ -20,11 +20,11 @@ const coreUrl = inject("coreUrl");
 const tag = Date.now().toString(36);
 const admin = DEMO_ACCOUNTS.find((account) => account.role === "admin")!;
 /**
- * 3,000 by default — eight times the ~365 handles that made the old address fail — so the test stays
- * quick on a shared 2-core machine; E2E_BULK_SCALE_SESSIONS=10000 runs it at full size. The 10,000 case
- * over HTTP is tests/integration/bulk/selection.test.ts.
+ * 10,000, the size the product promises (about 70 s here, most of it making the sessions);
+ * E2E_BULK_SCALE_SESSIONS=3000 for a quicker run on a busy machine. The same over HTTP alone is
+ * tests/integration/bulk/selection.test.ts.
  */
-const SESSIONS = Number(process.env.E2E_BULK_SCALE_SESSIONS ?? 3_000);
+const SESSIONS = Number(process.env.E2E_BULK_SCALE_SESSIONS ?? 10_000);
 const fmt = (n: number) => n.toLocaleString("en");
 const ALREADY = Math.ceil(SESSIONS / 10);
 const REFUSED = Math.floor((SESSIONS - 8) / 250) + 1;
@@ -99,7 +99,8 @@ describe(`bulk apply at ${fmt(SESSIONS)} selected sessions`, () => {
     await browser.screenshot("bulk-scale-1-selected");
     await apply.click();
     // The address carries the selection's id, not the handles (over ~365 of them answered HTTP 431).
-    await page.waitForURL(/\/bulk\?selection=[0-9a-f]{32}$/, { timeout: 60_000, waitUntil: "commit" });
+    // Polled in the page: a client-side navigation from a page this size can slip past waitForURL.
+    await page.waitForFunction(() => /\/bulk\?selection=[0-9a-f]{32}$/.test(location.href), null, { timeout: 60_000 });
     expect(page.url().length).toBeLessThan(200);
     await expect(page.getByLabel(`The ${fmt(SESSIONS)} selected in the table`).isChecked()).resolves.toBe(true);
 
@@ -173,6 +174,7 @@ describe(`bulk apply at ${fmt(SESSIONS)} selected sessions`, () => {
     await page.goto(`${baseUrl}/audit?user=${encodeURIComponent(userId)}`);
     const runRow = page.locator("tbody tr[data-run]");
     await runRow.first().waitFor();
+    await page.waitForSelector("html[data-hydrated='true']", { state: "attached" }); // the row's button works once hydrated
     await expect(page.locator("tbody tr[data-entry]").count()).resolves.toBe(1);
     await expect(runRow.getByTestId("per-session-link").textContent()).resolves.toBe(`${fmt(SESSIONS)} sessions`);
     await runRow.getByRole("button", { name: "Bulk apply run" }).click();
