@@ -60,6 +60,17 @@ export async function createPostgresDatabase(): Promise<{ url: string; drop(): P
       const client = new pg.Client({ connectionString: adminUrl });
       await client.connect();
       try {
+        // A pg Pool's end() resolves once it has *asked* its connections to close, before their backends
+        // are gone. Forcing the drop at that moment terminates them (57P01, "terminating connection due
+        // to administrator command"), and the ended pool's idle client passes that error on to a Pool
+        // with no 'error' listener: an uncaught exception in the test file. So first wait (briefly) for
+        // the database's other connections to end on their own; FORCE stays for one left open.
+        const deadline = Date.now() + 5_000;
+        while (Date.now() < deadline) {
+          const { rows } = await client.query<{ n: number }>("select count(*)::int as n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()", [name]);
+          if (rows[0]!.n === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
         await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       } finally {
         await client.end();
