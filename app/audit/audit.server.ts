@@ -10,6 +10,7 @@
  * go to their own insert-only table, this module has no update or delete, and the database's triggers
  * refuse UPDATE/DELETE on both tables (app/db/migrations.server.ts).
  */
+import { sql } from "kysely";
 import { getConfig } from "~/config.server";
 import { applyPatch, parseJson, PatchError, stringifyJson, type Operation } from "~/json";
 import { getDb } from "~/db/db.server";
@@ -19,7 +20,7 @@ import { now } from "~/staff/clock.server";
 import type { StaffUser } from "~/staff/roles";
 import { AUDIT_PAGE_SIZE, type AuditFilters } from "./filters";
 import { newAuditId } from "./ids.server";
-import { AUDIT_ACTIONS, AUDIT_OUTCOMES, type AuditAction, type AuditEntry, type AuditOutcomeStatus } from "./types";
+import { AUDIT_ACTIONS, AUDIT_OUTCOMES, RUN_ACTION, type AuditAction, type AuditEntry, type AuditOutcomeStatus } from "./types";
 
 export type { AuditAction, AuditEntry, AuditOutcome, AuditOutcomeStatus, AuditTarget } from "./types";
 
@@ -239,10 +240,14 @@ export async function queryAudit(filters: AuditQuery = {}): Promise<AuditPage> {
   if (filters.from) query = query.where("created_at", ">=", `${filters.from}T00:00:00.000Z`);
   if (filters.to) query = query.where("created_at", "<", nextDay(filters.to));
   const { count } = await query.select((eb) => eb.fn.countAll<string | number>().as("count")).executeTakeFirstOrThrow();
-  const ids = await query.select("id").orderBy("id", "desc").limit(pageSize).offset((page - 1) * pageSize).execute();
-  const rows = ids.length === 0 ? [] : await baseQuery().where("audit_entries.id", "in", ids.map((row) => row.id)).orderBy("audit_entries.id", "desc").execute();
+  // One run's entries open on the run's own entry, then its sessions newest first: begun before any of
+  // them, it would otherwise be the last row of the last page of a big run.
+  const ordered = runId ? query.orderBy(sql`case when action = ${RUN_ACTION} then 0 else 1 end`) : query;
+  const ids = await ordered.select("id").orderBy("id", "desc").limit(pageSize).offset((page - 1) * pageSize).execute();
+  const rows = ids.length === 0 ? [] : await baseQuery().where("audit_entries.id", "in", ids.map((row) => row.id)).execute();
+  const byId = new Map(rows.map((row) => [row.id, row]));
   const total = Number(count);
-  return { entries: rows.map(toEntry), total, page, pageSize, pageCount: Math.max(1, Math.ceil(total / pageSize)) };
+  return { entries: ids.map((row) => toEntry(byId.get(row.id)!)), total, page, pageSize, pageCount: Math.max(1, Math.ceil(total / pageSize)) };
 }
 
 function nextDay(day: string): string {

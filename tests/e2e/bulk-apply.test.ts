@@ -99,7 +99,7 @@ describe("bulk apply as a support person", () => {
     await expect(page.locator("tbody tr").first().textContent()).resolves.toContain("featureFlags is a string, not an object, so beta cannot be set inside it");
 
     // Apply, with the core slowed down so the bar is seen moving.
-    await setFaults({ latencyMs: 80 });
+    await setFaults({ latencyMs: 150 });
     await page.getByRole("button", { name: "Apply — write 210 sessions" }).click();
     const bar = page.getByRole("progressbar", { name: "Sessions done" });
     await bar.waitFor();
@@ -114,10 +114,11 @@ describe("bulk apply as a support person", () => {
     // The rows keep up with the counts while the run goes on (the page reloads as sessions finish).
     await page.locator("tbody tr[data-outcome='written']").first().waitFor({ timeout: 2_000 });
     await expect(page.locator("[data-run-status]").first().getAttribute("data-run-status")).resolves.toBe("running");
+    // For a few seconds every write fails, and fast: the sessions caught in it use up their retries, which
+    // the adaptive limit lets through one at a time once it has halved down to 1 (#14 §3). Begun before
+    // the screenshot, which can take longer than the rest of the run.
+    await setFaults({ latencyMs: 10, endpoints: { "PUT /recipe/session/data": { failureRate: 1, kinds: ["500"] } } });
     await browser.screenshot("bulk-3-running");
-    // For a few seconds every write fails: the sessions caught in it fail after their retries. Long enough
-    // for a session to use up its retries at the adaptive limit, which halves on each failure (#14 §3).
-    await setFaults({ latencyMs: 80, endpoints: { "PUT /recipe/session/data": { failureRate: 1, kinds: ["500"] } } });
     await page.waitForTimeout(8_000);
     await setFaults({ latencyMs: 10 });
     await waitForStatus("completed");

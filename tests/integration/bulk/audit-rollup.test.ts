@@ -67,6 +67,10 @@ describe("a bulk run in the audit list", () => {
     expect(ofRun.collapseRuns).toBe(false);
     expect(ofRun.page.entries.filter((entry: { action: string }) => entry.action === "bulk-apply-item")).toHaveLength(4);
     expect(ofRun.page.total).toBe(5);
+    // The run's own entry comes first, though it is the oldest (a big run's would be on its last page).
+    expect(ofRun.page.entries[0].action).toBe("bulk-apply-run");
+    const ofRunPaged = await loaderData(`/audit?run=${runId}&page=2`, AUDIT_ROUTE);
+    expect(ofRunPaged.page.entries).toEqual([]);
     // A session's entries, and the per-session action, are listed as they are.
     const ofSession = await loaderData(`/audit?session=${encodeURIComponent(handles[0]!)}`, AUDIT_ROUTE);
     expect(ofSession.page.entries.map((entry: { action: string; outcome: { status: string } }) => [entry.action, entry.outcome.status])).toEqual([["bulk-apply-item", "written"]]);
