@@ -83,6 +83,14 @@ export interface DraftWorker {
 }
 
 
+/** Resolves in the page's next idle period (at most 300 ms from now). */
+function whenIdle(): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof requestIdleCallback === "function") requestIdleCallback(() => resolve(), { timeout: 300 });
+    else setTimeout(resolve, 0);
+  });
+}
+
 export function startDraftWorker(): DraftWorker {
   let worker: Worker | null = null;
   try {
@@ -117,7 +125,12 @@ export function startDraftWorker(): DraftWorker {
   return {
     offMainThread: true,
     init: async (originalText, maxBytes) => unpack(await call<PackedAnalysis>({ kind: "init", originalText, maxBytes } as Omit<Request, "id">)),
-    analyse: async (text) => unpack(await call<PackedAnalysis>({ kind: "analyse", text } as Omit<Request, "id">)),
+    analyse: async (text) => {
+      const packed = await call<PackedAnalysis>({ kind: "analyse", text } as Omit<Request, "id">);
+      // Parsed when the page is idle, not in the middle of the person's next keystrokes.
+      await whenIdle();
+      return unpack(packed);
+    },
     review: (text) => call<DraftReview>({ kind: "review", text } as Omit<Request, "id">),
     format: (text) => call<DraftFormat>({ kind: "format", text } as Omit<Request, "id">),
     dispose() {
