@@ -198,6 +198,7 @@ export async function benchEditor(report: (r: Record<string, string | number | b
         keystroke_ms: keystroke,
         review_ms: pick("review_ms"),
         keystroke_max_ms: keystrokeMax,
+        keystrokes_ms: samples.map((s) => s.keystrokes.map((k) => Math.round(k)).join("/")).join(" "),
         longest_task_before_interactive_ms: pick("longest_task_before_interactive_ms"),
         tree_rows: pick("tree_rows"),
         dom_nodes: pick("dom_nodes"),

@@ -15,7 +15,7 @@
  * review and Format.
  */
 import Editor, { type OnMount } from "@monaco-editor/react";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { tuneJsonLanguage } from "./monaco-loader.client";
 import { changedSpan } from "./text-span";
 
@@ -60,7 +60,8 @@ export interface CodeEditorHandle {
 }
 
 
-export function JsonCodeEditor({
+/** Memoised: its own keystrokes re-render the workspace (the dirty flag), which must not re-render it. */
+export const JsonCodeEditor = memo(function JsonCodeEditor({
   initialText,
   external,
   onChange,
@@ -176,4 +177,4 @@ export function JsonCodeEditor({
       options={options}
     />
   );
-}
+});

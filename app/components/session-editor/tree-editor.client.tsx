@@ -14,7 +14,7 @@
  * document, so no exact number elsewhere is ever copied or rounded.
  */
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import { memo, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { formatKeyPath, isJsonNumber, numberText, type JsonObject } from "~/json";
 import { numberFromText } from "~/json/exact-number";
 import { applyTreeEdit, convertValue, flattenTree, initialExpanded, kindOf, pointersAlong, type NodeKind, type TreeEdit, type TreeRow } from "./tree-model";
@@ -56,7 +56,8 @@ function valueText(row: TreeRow): string {
   }
 }
 
-export function JsonTreeEditor({ data, onChange, viewOnly, dark }: { data: JsonObject; onChange: (data: JsonObject) => void; viewOnly: boolean; dark: boolean }) {
+/** Memoised: a keystroke in the text editor re-renders the workspace, and must not re-render the tree. */
+export const JsonTreeEditor = memo(function JsonTreeEditor({ data, onChange, viewOnly, dark }: { data: JsonObject; onChange: (data: JsonObject) => void; viewOnly: boolean; dark: boolean }) {
   const [expanded, setExpanded] = useState(() => initialExpanded(data));
   const rows = useMemo(() => flattenTree(data, expanded), [data, expanded]);
   const [editing, setEditing] = useState<string | null>(null);
@@ -163,7 +164,7 @@ export function JsonTreeEditor({ data, onChange, viewOnly, dark }: { data: JsonO
       </div>
     </div>
   );
-}
+});
 
 function TreeRowView({
   row,
