@@ -17,6 +17,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { memo, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { formatKeyPath, isJsonNumber, numberText, type JsonObject } from "~/json";
 import { numberFromText } from "~/json/exact-number";
+import { showInvisibleCharacters, showInvisibleInJson } from "~/utils/visible-text";
 import { applyTreeEdit, convertValue, flattenTree, initialExpanded, kindOf, pointersAlong, type NodeKind, type TreeEdit, type TreeRow } from "./tree-model";
 
 const ROW_PX = 26;
@@ -37,7 +38,8 @@ const VALUE_STYLE: Record<NodeKind, string> = {
 
 function keyLabel(row: TreeRow): string {
   if (row.key === null) return "data";
-  return typeof row.key === "number" ? String(row.key) : row.key;
+  // A key may hold characters nobody can see (NUL, U+2028…): shown as their escapes, like the JSON views.
+  return typeof row.key === "number" ? String(row.key) : showInvisibleCharacters(row.key);
 }
 
 /** What a row shows as its value: JSON for primitives (strings quoted), a count for collections. */
@@ -48,7 +50,7 @@ function valueText(row: TreeRow): string {
     case "array":
       return `[${row.size} ${row.size === 1 ? "item" : "items"}]${row.expanded ? "" : " …"}`;
     case "string":
-      return JSON.stringify(row.value);
+      return showInvisibleInJson(JSON.stringify(row.value));
     case "number":
       return numberText(row.value as number);
     default:
