@@ -33,7 +33,7 @@ import { AuditReasonRequiredError, beginAudit, finishAudit } from "~/audit/audit
 import { getConfig } from "~/config.server";
 import { describeCoreError, isOutageResponse, type CoreProblem } from "~/core/problems.server";
 import { getSessionInfo, updateSessionData, type SessionInfo } from "~/core/sessions.server";
-import { byteSize, canonicalJson, describeType, diffJson, fingerprint, formatBytes, isPlainObject, patchFromChanges } from "~/json";
+import { applyPatch, byteSize, canonicalJson, describeType, diffJson, fingerprint, formatBytes, isPlainObject, patchFromChanges, type Change } from "~/json";
 import type { StaffUser } from "~/staff/roles";
 import { sessionBelongsTo } from "./ownership.server";
 import { isSessionLockError, withSessionLock } from "./session-lock.server";
@@ -151,8 +151,13 @@ async function writeLocked(input: WriteSessionDataInput, given: Record<string, u
   }
 
   let next: Record<string, unknown>;
-  if (given !== undefined) next = given;
-  else {
+  let diff: Change[] | undefined;
+  if (given !== undefined) {
+    // Written as a change to what the core holds, not as the page's whole text: what staff did not touch
+    // keeps its stored place and bytes, even when they edited a view that sorts keys.
+    diff = diffJson(before, given);
+    next = inStoredOrder(before, given, diff);
+  } else {
     // Nothing has been attempted yet, so a change that cannot be made here leaves no audit entry.
     const made = (input.next as DeriveNext)(before);
     if ("error" in made) return { status: "failed", error: `${made.error.replace(/\.?$/, ".")} Nothing was written.`, transient: false };
@@ -163,7 +168,7 @@ async function writeLocked(input: WriteSessionDataInput, given: Record<string, u
 
   // 3. Nothing to change: no write. Recorded as "already so" so a bulk run accounts for every session.
   // The diff ignores key order as the fingerprint does, so "no changes" is "same canonical JSON".
-  const diff = diffJson(before, next);
+  diff ??= diffJson(before, next);
   if (diff.length === 0) {
     const entryId = await audit({ before, patch: [], tenantId: current.tenantId });
     await finishAudit(entryId, { status: "already-so" });
@@ -223,6 +228,21 @@ async function writeLocked(input: WriteSessionDataInput, given: Record<string, u
  * The editor's limits, for every path whatever computed the data (a bulk change, a revert): the core
  * would store anything, and the app would then have to load it on every request.
  */
+/**
+ * `given` laid out as `before` is held: `changes` (before → given) applied to `before`, so untouched keys
+ * keep their order and their values their exact text; new keys come last. Falls back to `given` if the
+ * result is not the same data (it always should be).
+ */
+function inStoredOrder(before: Record<string, unknown>, given: Record<string, unknown>, changes: Change[]): Record<string, unknown> {
+  if (changes.length === 0) return before;
+  try {
+    const laid = applyPatch(before, patchFromChanges(changes));
+    return isPlainObject(laid) && canonicalJson(laid) === canonicalJson(given) ? laid : given;
+  } catch {
+    return given;
+  }
+}
+
 function refusal(next: unknown): { status: "failed"; error: string; transient: false } | undefined {
   if (!isPlainObject(next)) return { status: "failed", error: `Session data must be a JSON object, not ${describeType(next)}. Nothing was written.`, transient: false };
   const maxBytes = getConfig().MAX_SESSION_DATA_BYTES;

@@ -100,6 +100,17 @@ describe("number text is kept exactly", () => {
     expect(afterRevert).not.toContain('"price"');
   });
 
+  it("an edit made in a view sorted by key writes only the change: every other key keeps its stored place and bytes", async () => {
+    const stored = '{"zeta":1.0,"alpha":{"y":18446744073709551617,"b":[3,1,2]},"mid":"keep"}';
+    const { userId, handle } = await sessionWithText(stored);
+    const page = await loadSessionPage(stack, userId, handle, editor);
+    // The page's text as a sorted view would send it: keys A-Z, "mid" changed, one key added.
+    const sortedEdited = '{\n  "alpha": {\n    "b": [3, 1, 2],\n    "y": 18446744073709551617\n  },\n  "mid": "changed",\n  "new": true,\n  "zeta": 1.0\n}';
+    const answer = await postEdit(stack, page, { intent: "write", text: sortedEdited, reason: "key order" }, editor);
+    expect(answer.redirect, JSON.stringify(answer.body)).toBeDefined();
+    expect(await rawCoreAnswer(handle)).toContain('"userDataInDatabase":{"zeta":1.0,"alpha":{"y":18446744073709551617,"b":[3,1,2]},"mid":"changed","new":true}');
+  });
+
   it("a bulk item sets one key and leaves every other number's text alone", async () => {
     const { userId, handle } = await sessionWithText(EXACT_DATA_TEXT);
     const planned = await postData(`${stack.url}/users/${userId}/bulk`, FORM_ROUTE, { intent: "dry-run", operation: "set", scope: "all", keyPath: "featureFlags.newCheckout", value: "true", reason: "" }, admin);
