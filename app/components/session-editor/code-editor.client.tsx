@@ -41,8 +41,8 @@ export const CHANGE_DEBOUNCE_MS = 300;
  * colour boxes. Measured on a 1 MiB session: these made a keystroke take up to 0.8 s. The tree view is the
  * way around a large document.
  */
-const LARGE_TEXT_CHARS = 300_000;
-const LARGE_DOCUMENT_OPTIONS = {
+export const LARGE_TEXT_CHARS = 300_000;
+export const LARGE_DOCUMENT_OPTIONS = {
   folding: false,
   stickyScroll: { enabled: false },
   colorDecorators: false,

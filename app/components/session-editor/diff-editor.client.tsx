@@ -10,6 +10,7 @@
 import { DiffEditor, type DiffOnMount } from "@monaco-editor/react";
 import { useEffect, useRef } from "react";
 import { tuneJsonLanguage } from "./monaco-loader.client";
+import { LARGE_DOCUMENT_OPTIONS, LARGE_TEXT_CHARS } from "./code-editor.client";
 
 type DiffEditorInstance = Parameters<DiffOnMount>[0];
 
@@ -29,19 +30,10 @@ function heightFor(original: string, modified: string, maxLines: number): string
  * review passes an excerpt of the changed regions instead, review-excerpt.ts; the conflict, overtaken and
  * revert views pass whole texts and rely on these options.)
  */
-const LARGE_TEXT_CHARS = 300_000;
 const LARGE_DIFF_OPTIONS = {
+  ...LARGE_DOCUMENT_OPTIONS,
   hideUnchangedRegions: { enabled: true, contextLineCount: 3, minimumLineCount: 3, revealLineCount: 20 },
   wordWrap: "off" as const,
-  folding: false,
-  stickyScroll: { enabled: false },
-  colorDecorators: false,
-  occurrencesHighlight: "off" as const,
-  links: false,
-  // The bracket-pair parse covers the whole document the first time a line is drawn.
-  bracketPairColorization: { enabled: false },
-  guides: { bracketPairs: false, bracketPairsHorizontal: false, highlightActiveBracketPair: false },
-  matchBrackets: "never" as const,
 };
 
 export function JsonDiffView({
