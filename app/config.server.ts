@@ -83,6 +83,20 @@ export const configSchema = z.object({
 });
 
 export type Config = z.infer<typeof configSchema>;
+  // ── Operating it (README "Deploy") ──
+  /** Log lines at or above this level are written (JSON on stdout; pretty in development). */
+  LOG_LEVEL: z.preprocess(
+    emptyToUndefined,
+    z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { message: "must be one of fatal, error, warn, info, debug, trace, silent" }).default("info"),
+  ),
+  /** Prometheus metrics on their own listener at this port (/metrics, no token), e.g. 9464. Unset: no listener. */
+  METRICS_PORT: z.preprocess(emptyToUndefined, z.coerce.number({ message: "must be a port number" }).int().min(0).max(65535).optional()),
+  /** Interface of the metrics listener (default: HOST). */
+  METRICS_HOST: z.preprocess(emptyToUndefined, z.string().optional()),
+  /** Serves /metrics on the app's own port to requests with `Authorization: Bearer <token>`. Unset: /metrics is 404 there. */
+  METRICS_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16, "must be at least 16 characters").optional()),
+  /** On SIGTERM/SIGINT: how long in-flight requests and bulk writes may take to finish before the process exits anyway. */
+  SHUTDOWN_TIMEOUT_MS: positiveInt(20_000),
 
 export class ConfigError extends Error {
   constructor(readonly lines: string[]) {
