@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseRoleMap } from "./staff/sso-roles";
 
 /**
  * The environment, parsed and validated once. A bad value stops start-up with one line per variable
@@ -65,6 +66,11 @@ export const configSchema = z.object({
   /** A running bulk run whose owner has not renewed its lease for this long is shown as interrupted (resumable). */
   BULK_RUN_LEASE_SECONDS: positiveInt(15),
   /**
+   * A bulk run across users with more sessions than this needs a second admin's approval before it can
+   * be applied (four-eyes; the admin who made the dry run cannot approve it).
+   */
+  BULK_APPROVAL_THRESHOLD: z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(0).default(1000),
+  /**
    * How long a write waits for another Session Desk write to the same session to finish (the per-session
    * lock, app/sessions/session-lock.server.ts) before it gives up with a transient failure.
    */
@@ -76,13 +82,44 @@ export const configSchema = z.object({
    */
   AUDIT_REASON_REQUIRED: z.preprocess(emptyToUndefined, booleanFromString.default("true")),
   APP_ORIGIN: z.preprocess(emptyToUndefined, z.string().url("must be a URL such as https://desk.example.com").optional()),
+  /**
+   * Staff sign-in through the company's identity provider (OpenID Connect; app/staff/oidc.server.ts).
+   * Off while OIDC_ISSUER is unset; with it, the client id, secret and role map are required too.
+   */
+  OIDC_ISSUER: z.preprocess(emptyToUndefined, z.string().url("must be the issuer URL, such as https://login.example.com/realms/staff").optional()),
+  OIDC_CLIENT_ID: z.preprocess(emptyToUndefined, z.string().optional()),
+  OIDC_CLIENT_SECRET: z.preprocess(emptyToUndefined, z.string().optional()),
+  /** The claim (ID token or userinfo) whose values OIDC_ROLE_MAP maps to roles. */
+  OIDC_ROLE_CLAIM: z.preprocess(emptyToUndefined, z.string().default("groups")),
+  /** "claim-value=role,…", e.g. "desk-admins=admin,desk-editors=editor,support=viewer"; the highest mapped role wins. */
+  OIDC_ROLE_MAP: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .transform((text, context) => {
+        try {
+          return parseRoleMap(text);
+        } catch (error) {
+          context.addIssue({ code: z.ZodIssueCode.custom, message: `${(error as Error).message} (write claim-value=role,… e.g. desk-admins=admin,support=viewer)` });
+          return z.NEVER;
+        }
+      })
+      .optional(),
+  ),
+  /** Scopes asked for; the role claim often needs its own (e.g. "groups" at Keycloak or Okta). */
+  OIDC_SCOPES: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .default("openid email profile")
+      .refine((value) => value.split(/\s+/).includes("openid"), "must include openid"),
+  ),
+  /** The provider's name on the sign-in button ("Sign in with …") and the staff page. */
+  OIDC_DISPLAY_NAME: z.preprocess(emptyToUndefined, z.string().max(60, "use at most 60 characters").default("SSO")),
+  /** false turns password sign-in off (only with OIDC configured: nobody could sign in otherwise). */
+  PASSWORD_SIGN_IN: z.preprocess(emptyToUndefined, booleanFromString.default("true")),
   LOCAL_CORE_SEED: positiveInt(1),
   LOCAL_CORE_PORT: z.preprocess(emptyToUndefined, z.coerce.number({ message: "must be a port number" }).int().min(0).max(65535).optional()),
-  /** Set by the server when it started the bundled core itself (never set by hand). */
-  SESSION_DESK_BUNDLED_CORE: z.preprocess(emptyToUndefined, booleanFromString.default("false")),
-});
-
-export type Config = z.infer<typeof configSchema>;
   // ── Operating it (README "Deploy") ──
   /** Log lines at or above this level are written (JSON on stdout; pretty in development). */
   LOG_LEVEL: z.preprocess(
@@ -97,6 +134,11 @@ export type Config = z.infer<typeof configSchema>;
   METRICS_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16, "must be at least 16 characters").optional()),
   /** On SIGTERM/SIGINT: how long in-flight requests and bulk writes may take to finish before the process exits anyway. */
   SHUTDOWN_TIMEOUT_MS: positiveInt(20_000),
+  /** Set by the server when it started the bundled core itself (never set by hand). */
+  SESSION_DESK_BUNDLED_CORE: z.preprocess(emptyToUndefined, booleanFromString.default("false")),
+});
+
+export type Config = z.infer<typeof configSchema>;
 
 export class ConfigError extends Error {
   constructor(readonly lines: string[]) {
@@ -119,8 +161,35 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (config.NODE_ENV === "production" && realCore && !config.SESSION_SECRET) {
     problems.push("  SESSION_SECRET: required with a real SuperTokens core in production (at least 32 random characters)");
   }
+  problems.push(...oidcConfigProblems(config));
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** OIDC settings that only make sense together (see the OIDC_* entries of .env.example). */
+function oidcConfigProblems(config: Config): string[] {
+  const problems: string[] = [];
+  if (!config.OIDC_ISSUER) {
+    if (!config.PASSWORD_SIGN_IN) problems.push("  PASSWORD_SIGN_IN: false needs OIDC sign-in configured (OIDC_ISSUER…), or nobody could sign in");
+    return problems;
+  }
+  if (!config.OIDC_CLIENT_ID) problems.push("  OIDC_CLIENT_ID: required with OIDC_ISSUER (the client id the provider gave Session Desk)");
+  if (!config.OIDC_CLIENT_SECRET) problems.push("  OIDC_CLIENT_SECRET: required with OIDC_ISSUER (the client secret the provider gave Session Desk)");
+  if (!config.OIDC_ROLE_MAP) problems.push("  OIDC_ROLE_MAP: required with OIDC_ISSUER, e.g. desk-admins=admin,desk-editors=editor,support=viewer");
+  const issuer = new URL(config.OIDC_ISSUER);
+  if (issuer.protocol !== "https:" && !(config.NODE_ENV !== "production" && isLoopbackHost(issuer.hostname))) {
+    problems.push("  OIDC_ISSUER: must be https:// (plain http only for a provider on 127.0.0.1 or localhost outside production)");
+  }
+  return problems;
+}
+
+export function isLoopbackHost(hostname: string): boolean {
+  return hostname === "127.0.0.1" || hostname === "localhost" || hostname === "[::1]";
+}
+
+/** True when staff can sign in through the identity provider. */
+export function isOidcConfigured(config: Config = getConfig()): boolean {
+  return config.OIDC_ISSUER !== undefined;
 }
 
 let cached: Config | undefined;

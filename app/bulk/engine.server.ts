@@ -189,7 +189,8 @@ export class BulkRunner {
         if (this.dead || this.lost || this.cancelled) return;
         const item = await take();
         if (!item) return;
-        const result = await this.processItem(item, userId, reason, operation);
+        // In a run across users each item names its own user; the write checks the session is theirs.
+        const result = await this.processItem(item, item.user_id ?? userId, reason, operation);
         if (this.dead) return; // a dead process records nothing
         if (!result) return; // cancelled while it waited for its turn: it stays "not attempted"
         processed += 1;

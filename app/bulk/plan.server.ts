@@ -71,7 +71,7 @@ export async function planBulkApply(input: PlanInput): Promise<{ runId: string; 
   }
 }
 
-async function planItem(input: PlanInput, handle: string, seq: number, members: Set<string> | undefined, policy: { maxRetries: number; baseMs: number }): Promise<NewItem> {
+export async function planItem(input: PlanInput, handle: string, seq: number, members: Set<string> | undefined, policy: { maxRetries: number; baseMs: number }): Promise<NewItem> {
   const base = { seq, session_handle: handle, tenant_id: null, plan_error: null, fingerprint: null, doc_json: null, result_fingerprint: null, summary_json: null };
   let info: SessionInfo | undefined;
   for (let attempt = 0; ; attempt++) {

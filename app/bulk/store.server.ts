@@ -33,6 +33,9 @@ export interface NewRun {
   reason?: string;
   parentRunId?: string;
   retryOf?: RetryWhich;
+  /** A run across users (app/bulk/cross-user): its items name their user; `userId` is CROSS_USER_RUN. */
+  kind?: "user" | "users";
+  selectionJson?: string;
 }
 
 export async function insertPlanningRun(input: NewRun): Promise<string> {
@@ -66,16 +69,26 @@ export async function insertPlanningRun(input: NewRun): Promise<string> {
       lease_owner: null,
       lease_expires_at: null,
       resumed_count: 0,
+      kind: input.kind ?? "user",
+      selection_json: input.selectionJson ?? null,
+      approval_status: null,
+      approved_by_id: null,
+      approved_by: null,
+      approved_at: null,
+      pace_limit: null,
     })
     .execute();
   return id;
 }
 
-export type NewItem = Omit<BulkRunItemsTable, "run_id" | "outcome" | "outcome_error" | "attempts" | "audit_entry_id" | "finished_at">;
+export type NewItem = Omit<BulkRunItemsTable, "run_id" | "outcome" | "outcome_error" | "attempts" | "audit_entry_id" | "finished_at" | "user_id" | "claimed_by" | "claimed_until"> & {
+  /** Whose session it is, in a run across users. */
+  user_id?: string | null;
+};
 
 export async function insertItems(runId: string, items: NewItem[]): Promise<void> {
   if (items.length === 0) return;
-  const rows = items.map((item) => ({ ...item, run_id: runId, outcome: null, outcome_error: null, attempts: 0, audit_entry_id: null, finished_at: null }));
+  const rows = items.map((item) => ({ ...item, user_id: item.user_id ?? null, run_id: runId, outcome: null, outcome_error: null, attempts: 0, audit_entry_id: null, finished_at: null, claimed_by: null, claimed_until: null }));
   await getDb().insertInto("bulk_run_items").values(rows).execute();
 }
 
@@ -285,6 +298,8 @@ export async function claimPlanned(runId: string, owner: string, staff: StaffUse
     .set({ status: "running", started_at: at.toISOString(), lease_owner: owner, lease_expires_at: leaseExpiry(at), applied_by_email: staff.email, applied_by_name: staff.displayName })
     .where("id", "=", runId)
     .where("status", "=", "planned")
+    // Four-eyes: a run waiting for a second admin's approval cannot start, whoever asks.
+    .where((eb) => eb.or([eb("approval_status", "is", null), eb("approval_status", "=", "approved")]))
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
@@ -345,6 +360,8 @@ export async function settleUnwritable(runId: string): Promise<void> {
 export interface PendingItem {
   seq: number;
   session_handle: string;
+  /** Whose session it is (a run across users); null: the run's own user. */
+  user_id: string | null;
   fingerprint: string | null;
   result_fingerprint: string | null;
   /** Only in dry runs made before result_fingerprint existed (see the schema). */
@@ -367,7 +384,7 @@ export function plannedResultFingerprint(item: Pick<PendingItem, "result_fingerp
 export async function nextPendingItems(runId: string, afterSeq: number, limit: number): Promise<PendingItem[]> {
   return getDb()
     .selectFrom("bulk_run_items")
-    .select(["seq", "session_handle", "fingerprint", "result_fingerprint", "doc_json"])
+    .select(["seq", "session_handle", "user_id", "fingerprint", "result_fingerprint", "doc_json"])
     .where("run_id", "=", runId)
     .where("outcome", "is", null)
     .where("seq", ">", afterSeq)

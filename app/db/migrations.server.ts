@@ -180,6 +180,72 @@ export function buildMigrations(dialect: DialectName): Record<string, Migration>
         await db.schema.createIndex("bulk_selections_created").on("bulk_selections").column("created_at").execute();
       },
     },
+    // Personal API tokens (app/api-tokens): only the SHA-256 of a token is kept, looked up by its public id.
+    // Audit entries made through the API name the token ("via API token <name>").
+    "0011_api_tokens": {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable("api_tokens")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("staff_id", "text", (c) => c.notNull().references("staff_users.id"))
+          .addColumn("name", "text", (c) => c.notNull())
+          .addColumn("scope", "text", (c) => c.notNull())
+          .addColumn("token_hash", "text", (c) => c.notNull())
+          .addColumn("created_at", "text", (c) => c.notNull())
+          .addColumn("expires_at", "text", (c) => c.notNull())
+          .addColumn("last_used_at", "text")
+          .addColumn("revoked_at", "text")
+          .addColumn("revoked_by_email", "text")
+          .execute();
+        await db.schema.createIndex("api_tokens_staff").on("api_tokens").column("staff_id").execute();
+        await db.schema.alterTable("audit_entries").addColumn("api_token_id", "text").execute();
+        await db.schema.alterTable("audit_entries").addColumn("api_token_name", "text").execute();
+      },
+    },
+    // Bulk apply across users (issue #18 §1): a run may name many users. Each item records whose session it
+    // is; the entries staff gave (pasted emails, phone numbers, ids, a search, an earlier run) are kept with
+    // how each resolved; a large run waits for a second admin's approval (app/bulk/cross-user/).
+    "0012_bulk_cross_user": {
+      async up(db: Kysely<any>) {
+        await db.schema.alterTable("bulk_runs").addColumn("kind", "text", (c) => c.notNull().defaultTo("user")).execute();
+        await db.schema.alterTable("bulk_runs").addColumn("selection_json", "text").execute();
+        await db.schema.alterTable("bulk_runs").addColumn("approval_status", "text").execute();
+        await db.schema.alterTable("bulk_runs").addColumn("approved_by_id", "text").execute();
+        await db.schema.alterTable("bulk_runs").addColumn("approved_by", "text").execute();
+        await db.schema.alterTable("bulk_runs").addColumn("approved_at", "text").execute();
+        await db.schema.createIndex("bulk_runs_kind_created").on("bulk_runs").columns(["kind", "created_at"]).execute();
+        await db.schema.alterTable("bulk_run_items").addColumn("user_id", "text").execute();
+        await db.schema.createIndex("bulk_run_items_run_user").on("bulk_run_items").columns(["run_id", "user_id", "seq"]).execute();
+        await db.schema
+          .createTable("bulk_run_entries")
+          .addColumn("run_id", "text", (c) => c.notNull().references("bulk_runs.id"))
+          .addColumn("seq", "integer", (c) => c.notNull())
+          .addColumn("input", "text", (c) => c.notNull())
+          .addColumn("kind", "text", (c) => c.notNull())
+          .addColumn("status", "text", (c) => c.notNull())
+          .addColumn("user_id", "text")
+          .addColumn("label", "text")
+          .addColumn("candidates_json", "text")
+          .addColumn("sessions", "integer", (c) => c.notNull().defaultTo(0))
+          .addPrimaryKeyConstraint("bulk_run_entries_pk", ["run_id", "seq"])
+          .execute();
+        await db.schema.createIndex("bulk_run_entries_run_status").on("bulk_run_entries").columns(["run_id", "status", "seq"]).execute();
+        await db.schema.createIndex("bulk_run_entries_run_user").on("bulk_run_entries").columns(["run_id", "user_id"]).execute();
+        // Pages of a run's pending items claimed by one instance (FOR UPDATE SKIP LOCKED on PostgreSQL), and
+        // the instances taking part, so the run's concurrency is shared out and its pace stays global.
+        await db.schema.alterTable("bulk_run_items").addColumn("claimed_by", "text").execute();
+        await db.schema.alterTable("bulk_run_items").addColumn("claimed_until", "text").execute();
+        await db.schema.alterTable("bulk_runs").addColumn("pace_limit", "integer").execute();
+        await db.schema
+          .createTable("bulk_run_workers")
+          .addColumn("run_id", "text", (c) => c.notNull().references("bulk_runs.id"))
+          .addColumn("instance", "text", (c) => c.notNull())
+          .addColumn("seen_until", "text", (c) => c.notNull())
+          .addColumn("processed", "integer", (c) => c.notNull().defaultTo(0))
+          .addPrimaryKeyConstraint("bulk_run_workers_pk", ["run_id", "instance"])
+          .execute();
+      },
+    },
   };
 }
 

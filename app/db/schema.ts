@@ -58,6 +58,9 @@ export interface AuditEntriesTable {
   patch_json: string | null;
   run_id: string | null;
   revert_of: string | null;
+  /** The personal API token the change was made with (migration 0011); null for the pages. */
+  api_token_id?: string | null;
+  api_token_name?: string | null;
 }
 
 export interface AuditOutcomesTable {
@@ -77,8 +80,28 @@ export interface DashboardTables {
   audit_outcomes: AuditOutcomesTable;
   bulk_runs: BulkRunsTable;
   bulk_run_items: BulkRunItemsTable;
+  bulk_run_entries: BulkRunEntriesTable;
+  bulk_run_workers: BulkRunWorkersTable;
   staff_events: StaffEventsTable;
   bulk_selections: BulkSelectionsTable;
+  api_tokens: ApiTokensTable;
+}
+
+/** A staff member's personal API token (app/api-tokens/tokens.server.ts). The token itself is never stored. */
+export interface ApiTokensTable {
+  /** Public id, part of the token (`sd_<id>_<secret>`), used to look it up. */
+  id: string;
+  staff_id: string;
+  name: string;
+  /** read | write | bulk; narrowed at use time to what the account's current role allows. */
+  scope: string;
+  /** Hex SHA-256 of the whole token. */
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+  revoked_by_email: string | null;
 }
 
 /** Sessions ticked in the sessions table for a bulk change, kept under an id (app/bulk/selection.server.ts). */
@@ -138,6 +161,17 @@ export interface BulkRunsTable {
   lease_owner: string | null;
   lease_expires_at: string | null;
   resumed_count: number;
+  /** "user": one user's sessions; "users": a run across users (migration 0012, app/bulk/cross-user). */
+  kind: "user" | "users";
+  /** How a cross-user run chose its users (JSON: search, list or earlier run). */
+  selection_json: string | null;
+  /** null: no approval needed; "pending" until a second admin approves (four-eyes), then "approved". */
+  approval_status: "pending" | "approved" | null;
+  approved_by_id: string | null;
+  approved_by: string | null;
+  approved_at: string | null;
+  /** Sessions in flight across every instance taking part (the run-wide share of the adaptive limit). */
+  pace_limit: number | null;
 }
 
 export interface BulkRunItemsTable {
@@ -168,4 +202,35 @@ export interface BulkRunItemsTable {
   attempts: number;
   audit_entry_id: string | null;
   finished_at: string | null;
+  /** Whose session this is (cross-user runs); null in a one-user run, whose user is the run's. */
+  user_id: string | null;
+  /** The instance that took this item in a page of pending items, and until when that claim holds. */
+  claimed_by: string | null;
+  claimed_until: string | null;
+}
+
+/** One entry staff gave a cross-user run (a pasted email, phone number or id, or a user a search found) and what it resolved to. */
+export interface BulkRunEntriesTable {
+  run_id: string;
+  seq: number;
+  /** As typed (trimmed), or the user's email or id for a search or an earlier run. */
+  input: string;
+  kind: "email" | "phone" | "id" | "search" | "run";
+  /** matched | unknown (no user) | ambiguous (more than one) | duplicate (a user an earlier entry matched) | invalid. */
+  status: "matched" | "unknown" | "ambiguous" | "duplicate" | "invalid";
+  user_id: string | null;
+  /** The matched user's email or phone, for the report. */
+  label: string | null;
+  /** Ambiguous: the ids it matched (JSON array, at most a few). */
+  candidates_json: string | null;
+  /** Sessions planned for the matched user. */
+  sessions: number;
+}
+
+/** The instances taking part in a run (PostgreSQL, several instances), renewed as they work. */
+export interface BulkRunWorkersTable {
+  run_id: string;
+  instance: string;
+  seen_until: string;
+  processed: number;
 }
