@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { z } from "zod";
 import { parseRoleMap } from "./staff/sso-roles";
 
@@ -38,11 +39,38 @@ export const configSchema = z.object({
   SESSION_SECRET: z.preprocess(emptyToUndefined, z.string().min(32, "must be at least 32 characters").optional()),
   STAFF_IDLE_TIMEOUT_MINUTES: positiveInt(30),
   STAFF_SESSION_MAX_HOURS: positiveInt(12),
-  /** Failed sign-ins allowed per email within the window before further attempts are refused. */
-  SIGN_IN_MAX_FAILURES_PER_ACCOUNT: positiveInt(5),
-  /** Failed sign-ins allowed per client address within the window (higher: an office shares one address). */
-  SIGN_IN_MAX_FAILURES_PER_ADDRESS: positiveInt(20),
-  SIGN_IN_THROTTLE_WINDOW_SECONDS: positiveInt(60),
+  /**
+   * Sign-in throttling (app/staff/throttle.server.ts): failures in a row for one account from one client
+   * address before each further attempt from there must wait (1 s, 2 s, 4 s … up to the cap). Never a lock:
+   * the same account from another address is not slowed.
+   */
+  SIGN_IN_FREE_FAILURES: positiveInt(3),
+  /** Failures from one client address (any account) within the hour before guesses from it are slowed too. */
+  SIGN_IN_ADDRESS_FREE_FAILURES: positiveInt(20),
+  /** The longest wait a run of failures can impose, in seconds. */
+  SIGN_IN_MAX_DELAY_SECONDS: positiveInt(900),
+  /**
+   * Which peers may set X-Forwarded-For/-Proto/-Host, as Express's "trust proxy": false (the default: none),
+   * a hop count, or a comma list of addresses, CIDR ranges or loopback/linklocal/uniquelocal.
+   */
+  TRUST_PROXY: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .default("false")
+      .transform((value, context) => {
+        const parsed = parseTrustProxy(value);
+        if (typeof parsed === "string") {
+          context.addIssue({ code: z.ZodIssueCode.custom, message: parsed });
+          return z.NEVER;
+        }
+        return parsed;
+      }),
+  ),
+  /** Production with an http:// APP_ORIGIN refuses to start unless this is true (a deliberate plain-HTTP deployment). */
+  ALLOW_INSECURE_HTTP: z.preprocess(emptyToUndefined, booleanFromString.default("false")),
+  /** Every call to the core gives up after this long (ms): the page shows the outage page, a bulk run retries. */
+  CORE_TIMEOUT_MS: positiveInt(10_000),
   /**
    * "pooled": the SDK's core requests go through a keep-alive undici client (app/core/transport.server.ts);
    * "fetch": the SDK's own built-in fetch, as shipped.
@@ -81,7 +109,16 @@ export const configSchema = z.object({
    * false to make the reason optional (e.g. a team that links every change from its ticket tool instead).
    */
   AUDIT_REASON_REQUIRED: z.preprocess(emptyToUndefined, booleanFromString.default("true")),
-  APP_ORIGIN: z.preprocess(emptyToUndefined, z.string().url("must be a URL such as https://desk.example.com").optional()),
+  APP_ORIGIN: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .url("must be a URL such as https://desk.example.com")
+      .refine((value) => /^https?:\/\//.test(value), "must start with https:// (or http://)")
+      // Links and redirects in the app are absolute paths: it cannot live under a path prefix (README "Behind a proxy").
+      .refine((value) => ["", "/"].includes(new URL(value).pathname), "must be an origin without a path (Session Desk is served at the root of its host name)")
+      .optional(),
+  ),
   /**
    * Staff sign-in through the company's identity provider (OpenID Connect; app/staff/oidc.server.ts).
    * Off while OIDC_ISSUER is unset; with it, the client id, secret and role map are required too.
@@ -140,6 +177,34 @@ export const configSchema = z.object({
 
 export type Config = z.infer<typeof configSchema>;
 
+/** TRUST_PROXY as Express's "trust proxy" takes it, or a message saying what is wrong. */
+export type TrustProxySetting = false | number | string[];
+
+const NAMED_PROXY_RANGES = new Set(["loopback", "linklocal", "uniquelocal"]);
+
+export function parseTrustProxy(value: string): TrustProxySetting | string {
+  const text = value.trim();
+  if (text === "false" || text === "0") return false;
+  // "true" would trust any peer to say who the client is: exactly the X-Forwarded-For bypass.
+  if (text === "true") return "must not be true (that trusts every peer); give a hop count or the proxies' addresses";
+  if (/^\d+$/.test(text)) return Number(text);
+  const entries = text.split(",").map((entry) => entry.trim()).filter(Boolean);
+  const bad = entries.filter((entry) => !NAMED_PROXY_RANGES.has(entry) && !isAddressOrCidr(entry));
+  if (entries.length === 0 || bad.length > 0) {
+    return `must be false, a hop count, or a comma list of addresses, CIDR ranges, loopback, linklocal or uniquelocal (not understood: ${bad.join(", ") || "(empty)"})`;
+  }
+  return entries;
+}
+
+function isAddressOrCidr(entry: string): boolean {
+  const [address, bits, ...rest] = entry.split("/");
+  if (rest.length > 0 || !address) return false;
+  const family = isIP(address);
+  if (family === 0) return false;
+  if (bits === undefined) return true;
+  return /^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
+
 export class ConfigError extends Error {
   constructor(readonly lines: string[]) {
     super(`Invalid configuration:\n${lines.join("\n")}`);
@@ -162,6 +227,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     problems.push("  SESSION_SECRET: required with a real SuperTokens core in production (at least 32 random characters)");
   }
   problems.push(...oidcConfigProblems(config));
+  if (config.NODE_ENV === "production" && config.APP_ORIGIN?.startsWith("http://") && !config.ALLOW_INSECURE_HTTP) {
+    problems.push(
+      "  APP_ORIGIN: is http:// in production, so staff passwords and session cookies would cross the network unencrypted. Use https://, or set ALLOW_INSECURE_HTTP=true to run over plain HTTP on purpose",
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
@@ -183,6 +253,7 @@ function oidcConfigProblems(config: Config): string[] {
   return problems;
 }
 
+/** 127.0.0.1 or localhost: where a plain-http identity provider is acceptable outside production (tests, a laptop). */
 export function isLoopbackHost(hostname: string): boolean {
   return hostname === "127.0.0.1" || hostname === "localhost" || hostname === "[::1]";
 }
