@@ -103,6 +103,11 @@ export const configSchema = z.object({
    * lock, app/sessions/session-lock.server.ts) before it gives up with a transient failure.
    */
   SESSION_LOCK_WAIT_MS: positiveInt(10_000),
+  /**
+   * Requests one personal API token may make per minute (/api/v1); more are answered 429 with Retry-After.
+   * Counted per instance: with several instances behind a balancer a token gets this much from each.
+   */
+  API_RATE_LIMIT_PER_MINUTE: positiveInt(300),
   MAX_SESSION_DATA_BYTES: positiveInt(1024 * 1024),
   /**
    * Every write, revoke and bulk run must say why (a ticket number is enough). On by default; set it to

@@ -130,6 +130,9 @@ export async function beginAudit(input: BeginAuditInput): Promise<string> {
     patch_json: toJson(input.patch),
     run_id: input.runId ?? null,
     revert_of: input.revertOf ?? null,
+    // Always both columns (null from the pages): a group commit's rows share one column list.
+    api_token_id: input.staff.apiToken?.id ?? null,
+    api_token_name: input.staff.apiToken?.name ?? null,
   };
   // Entries and outcomes asked for at the same moment (a bulk run's workers) share one commit.
   await groupInsert("audit_entries", row);
@@ -195,6 +198,7 @@ function toEntry(row: JoinedRow): AuditEntry {
     patch,
     runId: row.run_id,
     revertOf: row.revert_of,
+    viaApiToken: row.api_token_id ? { id: row.api_token_id, name: row.api_token_name ?? "" } : null,
     outcome:
       row.outcome_status === null
         ? null

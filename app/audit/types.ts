@@ -68,6 +68,8 @@ export interface AuditEntry {
   patch: unknown[] | null;
   runId: string | null;
   revertOf: string | null;
+  /** The personal API token the change was made with ("via API token <name>"); null from the pages. */
+  viaApiToken?: { id: string; name: string } | null;
   /** null: the entry was begun but never finished (e.g. a crash mid-call) — shown as "outcome unknown". */
   outcome: AuditOutcome | null;
 }

@@ -59,8 +59,8 @@ export interface AuditEntriesTable {
   run_id: string | null;
   revert_of: string | null;
   /** The personal API token the change was made with (migration 0011); null for the pages. */
-  api_token_id?: string | null;
-  api_token_name?: string | null;
+  api_token_id: string | null;
+  api_token_name: string | null;
 }
 
 export interface AuditOutcomesTable {

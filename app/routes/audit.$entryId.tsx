@@ -67,6 +67,7 @@ export default function AuditEntryPage() {
           <dt className="text-slate-500">Staff</dt>
           <dd>
             {entry.staff.displayName} <span className="mono text-slate-500">{entry.staff.email}</span> ({entry.staff.role})
+            {entry.viaApiToken ? <span data-testid="via-api-token"> via API token {entry.viaApiToken.name}</span> : null}
           </dd>
           <dt className="text-slate-500">User</dt>
           <dd>

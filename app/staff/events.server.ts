@@ -6,7 +6,7 @@ import { newAuditId } from "~/audit/ids.server";
 import { getDb } from "~/db/db.server";
 import { now } from "./clock.server";
 
-export type StaffEventAction = "create" | "set-role" | "disable" | "enable";
+export type StaffEventAction = "create" | "set-role" | "disable" | "enable" | "api-token-create" | "api-token-revoke";
 
 export interface StaffEvent {
   id: string;

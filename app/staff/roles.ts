@@ -29,4 +29,6 @@ export interface StaffUser {
   email: string;
   displayName: string;
   role: StaffRole;
+  /** Set when the request came with a personal API token (app/api): the audit trail says "via API token <name>". */
+  apiToken?: { id: string; name: string };
 }

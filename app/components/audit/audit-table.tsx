@@ -14,6 +14,8 @@ export interface AuditRow {
   target: { userId: string; sessionHandle: string | null; tenantId: string | null };
   reason: string | null;
   runId?: string | null;
+  /** Made through the API with this personal token. */
+  viaApiToken?: { name: string } | null;
   outcome: { status: AuditOutcomeStatus } | null;
 }
 
@@ -70,6 +72,7 @@ export function AuditTable({ entries, runs = {}, userContacts = {} }: { entries:
                 </td>
                 <td className="td" title={entry.staff.email}>
                   {entry.staff.displayName}
+                  {entry.viaApiToken ? <span className="block text-xs text-slate-500 dark:text-slate-400">via API token {entry.viaApiToken.name}</span> : null}
                 </td>
                 <td className="td">
                   {run ? (

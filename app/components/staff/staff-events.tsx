@@ -1,7 +1,14 @@
 import type { StaffEvent } from "~/staff/events.server";
 import { formatDateTime } from "~/utils/format";
 
-const VERBS: Record<StaffEvent["action"], string> = { create: "created", "set-role": "changed the role of", disable: "disabled", enable: "enabled" };
+const VERBS: Record<StaffEvent["action"], string> = {
+  create: "created",
+  "set-role": "changed the role of",
+  disable: "disabled",
+  enable: "enabled",
+  "api-token-create": "made an API token for",
+  "api-token-revoke": "revoked an API token of",
+};
 
 /** The latest changes to staff accounts, newest first; the record itself is append-only. */
 export function StaffEventsList({ events }: { events: StaffEvent[] }) {
