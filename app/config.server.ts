@@ -114,6 +114,22 @@ export const configSchema = z.object({
    * false to make the reason optional (e.g. a team that links every change from its ticket tool instead).
    */
   AUDIT_REASON_REQUIRED: z.preprocess(emptyToUndefined, booleanFromString.default("true")),
+  /**
+   * Masked path patterns (app/masking/patterns.ts) put in the database when its masking settings have never
+   * been saved: a comma- or line-separated list, e.g. `device.ip, **.token, cart.address.*`. After that the
+   * admin page (/masking) is the one place to change them. Unset in demo mode: the demo patterns.
+   */
+  MASK_PATTERNS: z.preprocess(emptyToUndefined, z.string().max(20_000).optional()),
+  /** Roles that see `•••• (masked)` instead of masked values until an admin changes it on /masking. */
+  MASKED_ROLES: z.preprocess(
+    (value) => (value === undefined ? "viewer,editor" : value),
+    z
+      .string()
+      .transform((value) => value.split(",").map((role) => role.trim()).filter(Boolean))
+      .pipe(z.array(z.enum(["viewer", "editor", "admin"], { message: "must list roles from viewer, editor, admin" }))),
+  ),
+  /** How long one "Reveal" of a session's masked values lasts, in minutes. */
+  MASK_REVEAL_MINUTES: z.coerce.number({ message: "must be a number" }).int("must be a whole number").min(1).max(240).default(5),
   APP_ORIGIN: z.preprocess(
     emptyToUndefined,
     z

@@ -3,7 +3,7 @@
  * (the schemas live in audit.server.ts and filters.server.ts), so page bundles stay small.
  */
 
-export const AUDIT_ACTIONS = ["edit", "bulk-apply-run", "bulk-apply-item", "revoke", "revoke-all", "revert", "overwrite-after-conflict", "bulk-run-approval"] as const;
+export const AUDIT_ACTIONS = ["edit", "bulk-apply-run", "bulk-apply-item", "revoke", "revoke-all", "revert", "overwrite-after-conflict", "reveal", "bulk-run-approval"] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** "overtaken": written, but the confirming re-read found another change landed right after it. */
@@ -22,6 +22,8 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   "revoke-all": "Revoke all sessions",
   revert: "Revert",
   "overwrite-after-conflict": "Overwrite after conflict",
+  /** Masked values of one session shown to one staff member for a few minutes (app/masking/reveal.server.ts). */
+  reveal: "Reveal masked values",
   /** A second admin let a large bulk run across users be applied (four-eyes, app/bulk/cross-user). */
   "bulk-run-approval": "Bulk run approved (four-eyes)",
 };

@@ -180,6 +180,52 @@ export function buildMigrations(dialect: DialectName): Record<string, Migration>
         await db.schema.createIndex("bulk_selections_created").on("bulk_selections").column("created_at").execute();
       },
     },
+    // Masking of sensitive values (app/masking): the patterns admins set, which roles see masked values,
+    // the short-lived reveal grants (per staff member and session), and an append-only log of changes to
+    // the first two (reveals themselves are audit entries).
+    "0010_masking": {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable("mask_patterns")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("pattern", "text", (c) => c.notNull())
+          // null: every tenant.
+          .addColumn("tenant_id", "text")
+          .addColumn("created_at", "text", (c) => c.notNull())
+          .addColumn("created_by_email", "text")
+          .execute();
+        await db.schema
+          .createTable("mask_role_settings")
+          .addColumn("role", "text", (c) => c.primaryKey())
+          .addColumn("masked", "integer", (c) => c.notNull())
+          .addColumn("updated_at", "text", (c) => c.notNull())
+          .addColumn("updated_by_email", "text")
+          .execute();
+        await db.schema
+          .createTable("mask_reveals")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("staff_id", "text", (c) => c.notNull())
+          .addColumn("session_handle", "text", (c) => c.notNull())
+          .addColumn("user_id", "text", (c) => c.notNull())
+          .addColumn("reason", "text", (c) => c.notNull())
+          .addColumn("created_at", "text", (c) => c.notNull())
+          .addColumn("expires_at", "text", (c) => c.notNull())
+          .addColumn("audit_entry_id", "text")
+          .execute();
+        await db.schema.createIndex("mask_reveals_staff_expires").on("mask_reveals").columns(["staff_id", "expires_at"]).execute();
+        await db.schema
+          .createTable("masking_events")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("at", "text", (c) => c.notNull())
+          .addColumn("actor_email", "text")
+          .addColumn("action", "text", (c) => c.notNull())
+          .addColumn("detail", "text", (c) => c.notNull())
+          .addColumn("reason", "text")
+          .execute();
+        await db.schema.createIndex("masking_events_at").on("masking_events").column("at").execute();
+        await createAppendOnlyTriggers(db, dialect, ["masking_events"]);
+      },
+    },
     // Personal API tokens (app/api-tokens): only the SHA-256 of a token is kept, looked up by its public id.
     // Audit entries made through the API name the token ("via API token <name>").
     "0011_api_tokens": {

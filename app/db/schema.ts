@@ -85,6 +85,54 @@ export interface DashboardTables {
   staff_events: StaffEventsTable;
   bulk_selections: BulkSelectionsTable;
   api_tokens: ApiTokensTable;
+  mask_patterns: MaskPatternsTable;
+  mask_role_settings: MaskRoleSettingsTable;
+  mask_reveals: MaskRevealsTable;
+  masking_events: MaskingEventsTable;
+}
+
+/** A masked path pattern (app/masking/patterns.ts), set by an admin on the masking page (migration 0010). */
+export interface MaskPatternsTable {
+  id: string;
+  /** As typed, e.g. device.ip, **.token, "a.b".c */
+  pattern: string;
+  /** null: applies in every tenant. */
+  tenant_id: string | null;
+  created_at: string;
+  created_by_email: string | null;
+}
+
+/** Whether a role sees masked values; a role with no row takes the default (MASKED_ROLES). */
+export interface MaskRoleSettingsTable {
+  role: string;
+  /** 1 = sees MASKED_TEXT instead of masked values. */
+  masked: number;
+  updated_at: string;
+  updated_by_email: string | null;
+}
+
+/** One staff member may see one session's masked values until expires_at (a reason is required; audited). */
+export interface MaskRevealsTable {
+  id: string;
+  staff_id: string;
+  session_handle: string;
+  user_id: string;
+  reason: string;
+  created_at: string;
+  expires_at: string;
+  audit_entry_id: string | null;
+}
+
+/** A change to the masking settings; append-only (database triggers refuse UPDATE and DELETE). */
+export interface MaskingEventsTable {
+  id: string;
+  at: string;
+  /** null when made at start-up from MASK_PATTERNS or the demo defaults. */
+  actor_email: string | null;
+  /** pattern-added | pattern-removed | role-changed | seeded */
+  action: string;
+  detail: string;
+  reason: string | null;
 }
 
 /** A staff member's personal API token (app/api-tokens/tokens.server.ts). The token itself is never stored. */
