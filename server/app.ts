@@ -9,6 +9,8 @@ import express from "express";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { getConfig } from "../app/config.server";
+import { normaliseForwardedHeaders } from "./forwarded";
 import { refuseForeignOrigin } from "./same-origin";
 import { securityHeaders } from "./security-headers";
 
@@ -22,7 +24,9 @@ export async function loadBuild(): Promise<ServerBuild> {
 export function createApp(build: ServerBuild | (() => Promise<ServerBuild>)) {
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", "loopback");
+  // Forwarded headers only from the proxies TRUST_PROXY names (default: none); see server/forwarded.ts.
+  app.set("trust proxy", getConfig().TRUST_PROXY);
+  app.use(normaliseForwardedHeaders);
   app.use(compression());
   app.use(securityHeaders);
   // Fingerprinted Remix assets and the copied monaco build never change for a given URL.
@@ -36,7 +40,7 @@ export function createApp(build: ServerBuild | (() => Promise<ServerBuild>)) {
     createRequestHandler({
       build: build as ServerBuild | (() => Promise<ServerBuild>),
       mode: process.env.NODE_ENV === "development" ? "development" : "production",
-      // clientAddress: for sign-in throttling per address; `trust proxy` above decides when X-Forwarded-For counts.
+      // clientAddress: for sign-in throttling per address; TRUST_PROXY (`trust proxy` above) decides when X-Forwarded-For counts.
       getLoadContext: (req, res) => ({ cspNonce: String(res.locals.cspNonce ?? ""), clientAddress: req.ip ?? req.socket.remoteAddress ?? null }),
     }),
   );

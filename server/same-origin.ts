@@ -5,16 +5,22 @@
  * app/staff/same-origin.ts, which the guard repeats.)
  */
 import type { NextFunction, Request, Response } from "express";
-import { FOREIGN_ORIGIN_MESSAGE, isReadMethod, isSameOrigin } from "../app/staff/same-origin";
+import { getConfig } from "../app/config.server";
+import { decideAppOrigin, FOREIGN_ORIGIN_MESSAGE, isReadMethod, isSameOrigin } from "../app/staff/same-origin";
+import { requestOrigin } from "./forwarded";
 
-/** The origin the dashboard is served from, computed as the Remix express adapter builds request.url. */
-function expectedOrigin(req: Request): string {
-  if (process.env.APP_ORIGIN) return new URL(process.env.APP_ORIGIN).origin;
-  const port = (req.get("x-forwarded-host") ?? req.get("host") ?? "").split(":")[1];
-  return `${req.protocol}://${req.hostname}${port ? `:${port}` : ""}`;
+/** The origin the dashboard is served from: the same rule as the guard's (after normaliseForwardedHeaders). */
+function expectedOrigin(req: Request): string | null {
+  try {
+    return decideAppOrigin(getConfig().APP_ORIGIN, requestOrigin(req));
+  } catch {
+    return null; // a Host header that is no host: no page of ours was served from it
+  }
 }
 
 export function refuseForeignOrigin(req: Request, res: Response, next: NextFunction) {
-  if (isReadMethod(req.method) || isSameOrigin((name) => req.get(name), expectedOrigin(req))) return next();
+  if (isReadMethod(req.method)) return next();
+  const expected = expectedOrigin(req);
+  if (expected && isSameOrigin((name) => req.get(name), expected)) return next();
   res.status(403).type("text/plain").send(FOREIGN_ORIGIN_MESSAGE);
 }

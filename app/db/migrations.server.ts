@@ -226,6 +226,55 @@ export function buildMigrations(dialect: DialectName): Record<string, Migration>
         await createAppendOnlyTriggers(db, dialect, ["masking_events"]);
       },
     },
+    // Sign-in hardening (#16 §2): the addresses an account has signed in from (exempt from the per-address
+    // slow-down, app/staff/throttle.server.ts), TOTP second factor with hashed recovery codes, the pending
+    // second step of a sign-in, and settings an admin changes on the staff page (require TOTP).
+    "0008_sign_in_hardening": {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable("sign_in_known_addresses")
+          .addColumn("email", "text", (c) => c.notNull())
+          .addColumn("address", "text", (c) => c.notNull())
+          .addColumn("last_success_at", "text", (c) => c.notNull())
+          .addPrimaryKeyConstraint("sign_in_known_addresses_pk", ["email", "address"])
+          .execute();
+        await db.schema
+          .createTable("staff_totp")
+          .addColumn("staff_id", "text", (c) => c.primaryKey().references("staff_users.id"))
+          .addColumn("secret", "text", (c) => c.notNull())
+          .addColumn("created_at", "text", (c) => c.notNull())
+          .addColumn("confirmed_at", "text")
+          .addColumn("last_used_step", "integer")
+          .execute();
+        await db.schema
+          .createTable("staff_recovery_codes")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("staff_id", "text", (c) => c.notNull().references("staff_users.id"))
+          .addColumn("code_hash", "text", (c) => c.notNull())
+          .addColumn("created_at", "text", (c) => c.notNull())
+          .addColumn("used_at", "text")
+          .execute();
+        await db.schema.createIndex("staff_recovery_codes_staff").on("staff_recovery_codes").column("staff_id").execute();
+        await db.schema
+          .createTable("sign_in_challenges")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("staff_id", "text", (c) => c.notNull().references("staff_users.id"))
+          .addColumn("created_at", "text", (c) => c.notNull())
+          .addColumn("expires_at", "text", (c) => c.notNull())
+          .addColumn("failures", "integer", (c) => c.notNull().defaultTo(0))
+          .addColumn("client_address", "text")
+          .addColumn("user_agent", "text")
+          .addColumn("redirect_to", "text", (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable("app_settings")
+          .addColumn("key", "text", (c) => c.primaryKey())
+          .addColumn("value", "text", (c) => c.notNull())
+          .addColumn("updated_at", "text", (c) => c.notNull())
+          .addColumn("updated_by_email", "text")
+          .execute();
+      },
+    },
     // Personal API tokens (app/api-tokens): only the SHA-256 of a token is kept, looked up by its public id.
     // Audit entries made through the API name the token ("via API token <name>").
     "0011_api_tokens": {

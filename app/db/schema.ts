@@ -34,9 +34,57 @@ export interface StaffSessionsTable {
 
 export interface SignInFailuresTable {
   id: string;
-  /** `account:<email>` or `address:<ip>`. */
+  /** `pair:<email> <address>` or `address:<address>`. */
   key: string;
   at: string;
+}
+
+/** An address an account has signed in from (migration 0008): exempt from the per-address slow-down. */
+export interface SignInKnownAddressesTable {
+  /** Lower-cased, as typed at sign-in. */
+  email: string;
+  address: string;
+  last_success_at: string;
+}
+
+/** A staff member's TOTP secret (base32); confirmed_at null while enrolment waits for the first code. */
+export interface StaffTotpTable {
+  staff_id: string;
+  secret: string;
+  created_at: string;
+  confirmed_at: string | null;
+  /** The last 30-second step a code was accepted for: the same code is not accepted twice. */
+  last_used_step: number | null;
+}
+
+/** One-time recovery codes (only their scrypt hash is kept). */
+export interface StaffRecoveryCodesTable {
+  id: string;
+  staff_id: string;
+  code_hash: string;
+  created_at: string;
+  used_at: string | null;
+}
+
+/** A sign-in whose password was right and whose second step (TOTP code or enrolment) is pending. */
+export interface SignInChallengesTable {
+  /** SHA-256 of the token in the short-lived challenge cookie. */
+  id: string;
+  staff_id: string;
+  created_at: string;
+  expires_at: string;
+  failures: number;
+  client_address: string | null;
+  user_agent: string | null;
+  redirect_to: string;
+}
+
+/** Settings an admin changes in the app (e.g. "require_totp" = "true"). */
+export interface AppSettingsTable {
+  key: string;
+  value: string;
+  updated_at: string;
+  updated_by_email: string | null;
 }
 
 export interface AuditEntriesTable {
@@ -76,6 +124,11 @@ export interface DashboardTables {
   staff_users: StaffUsersTable;
   staff_sessions: StaffSessionsTable;
   sign_in_failures: SignInFailuresTable;
+  sign_in_known_addresses: SignInKnownAddressesTable;
+  staff_totp: StaffTotpTable;
+  staff_recovery_codes: StaffRecoveryCodesTable;
+  sign_in_challenges: SignInChallengesTable;
+  app_settings: AppSettingsTable;
   audit_entries: AuditEntriesTable;
   audit_outcomes: AuditOutcomesTable;
   bulk_runs: BulkRunsTable;

@@ -1,16 +1,22 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { isDemoMode } from "~/config.server";
 import { hasActiveAdmin } from "~/staff/accounts.server";
 import { DEMO_ACCOUNTS } from "~/staff/demo.server";
 import { getOptionalStaff, safeRedirectPath } from "~/staff/guard.server";
-import { assertSameOrigin } from "~/staff/origin.server";
+import { assertSameOrigin, isServedOverHttps } from "~/staff/origin.server";
 import { signInFormSchema } from "~/staff/schemas.server";
 import { SIGN_IN_FAILED_MESSAGE, signInStaff } from "~/staff/sign-in.server";
 import { readFormData } from "~/utils/request-input.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · Session Desk" }];
+
+/** A throttled sign-in says when to come back (Retry-After), for scripts as well as the message for people. */
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const retryAfter = actionHeaders.get("Retry-After");
+  return retryAfter ? { "Retry-After": retryAfter } : new Headers();
+};
 
 /**
  * The one public page. Its loader cannot require a staff session (it is where you get one); it only
@@ -43,8 +49,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
     password: parsed.data.password,
     userAgent: request.headers.get("User-Agent"),
     clientAddress: context.clientAddress ?? null,
+    secure: isServedOverHttps(request),
   });
-  if (!result.ok) return json({ message: result.message, email }, { status: result.reason === "throttled" ? 429 : 401 });
+  if (!result.ok) {
+    if (result.reason === "throttled") {
+      return json({ message: result.message, email }, { status: 429, headers: { "Retry-After": String(Math.ceil(result.waitMs / 1000)) } });
+    }
+    return json({ message: result.message, email }, { status: 401 });
+  }
   throw redirect(safeRedirectPath(parsed.data.redirectTo), { headers: { "Set-Cookie": result.setCookie } });
 }
 

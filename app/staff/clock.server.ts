@@ -5,6 +5,8 @@
  */
 interface ClockState {
   offsetMs: number;
+  /** Tests only: when set, time stands still here (plus any advanceClock) — waits can be checked to the millisecond. */
+  frozenAtMs?: number;
 }
 
 function state(): ClockState {
@@ -14,7 +16,8 @@ function state(): ClockState {
 }
 
 export function now(): Date {
-  return new Date(Date.now() + state().offsetMs);
+  const clock = state();
+  return new Date((clock.frozenAtMs ?? Date.now()) + clock.offsetMs);
 }
 
 export function nowIso(): string {
@@ -26,7 +29,13 @@ export function advanceClock(ms: number): void {
   state().offsetMs += ms;
 }
 
+/** Tests only: stops this process's clock where it is (advanceClock still moves it). */
+export function freezeClock(): void {
+  state().frozenAtMs = Date.now();
+}
+
 /** Tests only: back to the real time. */
 export function resetClock(): void {
   state().offsetMs = 0;
+  state().frozenAtMs = undefined;
 }

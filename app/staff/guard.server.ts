@@ -8,7 +8,7 @@
  * - a role below `minimumRole` → 403
  */
 import { json, redirect } from "@remix-run/node";
-import { assertSameOrigin, isReadRequest } from "./origin.server";
+import { assertSameOrigin, isReadRequest, isServedOverHttps } from "./origin.server";
 import { hasRole, type StaffRole, type StaffUser } from "./roles";
 import { clearStaffCookie, lookUpStaffSession } from "./session.server";
 
@@ -18,7 +18,7 @@ export async function requireStaff(request: Request, minimumRole: StaffRole): Pr
   assertSameOrigin(request);
   const session = await lookUpStaffSession(request);
   if (session.status !== "signed-in") {
-    const headers = session.status === "expired" ? { "Set-Cookie": await clearStaffCookie() } : undefined;
+    const headers = session.status === "expired" ? { "Set-Cookie": await clearStaffCookie(isServedOverHttps(request)) } : undefined;
     if (isReadRequest(request)) {
       const params = new URLSearchParams({ redirectTo: returnPathFor(request) });
       if (session.status === "expired") params.set("expired", "1");

@@ -5,12 +5,16 @@
  */
 import { json } from "@remix-run/node";
 import { getConfig } from "~/config.server";
-import { FOREIGN_ORIGIN_MESSAGE, isReadMethod, isSameOrigin } from "./same-origin";
+import { decideAppOrigin, FOREIGN_ORIGIN_MESSAGE, isReadMethod, isSameOrigin } from "./same-origin";
 
-/** The origin pages are served from: APP_ORIGIN behind a proxy, else the origin the request was made to. */
+/** The origin pages are served from (see decideAppOrigin): APP_ORIGIN, else a trusted proxy's, else the request's. */
 export function expectedOrigin(request: Request): string {
-  const configured = getConfig().APP_ORIGIN;
-  return configured ? new URL(configured).origin : new URL(request.url).origin;
+  return decideAppOrigin(getConfig().APP_ORIGIN, request.url);
+}
+
+/** Whether the staff cookie must be Secure: exactly when the app is served over https. */
+export function isServedOverHttps(request: Request): boolean {
+  return expectedOrigin(request).startsWith("https:");
 }
 
 export function isReadRequest(request: Request): boolean {

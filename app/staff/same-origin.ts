@@ -31,6 +31,16 @@ export function isSameOrigin(header: (name: string) => string | null | undefined
   }
 }
 
+/**
+ * The one rule for the origin the dashboard is served from: APP_ORIGIN when configured, else the origin of
+ * the request as the server sees it. The express server has already dropped X-Forwarded-Host/-Proto from
+ * peers that TRUST_PROXY does not trust and folded a trusted proxy's into Host and the scheme
+ * (server/forwarded.ts), so the CSRF check before Remix, the guard and the cookie's Secure flag all agree.
+ */
+export function decideAppOrigin(configuredOrigin: string | undefined, requestUrl: string): string {
+  return new URL(configuredOrigin ?? requestUrl).origin;
+}
+
 /** GET and HEAD change nothing, so they need no origin check. */
 export function isReadMethod(method: string): boolean {
   return method === "GET" || method === "HEAD";

@@ -9,6 +9,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { getConfig, isDemoMode } from "~/config.server";
 import { getDb } from "~/db/db.server";
 import { now } from "./clock.server";
+import { isServedOverHttps } from "./origin.server";
 import type { StaffRole, StaffUser } from "./roles";
 import { getSessionSecret } from "./secret.server";
 
@@ -28,13 +29,19 @@ function staffCookie(): Cookie {
       path: "/",
       httpOnly: true,
       sameSite: "lax",
-      // Secure in production; an explicit http:// APP_ORIGIN (a deliberate plain-HTTP deployment) opts out.
-      secure: config.NODE_ENV === "production" && !config.APP_ORIGIN?.startsWith("http://"),
+      // Secure exactly when the app is served over https: decided per sign-in from the app's origin
+      // (cookieIsSecure), so sign-in over plain http (APP_ORIGIN=http://…) does not loop back to /login.
+      secure: defaultSecure(config),
       secrets: [secret],
       maxAge: config.STAFF_SESSION_MAX_HOURS * 3600,
     }),
   };
   return cookie.cookie;
+}
+
+/** Without the request: APP_ORIGIN's scheme when set, else Secure in production (the old default). */
+function defaultSecure(config: ReturnType<typeof getConfig>): boolean {
+  return config.APP_ORIGIN ? config.APP_ORIGIN.startsWith("https:") : config.NODE_ENV === "production";
 }
 
 const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
@@ -44,7 +51,12 @@ export type StaffSessionLookup = { status: "signed-in"; staff: StaffUser; sessio
 /** Starts a session for an account that just proved its password; returns the Set-Cookie value. */
 export async function startStaffSession(
   staffId: string,
-  details: { userAgent: string | null; clientAddress: string | null },
+  details: {
+    userAgent: string | null;
+    clientAddress: string | null;
+    /** isServedOverHttps(request) (app/staff/origin.server.ts); when absent, APP_ORIGIN's scheme decides. */
+    secure?: boolean;
+  },
 ): Promise<string> {
   const config = getConfig();
   const token = randomBytes(32).toString("base64url");
@@ -65,7 +77,7 @@ export async function startStaffSession(
   await db.updateTable("staff_users").set({ last_sign_in_at: at.toISOString() }).where("id", "=", staffId).execute();
   // Sessions of this account that ran out are of no use to anyone: tidy them on the way.
   await db.deleteFrom("staff_sessions").where("staff_id", "=", staffId).where("expires_at", "<", at.toISOString()).execute();
-  return staffCookie().serialize(token);
+  return staffCookie().serialize(token, details.secure === undefined ? undefined : { secure: details.secure });
 }
 
 async function readToken(request: Request): Promise<string | null> {
@@ -119,9 +131,9 @@ export async function lookUpStaffSession(request: Request): Promise<StaffSession
 export async function endStaffSession(request: Request): Promise<string> {
   const token = await readToken(request);
   if (token) await getDb().deleteFrom("staff_sessions").where("id", "=", hashToken(token)).execute();
-  return clearStaffCookie();
+  return clearStaffCookie(isServedOverHttps(request));
 }
 
-export function clearStaffCookie(): Promise<string> {
-  return staffCookie().serialize("", { maxAge: 0, expires: new Date(0) });
+export function clearStaffCookie(secure?: boolean): Promise<string> {
+  return staffCookie().serialize("", { maxAge: 0, expires: new Date(0), ...(secure === undefined ? {} : { secure }) });
 }

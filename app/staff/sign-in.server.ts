@@ -8,23 +8,32 @@ import { findStaffRowByEmail } from "./accounts.server";
 import { decoyPasswordHash, verifyPassword } from "./password.server";
 import type { StaffUser } from "./roles";
 import { startStaffSession } from "./session.server";
-import { isSignInThrottled, recordSignInFailure } from "./throttle.server";
+import { checkSignInThrottle, describeWait, recordSignInFailure, recordSignInSuccess } from "./throttle.server";
 
 export const SIGN_IN_FAILED_MESSAGE = "That email and password do not match an active staff account.";
-export const SIGN_IN_THROTTLED_MESSAGE = "Too many failed sign-ins. Wait a minute, then try again.";
+
+/** The wait is the same for a known and an unknown email, so the message tells nothing about who has an account. */
+export function signInThrottledMessage(waitMs: number, scope: "pair" | "address"): string {
+  const what = scope === "pair" ? "Several sign-ins for this email failed from your network" : "Many sign-ins failed from your network";
+  return `${what}, so the next try must wait. Try again in ${describeWait(waitMs)}. Signing in from another network is not affected.`;
+}
 
 export type SignInResult =
   | { ok: true; staff: StaffUser; setCookie: string }
-  | { ok: false; reason: "invalid" | "throttled"; message: string };
+  | { ok: false; reason: "invalid"; message: string }
+  | { ok: false; reason: "throttled"; message: string; waitMs: number };
 
 export async function signInStaff(input: {
   email: string;
   password: string;
   userAgent: string | null;
   clientAddress: string | null;
+  /** The app is served over https (the cookie is then Secure): isServedOverHttps(request). */
+  secure?: boolean;
 }): Promise<SignInResult> {
   const keys = { email: input.email, clientAddress: input.clientAddress };
-  if (await isSignInThrottled(keys)) return { ok: false, reason: "throttled", message: SIGN_IN_THROTTLED_MESSAGE };
+  const throttle = await checkSignInThrottle(keys);
+  if (throttle.throttled) return { ok: false, reason: "throttled", message: signInThrottledMessage(throttle.waitMs, throttle.scope), waitMs: throttle.waitMs };
   const row = await findStaffRowByEmail(input.email);
   const passwordMatches = await verifyPassword(input.password, row?.password_hash ?? (await decoyPasswordHash()));
   const usable = row !== undefined && row.disabled === 0 && (row.demo === 0 || isDemoMode());
@@ -32,6 +41,7 @@ export async function signInStaff(input: {
     await recordSignInFailure(keys);
     return { ok: false, reason: "invalid", message: SIGN_IN_FAILED_MESSAGE };
   }
-  const setCookie = await startStaffSession(row.id, { userAgent: input.userAgent, clientAddress: input.clientAddress });
+  await recordSignInSuccess(keys);
+  const setCookie = await startStaffSession(row.id, { userAgent: input.userAgent, clientAddress: input.clientAddress, secure: input.secure });
   return { ok: true, setCookie, staff: { id: row.id, email: row.email, displayName: row.display_name, role: row.role } };
 }

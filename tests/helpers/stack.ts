@@ -85,6 +85,8 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       DATA_DIR: dataDir,
       DATABASE_URL: "",
       APP_ORIGIN: "",
+      // Tests act from other client addresses with X-Forwarded-For (tests/helpers/http.ts): their only peer is loopback.
+      TRUST_PROXY: "loopback",
       SESSION_SECRET: "",
       ...options.env,
     });
@@ -160,7 +162,7 @@ async function coreCall(stack: Pick<TestStack, "coreUrl" | "apiKey">, route: str
 }
 
 /** Tables whose rows change on any request by design (session last-seen, throttle counters). */
-const VOLATILE_TABLES = new Set(["staff_sessions", "sign_in_failures"]);
+const VOLATILE_TABLES = new Set(["staff_sessions", "sign_in_failures", "sign_in_known_addresses", "sign_in_challenges"]);
 const VOLATILE_COLUMNS = new Set(["last_sign_in_at"]);
 
 /**

@@ -1,13 +1,13 @@
 /**
  * Sign-in, sign-out and the staff session over real HTTP against a whole dashboard (demo mode):
  * demo credentials, cookie attributes, messages that never reveal whether an email exists, throttling
- * per account and per address, idle and absolute expiry (clock moved, not slept), sign-out, and an
+ * per (account, address) with growing waits and per address (never a lock), idle and absolute expiry (clock moved, not slept), sign-out, and an
  * account disabled or demoted while signed in.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { advanceClock, resetClock } from "../../../app/staff/clock.server";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { advanceClock, freezeClock, resetClock } from "../../../app/staff/clock.server";
 import { DEMO_ACCOUNTS } from "../../../app/staff/demo.server";
-import { SIGN_IN_FAILED_MESSAGE, SIGN_IN_THROTTLED_MESSAGE } from "../../../app/staff/sign-in.server";
+import { SIGN_IN_FAILED_MESSAGE, signInThrottledMessage } from "../../../app/staff/sign-in.server";
 import { getPage, postForm, signInAs, signInNew } from "../../helpers/http";
 import { createCoreUserWithSession, startTestStack, type TestStack } from "../../helpers/stack";
 
@@ -106,35 +106,64 @@ describe("failed sign-ins", () => {
   });
 });
 
-describe("throttling", () => {
-  it("after 5 failures for one account within a minute, refuses even the right password; a minute later it works", async () => {
-    const staff = await stack.createStaff("viewer");
-    for (let i = 0; i < 5; i++) expect((await login({ email: staff.email, password: `wrong-${i}` })).status).toBe(401);
-    const refused = await login({ email: staff.email, password: staff.password });
+describe("throttling: growing waits per (account, address), never a lock", () => {
+  // Waits are compared exactly: time stands still except when a test moves it.
+  beforeEach(() => freezeClock());
+
+  it("an attacker failing for an admin from one address slows only that address; the admin signs in at once from theirs", async () => {
+    const admin = await stack.createStaff("admin");
+    const attacker = nextAddress();
+    for (let failures = 0; failures < 12; ) {
+      const response = await login({ email: admin.email, password: `guess-${failures}` }, attacker);
+      if (response.status === 429) advanceClock(Number(response.headers.get("Retry-After") ?? Number.NaN) * 1000);
+      else {
+        expect(response.status).toBe(401);
+        failures += 1;
+      }
+    }
+    const refused = await login({ email: admin.email, password: admin.password }, attacker);
     expect(refused.status).toBe(429);
-    expect(await refused.text()).toContain(SIGN_IN_THROTTLED_MESSAGE);
-    advanceClock(61_000);
-    expect((await login({ email: staff.email, password: staff.password })).status).toBe(302);
+    expect(refused.headers.get("Retry-After")).toBe("512");
+    expect(await refused.text()).toContain("Try again in 9 minutes");
+    expect((await login({ email: admin.email, password: admin.password }, nextAddress())).status).toBe(302);
+  });
+
+  it("the waits grow 1 s, 2 s, 4 s after 3 failures, and the page says how long", async () => {
+    const staff = await stack.createStaff("viewer");
+    const from = nextAddress();
+    for (let i = 0; i < 3; i++) expect((await login({ email: staff.email, password: `wrong-${i}` }, from)).status).toBe(401);
+    const seen: string[] = [];
+    for (let round = 0; round < 3; round++) {
+      const refused = await login({ email: staff.email, password: staff.password }, from);
+      expect(refused.status).toBe(429);
+      seen.push(refused.headers.get("Retry-After")!);
+      expect(await refused.text()).toContain(signInThrottledMessage(Number(refused.headers.get("Retry-After")) * 1000, "pair"));
+      advanceClock(Number(refused.headers.get("Retry-After")) * 1000);
+      expect((await login({ email: staff.email, password: "wrong-again" }, from)).status).toBe(401);
+    }
+    expect(seen).toEqual(["1", "2", "4"]);
   });
 
   it("throttles an unknown email exactly like a known one (the answer does not reveal which exists)", async () => {
     const known = await stack.createStaff("viewer");
     const answers: Record<string, number[]> = { known: [], unknown: [] };
+    const from = nextAddress();
     for (const [label, email] of [["known", known.email], ["unknown", "ghost@staff.test"]] as const) {
-      for (let i = 0; i < 6; i++) answers[label]!.push((await login({ email, password: `wrong-${i}` })).status);
+      for (let i = 0; i < 5; i++) answers[label]!.push((await login({ email, password: `wrong-${i}` }, from)).status);
     }
-    expect(answers.known).toEqual([401, 401, 401, 401, 401, 429]);
+    expect(answers.known).toEqual([401, 401, 401, 429, 429]);
     expect(answers.unknown).toEqual(answers.known);
   });
 
-  it("after 20 failures from one address, refuses that address for any account, but not other addresses", async () => {
-    const staff = await stack.createStaff("viewer");
-    const attacker = nextAddress();
-    for (let i = 0; i < 20; i++) expect((await login({ email: `guess-${i}@staff.test`, password: "guess" }, attacker)).status).toBe(401);
-    const refused = await login({ email: staff.email, password: staff.password }, attacker);
-    expect(refused.status).toBe(429);
-    expect(await refused.text()).toContain(SIGN_IN_THROTTLED_MESSAGE);
-    expect((await login({ email: staff.email, password: staff.password }, nextAddress())).status).toBe(302);
+  it("an office behind one address: 20 failures from it slow guessing there, not a colleague who signs in from there", async () => {
+    const colleague = await stack.createStaff("editor");
+    const office = nextAddress();
+    expect((await login({ email: colleague.email, password: colleague.password }, office)).status).toBe(302);
+    for (let i = 0; i < 20; i++) expect((await login({ email: `guess-${i}@staff.test`, password: "guess" }, office)).status).toBe(401);
+    const slowed = await login({ email: "guess-more@staff.test", password: "guess" }, office);
+    expect(slowed.status).toBe(429);
+    expect(await slowed.text()).toContain("Many sign-ins failed from your network");
+    expect((await login({ email: colleague.email, password: colleague.password }, office)).status).toBe(302);
   });
 });
 

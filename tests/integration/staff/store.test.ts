@@ -4,7 +4,7 @@
  * sign-in throttle. PostgreSQL needs TEST_POSTGRES_URL (see tests/helpers/databases.ts); without it
  * these tests fail with instructions rather than skip.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from "../../helpers/databases";
 
 process.env.NODE_ENV = "test";
@@ -184,22 +184,81 @@ describe.each(DATABASE_KINDS)("staff store on %s", (kind) => {
       expect(results).toEqual(Array(3).fill({ ok: false, reason: "invalid", message: signIn.SIGN_IN_FAILED_MESSAGE }));
     });
 
-    it("throttles per account after 5 failures in a minute, then lets the minute pass", async () => {
+    // Waits are checked to the millisecond: time stands still except when a test moves it.
+    beforeEach(() => clock.freezeClock());
+    const attempt = (accountEmail: string, password: string, clientAddress: string) =>
+      signIn.signInStaff({ email: accountEmail, password, userAgent: null, clientAddress });
+
+    it("slows one (account, address) with growing waits after 3 failures in a row: 1 s, 2 s, 4 s; a success starts afresh", async () => {
       const password = "a-good-long-password";
-      const { account } = await accounts.createStaffAccount({ email: email("throttle"), role: "viewer", password });
-      for (let i = 0; i < 5; i++) await signIn.signInStaff({ email: account.email, password: "nope", userAgent: null, clientAddress: `198.51.100.${i}` });
-      const refused = await signIn.signInStaff({ email: account.email, password, userAgent: null, clientAddress: "198.51.100.99" });
-      expect(refused).toEqual({ ok: false, reason: "throttled", message: signIn.SIGN_IN_THROTTLED_MESSAGE });
-      clock.advanceClock(61_000);
-      expect((await signIn.signInStaff({ email: account.email, password, userAgent: null, clientAddress: "198.51.100.99" })).ok).toBe(true);
+      const { account } = await accounts.createStaffAccount({ email: email("growing"), role: "viewer", password });
+      const from = "198.51.100.1";
+      for (let i = 0; i < 3; i++) expect(await attempt(account.email, "nope", from)).toMatchObject({ reason: "invalid" });
+      const waits: number[] = [];
+      for (let round = 0; round < 3; round++) {
+        // Even the right password is not checked during the wait.
+        const refused = await attempt(account.email, password, from);
+        expect(refused).toMatchObject({ ok: false, reason: "throttled" });
+        waits.push((refused as { waitMs: number }).waitMs);
+        clock.advanceClock((refused as { waitMs: number }).waitMs);
+        expect(await attempt(account.email, "nope", from)).toMatchObject({ reason: "invalid" });
+      }
+      expect(waits).toEqual([1000, 2000, 4000]);
+      const fourth = await attempt(account.email, password, from);
+      expect(fourth).toMatchObject({ reason: "throttled", waitMs: 8000 });
+      expect((fourth as { message: string }).message).toContain("Try again in 8 seconds");
+      clock.advanceClock(8000);
+      expect((await attempt(account.email, password, from)).ok).toBe(true);
+      // The run ended with the success: three free failures again.
+      for (let i = 0; i < 3; i++) expect(await attempt(account.email, "nope", from)).toMatchObject({ reason: "invalid" });
+      expect(await attempt(account.email, password, from)).toMatchObject({ reason: "throttled", waitMs: 1000 });
     });
 
-    it("throttles per client address after 20 failures in a minute", async () => {
+    it("caps the wait at SIGN_IN_MAX_DELAY_SECONDS (15 minutes)", async () => {
+      const { account } = await accounts.createStaffAccount({ email: email("capped"), role: "viewer", password: "a-good-long-password" });
+      // 14 failures: the 11th wait would be 2^11 s, more than the cap.
+      for (let failures = 0; failures < 14; ) {
+        const result = await attempt(account.email, "nope", "198.51.100.2");
+        if (result.ok === false && result.reason === "throttled") clock.advanceClock(result.waitMs);
+        else failures += 1;
+      }
+      const refused = await attempt(account.email, "nope", "198.51.100.2");
+      expect(refused).toMatchObject({ reason: "throttled", waitMs: 900_000 });
+      expect((refused as { message: string }).message).toContain("Try again in 15 minutes");
+    });
+
+    it("cannot be used to lock an admin out: 40 failures from an attacker's address, the admin signs in at once from theirs", async () => {
+      const password = "the-admins-own-password";
+      const { account } = await accounts.createStaffAccount({ email: email("admin"), role: "admin", password });
+      const attacker = "203.0.113.66";
+      let failures = 0;
+      while (failures < 40) {
+        const result = await attempt(account.email, `guess-${failures}`, attacker);
+        if (result.ok === false && result.reason === "throttled") clock.advanceClock(result.waitMs);
+        else failures += 1;
+      }
+      expect((await attempt(account.email, password, "192.0.2.200")).ok).toBe(true);
+      // The attacker's own pair stays slowed, right password or not.
+      expect(await attempt(account.email, password, attacker)).toMatchObject({ ok: false, reason: "throttled" });
+    });
+
+    it("an office behind one address: spraying from it slows unknown accounts, never a colleague who signed in from there before", async () => {
       const password = "a-good-long-password";
-      const { account } = await accounts.createStaffAccount({ email: email("by-address"), role: "viewer", password });
-      for (let i = 0; i < 20; i++) await signIn.signInStaff({ email: `spray-${i}@store.test`, password: "nope", userAgent: null, clientAddress: "203.0.113.7" });
-      expect((await signIn.signInStaff({ email: account.email, password, userAgent: null, clientAddress: "203.0.113.7" })).ok).toBe(false);
-      expect((await signIn.signInStaff({ email: account.email, password, userAgent: null, clientAddress: "203.0.113.8" })).ok).toBe(true);
+      const office = "203.0.113.10";
+      const { account: colleague } = await accounts.createStaffAccount({ email: email("colleague"), role: "editor", password });
+      const { account: newcomer } = await accounts.createStaffAccount({ email: email("newcomer"), role: "viewer", password });
+      expect((await attempt(colleague.email, password, office)).ok).toBe(true);
+      for (let i = 0; i < 20; i++) expect(await attempt(`spray-${kind}-${i}@store.test`, "Winter2026!", office)).toMatchObject({ reason: "invalid" });
+      // The 21st guess, for any account not known at this address, waits.
+      expect(await attempt(`spray-${kind}-x@store.test`, "Winter2026!", office)).toMatchObject({ reason: "throttled", waitMs: 1000 });
+      expect(await attempt(newcomer.email, password, office)).toMatchObject({ reason: "throttled" });
+      // The colleague is not slowed at all.
+      expect((await attempt(colleague.email, password, office)).ok).toBe(true);
+      // The newcomer is only delayed, never refused for good: after the wait the right password works.
+      clock.advanceClock(1000);
+      expect((await attempt(newcomer.email, password, office)).ok).toBe(true);
+      // And elsewhere nobody is affected.
+      expect((await attempt(newcomer.email, password, "192.0.2.201")).ok).toBe(true);
     });
   });
 
