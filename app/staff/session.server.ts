@@ -30,7 +30,7 @@ function staffCookie(): Cookie {
       httpOnly: true,
       sameSite: "lax",
       // Secure exactly when the app is served over https: decided per sign-in from the app's origin
-      // (cookieIsSecure), so sign-in over plain http (APP_ORIGIN=http://…) does not loop back to /login.
+      // (isServedOverHttps), so sign-in over plain http (APP_ORIGIN=http://…) does not loop back to /login.
       secure: defaultSecure(config),
       secrets: [secret],
       maxAge: config.STAFF_SESSION_MAX_HOURS * 3600,
