@@ -29,7 +29,7 @@ export interface CoreProcess {
 
 export async function startCoreProcess(): Promise<CoreProcess> {
   const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", path.join(root, "local-core", "cli.ts"), "--port", String(port), "--empty"], {
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", path.join(root, "local-core", "cli.ts"), "--port", String(port), "--empty", "--control"], {
     cwd: root,
     stdio: ["ignore", "pipe", "pipe"],
   });

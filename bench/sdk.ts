@@ -54,8 +54,9 @@ export { Session, SuperTokens };
  * The same fixture through plain HTTP, for a core the SDK of this process is not pointed at (the SDK is a
  * per-process singleton). Requests are exactly what the SDK sends (contract §3.1, §5.1).
  */
-export async function createUserWithSessionsOverHttp(coreUrl: string, email: string, count: number): Promise<string> {
-  const headers = { "content-type": "application/json; charset=utf-8", "cdi-version": "5.4" };
+export async function createUserWithSessionsOverHttp(coreUrl: string, email: string, count: number, apiKey?: string): Promise<string> {
+  const headers: Record<string, string> = { "content-type": "application/json; charset=utf-8", "cdi-version": "5.4" };
+  if (apiKey) headers["api-key"] = apiKey;
   const signUp = (await (await fetch(`${coreUrl}/public/recipe/signup`, { method: "POST", headers, body: JSON.stringify({ email, password: "Passw0rd-bench" }) })).json()) as { user: { id: string } };
   const userId = signUp.user.id;
   const limit = pLimit(32);

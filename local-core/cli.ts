@@ -1,7 +1,7 @@
 // `npm run core -- --port <p> [--api-key <k>] [--empty] [--db <file>] [--seed <n>]
-//   [--service-time-ms <ms> [--workers <n>]] [--contention-limit <k>]`
+//   [--service-time-ms <ms> [--workers <n>]] [--contention-limit <k>] [--control]`
 // The last three make it behave like a loaded real core (local-core/faults.ts); they can also be
-// changed at run time with PUT /_local-core/faults.
+// changed at run time with PUT /_local-core/faults (served only with --control: tests and benchmarks).
 // Serves the local core on 127.0.0.1:<p>; seeds demo data (through the real SDK) unless --empty
 // or the store already holds users. Prints a line with the URL once ready.
 // --unlicensed: answer as a real core without a licence key (402 to tenants other than public,
@@ -25,6 +25,8 @@ const { values } = parseArgs({
     "service-time-ms": { type: "string" },
     workers: { type: "string" },
     "contention-limit": { type: "string" },
+    // Serve /_local-core/* (faults, clock, stats) for tests and benchmarks; also LOCAL_CORE_CONTROL=true.
+    control: { type: "boolean", default: false },
   },
   strict: true,
 });
@@ -66,6 +68,7 @@ try {
     dbPath: values.db ?? ":memory:",
     unlicensed: values.unlicensed,
     faults,
+    controlEndpoints: values.control || process.env.LOCAL_CORE_CONTROL === "true",
   });
 } catch (e) {
   const err = e as NodeJS.ErrnoException;

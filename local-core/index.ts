@@ -43,6 +43,13 @@ export interface LocalCoreOptions {
    * linking, which the demo data needs.
    */
   unlicensed?: boolean;
+  /**
+   * Serve the /_local-core/* control endpoints (fault injection, clock, stats). Only tests and benchmarks
+   * want them: default from LOCAL_CORE_CONTROL=true (which the test helpers and bench/ set), else off, so
+   * the demo core a person runs cannot have its clock moved or faults injected over HTTP. The in-process
+   * `faults`/`clock`/`stats` below are there either way.
+   */
+  controlEndpoints?: boolean;
 }
 
 export interface LocalCore {
@@ -107,7 +114,8 @@ export async function startLocalCore(options: LocalCoreOptions = {}): Promise<Lo
     ...accountLinkingRoutes,
     ...dashboardRoutes,
   ]);
-  const server = createCoreServer({ state, router, faults, apiKeys, stats });
+  const controlEndpoints = options.controlEndpoints ?? process.env.LOCAL_CORE_CONTROL === "true";
+  const server = createCoreServer({ state, router, faults, apiKeys, stats, controlEndpoints });
 
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {

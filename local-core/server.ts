@@ -69,6 +69,8 @@ export interface ServerDeps {
   faults: Faults;
   apiKeys: string[] | undefined;
   stats: Map<string, number>;
+  /** Serve /_local-core/* (faults, clock, stats): test and bench mode only; otherwise those paths are unknown (404). */
+  controlEndpoints: boolean;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -144,7 +146,7 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   const method = (req.method ?? "GET").toUpperCase();
   const url = new URL(req.url ?? "/", "http://local-core");
 
-  if (url.pathname === "/_local-core" || url.pathname.startsWith("/_local-core/")) {
+  if (deps.controlEndpoints && (url.pathname === "/_local-core" || url.pathname.startsWith("/_local-core/"))) {
     const body = await readBody(req);
     writeReply(res, controlEndpoint(deps, req, method, url.pathname, body));
     return;

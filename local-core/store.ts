@@ -3,6 +3,7 @@
 // like the core's built-in SQLite implementation. Only the default app ("public") exists.
 
 import Database from "better-sqlite3";
+import { chmodSync, closeSync, existsSync, openSync } from "node:fs";
 
 export type DB = Database.Database;
 
@@ -117,6 +118,7 @@ CREATE UNIQUE INDEX IF NOT EXISTS passwordless_codes_link ON passwordless_codes 
 `;
 
 export function openStore(dbPath: string): DB {
+  if (dbPath !== ":memory:" && dbPath !== "") keepPrivate(dbPath);
   const db = new Database(dbPath);
   if (dbPath !== ":memory:" && dbPath !== "") {
     db.pragma("journal_mode = WAL");
@@ -174,4 +176,19 @@ export function kvGet(db: DB, name: string): string | undefined {
 
 export function kvSet(db: DB, name: string, value: string, now: number): void {
   db.prepare("INSERT OR REPLACE INTO key_value (name, value, created_at) VALUES (?, ?, ?)").run(name, value, now);
+}
+
+/**
+ * The store holds every user's sessions and tokens: readable by its owner only (0600). SQLite gives the
+ * -wal and -shm files it makes the database file's mode; files an older version left readable are tightened.
+ */
+function keepPrivate(file: string): void {
+  if (!existsSync(file)) closeSync(openSync(file, "a", 0o600));
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      if (existsSync(path)) chmodSync(path, 0o600);
+    } catch {
+      // Not ours to change (another user's file): SQLite will say so if it cannot use it.
+    }
+  }
 }

@@ -8,6 +8,7 @@ if (!values.uri) {
   console.error("usage: seed-into --uri http://127.0.0.1:<port> [--api-key <key>] [--seed <n>]");
   process.exit(2);
 }
-const result = await seedDemoData({ connectionURI: values.uri, apiKey: values["api-key"], seed: Number(values.seed), unlicensed: values.unlicensed, log: (line) => console.log(line) });
+// SEED_API_KEY: the key without putting it on the command line (where `ps` shows it to other users).
+const result = await seedDemoData({ connectionURI: values.uri, apiKey: values["api-key"] ?? (process.env.SEED_API_KEY || undefined), seed: Number(values.seed), unlicensed: values.unlicensed, log: (line) => console.log(line) });
 console.log(`Seeded ${result.users} users and ${result.sessions} sessions over tenants ${result.tenants.join(", ")}.`);
 process.exit(0);

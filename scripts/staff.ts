@@ -29,7 +29,11 @@ import {
 import { staffRoleSchema } from "../app/staff/schemas.server";
 import { recordStaffEvent, roleChangeDetail } from "../app/staff/events.server";
 
-const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+// The folder with package.json: this file runs from scripts/ (tsx) or compiled from build/server/.
+const projectRoot = ((from: string): string => {
+  for (let dir = from; path.dirname(dir) !== dir; dir = path.dirname(dir)) if (existsSync(path.join(dir, "package.json"))) return dir;
+  return path.resolve(from, "..");
+})(path.dirname(fileURLToPath(import.meta.url)));
 const USAGE = `Usage:
   npm run staff -- create --email <email> --role <viewer|editor|admin> [--name <display name>]
       (prints a generated password, or reads one from stdin when piped)

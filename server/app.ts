@@ -9,12 +9,23 @@ import express from "express";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { existsSync } from "node:fs";
+import { healthRoutes } from "./health";
+import { metricsEndpoint, requestObservability } from "./observability";
 import { getConfig } from "../app/config.server";
 import { normaliseForwardedHeaders } from "./forwarded";
 import { refuseForeignOrigin } from "./same-origin";
 import { securityHeaders } from "./security-headers";
 
-export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+/** The folder with package.json: this file runs from server/ (tsx) or compiled from build/server/ (`npm start`). */
+export const projectRoot = findProjectRoot(path.dirname(fileURLToPath(import.meta.url)));
+
+function findProjectRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, "package.json"))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(from, "..");
+  }
+}
 
 export async function loadBuild(): Promise<ServerBuild> {
   const buildPath = path.join(projectRoot, "build", "index.js");
@@ -23,12 +34,17 @@ export async function loadBuild(): Promise<ServerBuild> {
 
 export function createApp(build: ServerBuild | (() => Promise<ServerBuild>)) {
   const app = express();
+  // First: every request gets an id, a log line and a latency sample (server/observability.ts).
+  app.use(requestObservability(build));
   app.disable("x-powered-by");
   // Forwarded headers only from the proxies TRUST_PROXY names (default: none); see server/forwarded.ts.
   app.set("trust proxy", getConfig().TRUST_PROXY);
   app.use(normaliseForwardedHeaders);
   app.use(compression());
   app.use(securityHeaders);
+  // Probes and metrics: before static files, Remix and the CSRF check, and without a staff session.
+  app.use(healthRoutes());
+  app.get("/metrics", metricsEndpoint());
   // Fingerprinted Remix assets and the copied monaco build never change for a given URL.
   app.use("/build", express.static(path.join(projectRoot, "public", "build"), { immutable: true, maxAge: "1y" }));
   app.use("/monaco", express.static(path.join(projectRoot, "public", "monaco"), { maxAge: "1d" }));
@@ -51,6 +67,11 @@ export interface RunningServer {
   url: string;
   port: number;
   close(): Promise<void>;
+  /**
+   * Graceful stop: no new connections, idle keep-alive sockets closed, answers in flight finished (each
+   * sent with `Connection: close`). Resolves when the last connection has ended; `close()` cuts the rest.
+   */
+  drain(): Promise<void>;
 }
 
 export function listen(app: express.Express, port: number, host: string): Promise<RunningServer> {
@@ -67,6 +88,16 @@ export function listen(app: express.Express, port: number, host: string): Promis
           new Promise<void>((done) => {
             server.closeAllConnections?.();
             server.close(() => done());
+          }),
+        drain: () =>
+          new Promise<void>((done) => {
+            server.on("request", (_req, res) => res.setHeader("Connection", "close"));
+            server.close(() => done());
+            server.closeIdleConnections?.();
+            // A keep-alive socket that finishes its answer becomes idle: close those as they appear.
+            const sweep = setInterval(() => server.closeIdleConnections?.(), 100);
+            sweep.unref();
+            server.once("close", () => clearInterval(sweep));
           }),
       });
     });

@@ -8,6 +8,10 @@ import { ConfigError, parseConfig } from "../app/config.server";
 import { createApp, listen, loadBuild, projectRoot } from "./app";
 import { startBundledCore } from "./bundled-core";
 import { prepareDashboard } from "./prepare";
+import { installLogger } from "../app/observability/log.server";
+import { adoptHandedOverRunsContinually } from "../app/bulk/handover.server";
+import { listenForMetrics } from "./metrics-listener";
+import { shutDownGracefully } from "./shutdown";
 
 if (existsSync(path.join(projectRoot, ".env"))) process.loadEnvFile(path.join(projectRoot, ".env"));
 
@@ -24,26 +28,34 @@ async function main() {
     }
     throw error;
   }
+  const log = installLogger(config);
   const dataDir = path.resolve(projectRoot, config.DATA_DIR);
-  mkdirSync(dataDir, { recursive: true });
+  // Everything this process creates (data folder, SQLite files, secrets, keys) is its owner's alone.
+  process.umask(0o077);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 
   let stopCore: (() => Promise<void>) | undefined;
   if (!config.SUPERTOKENS_CONNECTION_URI) {
-    const core = await startBundledCore({ dataDir, seed: config.LOCAL_CORE_SEED, port: config.LOCAL_CORE_PORT, log: (line) => console.log(line) });
+    const core = await startBundledCore({ dataDir, seed: config.LOCAL_CORE_SEED, port: config.LOCAL_CORE_PORT, log: (line) => log.info(line) });
     stopCore = core.stop;
     process.env.SUPERTOKENS_CONNECTION_URI = core.url;
+    process.env.SUPERTOKENS_API_KEY = core.apiKey;
     process.env.SESSION_DESK_BUNDLED_CORE = "true";
-    console.log(`SuperTokens core: bundled demo core at ${core.url} (data in ${path.relative(process.cwd(), dataDir) || "."})`);
+    log.info(`SuperTokens core: bundled demo core at ${core.url} (data in ${path.relative(process.cwd(), dataDir) || "."})`);
   } else {
-    console.log(`SuperTokens core: ${config.SUPERTOKENS_CONNECTION_URI}${config.SUPERTOKENS_API_KEY ? " (with API key)" : ""}`);
+    log.info(`SuperTokens core: ${config.SUPERTOKENS_CONNECTION_URI}${config.SUPERTOKENS_API_KEY ? " (with API key)" : ""}`);
   }
 
-  await prepareDashboard({ dataDir, log: (line) => console.log(line) });
+  await prepareDashboard({ dataDir, log: (line) => log.info(line) });
 
   let build = await loadBuild();
   const app = createApp(config.NODE_ENV === "development" ? async () => build : build);
   const server = await listen(app, config.PORT, config.HOST);
-  console.log(`Session Desk is ready: ${server.url.replace("//127.0.0.1:", "//localhost:")}`);
+  const metricsServer = config.METRICS_PORT === undefined ? undefined : await listenForMetrics(config.METRICS_PORT, config.METRICS_HOST ?? config.HOST);
+  if (metricsServer) log.info(`Prometheus metrics: ${metricsServer.url}/metrics`);
+  // Bulk runs another instance handed over as it stopped are taken over at once (app/bulk/handover.server.ts).
+  const stopAdopting = adoptHandedOverRunsContinually();
+  log.info(`Session Desk is ready: ${server.url.replace("//127.0.0.1:", "//localhost:")}`);
   if (config.NODE_ENV === "development") {
     // `npm run dev` (remix dev --manual): reload the rebuilt app in place and tell the dev server.
     const { broadcastDevReady } = await import("@remix-run/node");
@@ -54,13 +66,8 @@ async function main() {
     });
   }
 
-  const shutdown = async () => {
-    await server.close();
-    await stopCore?.();
-    process.exit(0);
-  };
-  process.once("SIGINT", shutdown);
-  process.once("SIGTERM", shutdown);
+  process.once("SIGINT", () => void shutDownGracefully({ signal: "SIGINT", server, metricsServer, stopAdopting, stopCore, timeoutMs: config.SHUTDOWN_TIMEOUT_MS }));
+  process.once("SIGTERM", () => void shutDownGracefully({ signal: "SIGTERM", server, metricsServer, stopAdopting, stopCore, timeoutMs: config.SHUTDOWN_TIMEOUT_MS }));
 }
 
 main().catch((error) => {

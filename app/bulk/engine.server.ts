@@ -16,6 +16,7 @@
 import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
 import { getConfig } from "~/config.server";
+import { countBulkItem } from "~/observability/metrics.server";
 import { settleRunEntries } from "~/sessions/settle-abandoned.server";
 import { writeSessionData } from "~/sessions/write.server";
 import type { StaffUser } from "~/staff/roles";
@@ -25,7 +26,7 @@ import { applyBulkOperation } from "./operation";
 import { auditRunApplied, auditRunEnded } from "./run-audit.server";
 import { backoffMs, classifyFailure, retryPolicy, sleep, type RetryPolicy } from "./retry.server";
 import {
-  claimInterrupted, claimPlanned, finishCancelled, finishCompleted, getRunRow, nextPendingItems, operationOf, plannedResultFingerprint, reconcileFromAudit, recordOutcomes, renewLease, requestCancel,
+  claimInterrupted, claimPlanned, finishCancelled, finishCompleted, getRunRow, nextPendingItems, operationOf, plannedResultFingerprint, reconcileFromAudit, recordOutcomes, releaseLease, renewLease, requestCancel,
   runBeganWriteBefore, runStatusOf, settleUnwritable,
   type ItemResult, type PendingItem,
 } from "./store.server";
@@ -72,6 +73,8 @@ export class BulkRunner {
   private cancelled = false;
   private dead = false;
   private lost = false;
+  /** Graceful shutdown: finish what is in flight, record it, then give the run up (see `handOver`). */
+  private stopping = false;
   private results: ItemResult[] = [];
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly writing = new Set<Promise<void>>();
@@ -118,6 +121,16 @@ export class BulkRunner {
     this.cancelled = true;
   }
 
+  /**
+   * This process is shutting down: no new sessions start, writes in flight finish with their audit
+   * entries, every outcome is recorded, then the lease is released so another instance takes the run
+   * over at once (app/bulk/handover.server.ts) instead of after the lease runs out. Resolves when done.
+   */
+  handOver(): Promise<void> {
+    this.stopping = true;
+    return this.done;
+  }
+
   /** Tests: behave as if this process died now — no more writes, outcomes or heartbeats. */
   kill(): void {
     this.dead = true;
@@ -139,6 +152,7 @@ export class BulkRunner {
           return await auditRunEnded(this.runId);
         }
         if (await finishCompleted(this.runId, this.owner)) return await auditRunEnded(this.runId);
+        if (this.stopping) return void (await releaseLease(this.runId, this.owner));
         // Something is still pending yet nothing could be taken: leave it to a resume rather than spin.
         if (processed === 0) throw new Error("items remain pending but none could be processed");
       }
@@ -186,7 +200,7 @@ export class BulkRunner {
     };
     const worker = async () => {
       for (;;) {
-        if (this.dead || this.lost || this.cancelled) return;
+        if (this.dead || this.lost || this.cancelled || this.stopping) return;
         const item = await take();
         if (!item) return;
         // In a run across users each item names its own user; the write checks the session is theirs.
@@ -196,6 +210,7 @@ export class BulkRunner {
         processed += 1;
         this.finishedAt.push(performance.now());
         this.results.push(result);
+        countBulkItem(result.outcome);
         if (this.results.length >= FLUSH_EVERY) await this.flush();
         else this.flushTimer ??= setTimeout(() => void this.flush().catch(() => {}), FLUSH_MS);
       }
@@ -228,7 +243,8 @@ export class BulkRunner {
   private async processItem(item: PendingItem, userId: string, reason: string | undefined, operation: BulkOperation): Promise<ItemResult | undefined> {
     for (let attempts = 1; ; attempts++) {
       const leave = await this.gate.enter();
-      if (attempts === 1 && (this.cancelled || this.dead || this.lost)) {
+      // Shutting down, a retry is left pending too: the instance that takes the run over makes it.
+      if ((attempts === 1 && (this.cancelled || this.dead || this.lost)) || this.stopping) {
         leave({ overloaded: false });
         return undefined;
       }

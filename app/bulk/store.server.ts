@@ -330,6 +330,34 @@ export async function renewLease(runId: string, owner: string): Promise<{ cancel
   return row ? { cancelRequested: row.cancel_requested_by !== null } : null;
 }
 
+/**
+ * Graceful shutdown: `owner` gives the run up. A running run with no owner is one handed over, not one
+ * whose process died (that keeps its owner until the lease runs out): it is interrupted now, and
+ * app/bulk/handover.server.ts on any instance takes it over at once.
+ */
+export async function releaseLease(runId: string, owner: string): Promise<boolean> {
+  const result = await getDb()
+    .updateTable("bulk_runs")
+    .set({ lease_owner: null, lease_expires_at: null })
+    .where("id", "=", runId)
+    .where("lease_owner", "=", owner)
+    .where("status", "=", "running")
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Runs handed over by a shutting-down instance (running, no owner), oldest first. */
+export async function listHandedOverRuns(limit: number): Promise<Pick<RunRow, "id" | "applied_by_email">[]> {
+  return getDb()
+    .selectFrom("bulk_runs")
+    .select(["id", "applied_by_email"])
+    .where("status", "=", "running")
+    .where("lease_owner", "is", null)
+    .orderBy("id")
+    .limit(limit)
+    .execute();
+}
+
 export async function requestCancel(runId: string, staff: StaffUser): Promise<boolean> {
   const result = await getDb()
     .updateTable("bulk_runs")

@@ -9,6 +9,7 @@ import UserMetadata from "supertokens-node/recipe/usermetadata/index.js";
 import { getConfig, isDemoMode } from "~/config.server";
 import { singleton } from "~/utils/singleton.server";
 import { installCoreTransport, installExactJsonFetch } from "./transport.server";
+import { observeSdkCoreCalls } from "~/observability/core-calls.server";
 
 export interface CoreTarget {
   /** The connection URI as configured (may contain an `/appid-…` path). */
@@ -57,6 +58,8 @@ export function ensureSupertokens(): void {
     // Both transports keep number text exact; "fetch" keeps the SDK's own fetch underneath.
     if (config.CORE_TRANSPORT === "pooled") installCoreTransport(config.SUPERTOKENS_CONNECTION_URI);
     else installExactJsonFetch();
+    // A log line and a latency sample per core call (app/observability/core-calls.server.ts).
+    observeSdkCoreCalls();
     return true;
   });
 }

@@ -7,7 +7,7 @@
  * build and the tests each load their own copy of this module, and they must all share one handle.
  */
 import { Kysely, Migrator, PostgresDialect, type CompiledQuery } from "kysely";
-import { mkdirSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { getConfig } from "~/config.server";
@@ -59,12 +59,29 @@ export async function openDatabase(target: DatabaseTarget): Promise<DashboardDat
 }
 
 function openSqlite(file: string): DashboardDatabase {
-  mkdirSync(path.dirname(file), { recursive: true });
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  keepPrivate(file);
   // The connection lives on its own thread so that statements and commits never stop the server (see
   // sqlite-worker.server.ts); the file is opened there, and a failure to open surfaces at migration.
   const dialect = new SqliteThreadDialect(file);
   const db = new Kysely<DashboardTables>({ dialect });
   return { db, dialect: "sqlite", description: `SQLite at ${file}`, runAtomically: (statements) => dialect.runAtomically(statements), close: () => db.destroy() };
+}
+
+/**
+ * Staff accounts, password hashes and the audit trail (with session data before and after): readable by
+ * the owner only (0600). SQLite gives its -wal and -shm files the database file's mode; files an older
+ * version left readable are tightened.
+ */
+function keepPrivate(file: string): void {
+  if (!existsSync(file)) closeSync(openSync(file, "a", 0o600));
+  for (const companion of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      if (existsSync(companion)) chmodSync(companion, 0o600);
+    } catch {
+      // Not ours to change: opening it will say so if it cannot be used.
+    }
+  }
 }
 
 function openPostgres(url: string): DashboardDatabase {

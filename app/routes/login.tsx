@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunct
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { isDemoMode } from "~/config.server";
+import { countSignIn } from "~/observability/metrics.server";
 import { hasActiveAdmin } from "~/staff/accounts.server";
 import { DEMO_ACCOUNTS } from "~/staff/demo.server";
 import { getOptionalStaff, safeRedirectPath } from "~/staff/guard.server";
@@ -51,6 +52,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     clientAddress: context.clientAddress ?? null,
     secure: isServedOverHttps(request),
   });
+  countSignIn("password", result.ok ? "ok" : result.reason);
   if (!result.ok) {
     if (result.reason === "throttled") {
       return json({ message: result.message, email }, { status: 429, headers: { "Retry-After": String(Math.ceil(result.waitMs / 1000)) } });

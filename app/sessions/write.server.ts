@@ -33,6 +33,7 @@ import { AuditReasonRequiredError, beginAudit, finishAudit } from "~/audit/audit
 import { getConfig } from "~/config.server";
 import { describeCoreError, isOutageResponse, type CoreProblem } from "~/core/problems.server";
 import { getSessionInfo, updateSessionData, type SessionInfo } from "~/core/sessions.server";
+import { countSessionWrite } from "~/observability/metrics.server";
 import { applyPatch, byteSize, canonicalJson, describeType, diffJson, fingerprint, formatBytes, isPlainObject, patchFromChanges, type Change } from "~/json";
 import type { StaffUser } from "~/staff/roles";
 import { sessionBelongsTo } from "./ownership.server";
@@ -92,13 +93,13 @@ export async function writeSessionData(input: WriteSessionDataInput): Promise<Wr
   // Data given up front is checked before anything else; data made from the fresh read, once it is made.
   const given = typeof input.next === "function" ? undefined : input.next;
   const refused = given === undefined ? undefined : refusal(given);
-  if (refused) return refused;
+  if (refused) return countSessionWrite(refused);
   try {
-    return await withSessionLock(input.sessionHandle, () => writeLocked(input, given));
+    return countSessionWrite(await withSessionLock(input.sessionHandle, () => writeLocked(input, given)));
   } catch (error) {
     // Another writer held the session for the whole wait (or the lock could not be asked for): nothing
     // was attempted and nothing audited; the caller says "try again" (a bulk run retries it).
-    if (isSessionLockError(error)) return { status: "failed", error: error.message, transient: true };
+    if (isSessionLockError(error)) return countSessionWrite({ status: "failed" as const, error: error.message, transient: true });
     throw error;
   }
 }

@@ -8,6 +8,7 @@ import { createCookie, type Cookie } from "@remix-run/node";
 import { createHash, randomBytes } from "node:crypto";
 import { getConfig, isDemoMode } from "~/config.server";
 import { getDb } from "~/db/db.server";
+import { noteRequestStaff } from "~/observability/request-context.server";
 import { now } from "./clock.server";
 import { isServedOverHttps } from "./origin.server";
 import type { StaffRole, StaffUser } from "./roles";
@@ -120,6 +121,7 @@ export async function lookUpStaffSession(request: Request): Promise<StaffSession
   if (idleFor >= TOUCH_INTERVAL_MS) {
     await db.updateTable("staff_sessions").set({ last_seen_at: at.toISOString() }).where("id", "=", row.sessionId).execute();
   }
+  noteRequestStaff(row.staffId); // the request's log line names who made it
   return {
     status: "signed-in",
     sessionId: row.sessionId,

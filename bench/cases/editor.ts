@@ -39,8 +39,9 @@ interface Sample {
 }
 
 /** Creates an app user with one session holding `data`, over HTTP (the bench's SDK points at another core). */
-async function createSession(coreUrl: string, email: string, data: Record<string, unknown>) {
-  const headers = { "content-type": "application/json; charset=utf-8", "cdi-version": "5.4" };
+async function createSession(coreUrl: string, apiKey: string, email: string, data: Record<string, unknown>) {
+  // The bundled core requires its API key (kept in the server's data folder).
+  const headers = { "content-type": "application/json; charset=utf-8", "cdi-version": "5.4", "api-key": apiKey };
   const signUp = (await (await fetch(`${coreUrl}/public/recipe/signup`, { method: "POST", headers, body: JSON.stringify({ email, password: "Passw0rd-bench" }) })).json()) as { user: { id: string } };
   const response = await fetch(`${coreUrl}/public/recipe/session`, {
     method: "POST",
@@ -171,7 +172,7 @@ export async function benchEditor(report: (r: Record<string, string | number | b
       { name: "editor-1mib", data: megabyteDocument(createRng(13)) },
     ].filter((doc) => !options.cases || options.cases.includes(doc.name));
     for (const doc of documents) {
-      const { userId, handle } = await createSession(server.coreUrl, `bench-${doc.name}-${Date.now()}@example.com`, doc.data);
+      const { userId, handle } = await createSession(server.coreUrl, server.coreApiKey, `bench-${doc.name}-${Date.now()}@example.com`, doc.data);
       const url = `${server.baseUrl}/users/${userId}/sessions/${handle}`;
       const samples: Sample[] = [];
       for (let i = 0; i < options.repeats + 1; i++) {

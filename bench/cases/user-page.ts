@@ -17,7 +17,7 @@ export async function benchUserPage(report: (r: Record<string, string | number>)
   const server = await startServerProcess({ dataDir });
   const browser = await launchBrowser();
   try {
-    const userId = await createUserWithSessionsOverHttp(server.coreUrl, `bench-page-${options.sessions}@example.com`, options.sessions);
+    const userId = await createUserWithSessionsOverHttp(server.coreUrl, `bench-page-${options.sessions}@example.com`, options.sessions, server.coreApiKey);
     const admin = DEMO_ACCOUNTS.find((account) => account.role === "admin")!;
     await signInAs(browser.page, server.baseUrl, admin);
     const samples: number[] = [];

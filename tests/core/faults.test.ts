@@ -9,7 +9,7 @@ import { API_KEY, DAY_MS, createSession, initSdk, raw, signUpUser, startCore, th
 
 let core: LocalCore;
 beforeAll(async () => {
-  core = await startCore({ apiKey: API_KEY });
+  core = await startCore({ apiKey: API_KEY, controlEndpoints: true });
   expect(core.isEmpty()).toBe(true);
   initSdk(core.url); // directly, no proxy: the SDK must see the core's own latency and dropped sockets
   await SuperTokens.getUserCount(); // one-time GET /apiversion
@@ -152,7 +152,7 @@ describe("a loaded core: service time on a worker pool, and contention", () => {
 
   it("the CLI takes --service-time-ms, --workers and --contention-limit", async () => {
     const cli = fileURLToPath(new URL("../../local-core/cli.ts", import.meta.url));
-    const child = spawn(process.execPath, ["--import", "tsx", cli, "--port", "0", "--empty", "--service-time-ms", "7", "--workers", "3", "--contention-limit", "5"], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", cli, "--port", "0", "--empty", "--control", "--service-time-ms", "7", "--workers", "3", "--contention-limit", "5"], { stdio: ["ignore", "pipe", "pipe"] });
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let output = "";

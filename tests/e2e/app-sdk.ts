@@ -5,11 +5,13 @@
 import SuperTokens from "supertokens-node";
 import EmailPassword from "supertokens-node/recipe/emailpassword/index.js";
 import Session from "supertokens-node/recipe/session/index.js";
+import { inject } from "vitest";
 
 export function initAppSdk(coreUrl: string, appName = "e2e"): void {
   SuperTokens.init({
     framework: "custom",
-    supertokens: { connectionURI: coreUrl },
+    // The bundled core requires its API key (kept in the data folder; global-setup provides it).
+    supertokens: { connectionURI: coreUrl, apiKey: inject("coreApiKey") || undefined },
     appInfo: { appName, apiDomain: "http://localhost:3001", websiteDomain: "http://localhost:3000" },
     recipeList: [Session.init(), EmailPassword.init()],
   });

@@ -30,7 +30,7 @@ function dataFor(i: number): Record<string, unknown> {
 }
 
 async function setFaults(config: unknown) {
-  const response = await fetch(`${coreUrl}/_local-core/faults`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(config) });
+  const response = await fetch(`${coreUrl}/_local-core/faults`, { method: "PUT", headers: { "content-type": "application/json", "api-key": inject("coreApiKey") }, body: JSON.stringify(config) });
   if (!response.ok) throw new Error(`faults: HTTP ${response.status}`);
 }
 

@@ -37,7 +37,7 @@ const dataFor = (i: number): Record<string, unknown> =>
   i % 250 === 7 ? { featureFlags: "off", n: i } : i % 10 === 0 ? { featureFlags: { alpha: true, newCheckout: false }, n: i } : { featureFlags: { alpha: true }, n: i };
 
 async function setFaults(config: unknown) {
-  const response = await fetch(`${coreUrl}/_local-core/faults`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(config) });
+  const response = await fetch(`${coreUrl}/_local-core/faults`, { method: "PUT", headers: { "content-type": "application/json", "api-key": inject("coreApiKey") }, body: JSON.stringify(config) });
   if (!response.ok) throw new Error(`faults: HTTP ${response.status}`);
 }
 

@@ -26,7 +26,7 @@ let phoneUserId: string;
 beforeAll(async () => {
   SuperTokens.init({
     framework: "custom",
-    supertokens: { connectionURI: coreUrl },
+    supertokens: { connectionURI: coreUrl, apiKey: inject("coreApiKey") || undefined },
     appInfo: { appName: "e2e-find-fast", apiDomain: "http://localhost:3001", websiteDomain: "http://localhost:3000" },
     recipeList: [Session.init(), EmailPassword.init(), ThirdParty.init(), Passwordless.init({ contactMethod: "EMAIL_OR_PHONE", flowType: "USER_INPUT_CODE" }), UserMetadata.init()],
   });

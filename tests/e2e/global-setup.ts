@@ -12,6 +12,8 @@ declare module "vitest" {
   export interface ProvidedContext {
     baseUrl: string;
     coreUrl: string;
+    /** The bundled core's API key (it requires one): for tests that play the app or set faults. */
+    coreApiKey: string;
     dataDir: string;
   }
 }
@@ -26,6 +28,7 @@ export async function setup(project: TestProject) {
   server = await startServerProcess({ dataDir, env: { BULK_APPLY_CONCURRENCY: "16" } });
   project.provide("baseUrl", server.baseUrl);
   project.provide("coreUrl", server.coreUrl);
+  project.provide("coreApiKey", server.coreApiKey);
   project.provide("dataDir", dataDir);
 }
 

@@ -5,7 +5,7 @@
  * second instance on the first one's core), as with a real core.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -14,15 +14,19 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", ".
 export interface ServerProcess {
   baseUrl: string;
   coreUrl: string;
+  /** The API key the core requires: the bundled core's own (kept in its data folder), or env.SUPERTOKENS_API_KEY. */
+  coreApiKey: string;
   output(): string;
   stop(): Promise<void>;
 }
 
 export async function startServerProcess(options: { dataDir: string; env?: Record<string, string> }): Promise<ServerProcess> {
   if (!existsSync(path.join(root, "build", "index.js"))) throw new Error("No build found: run `npm test` (it builds first) or `npx remix build`.");
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", path.join(root, "server", "index.ts")], {
+  // Exactly what `npm start` runs (scripts/start.mjs: the compiled server, rebuilt first if its sources
+  // changed), with the Remix build the test run made (SESSION_DESK_APP_BUILD=existing).
+  const child: ChildProcess = spawn(process.execPath, [path.join(root, "scripts", "start.mjs")], {
     cwd: root,
-    env: { ...process.env, NODE_ENV: "production", PORT: "0", DATA_DIR: options.dataDir, SUPERTOKENS_CONNECTION_URI: "", SUPERTOKENS_API_KEY: "", DATABASE_URL: "", ...options.env },
+    env: { ...process.env, SESSION_DESK_APP_BUILD: "existing", LOCAL_CORE_CONTROL: "true", NODE_ENV: "production", PORT: "0", DATA_DIR: options.dataDir, SUPERTOKENS_CONNECTION_URI: "", SUPERTOKENS_API_KEY: "", DATABASE_URL: "", ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -30,8 +34,9 @@ export async function startServerProcess(options: { dataDir: string; env?: Recor
     const timer = setTimeout(() => reject(new Error(`Session Desk did not start within 120 s. Output:\n${output}`)), 120_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const ready = /Session Desk is ready: (http:\/\/\S+)/.exec(output);
-      const coreUrl = options.env?.SUPERTOKENS_CONNECTION_URI || /bundled demo core at (http:\/\/\S+)/.exec(output)?.[1];
+      // Log lines are JSON: the URL ends at the closing quote.
+      const ready = /Session Desk is ready: (http:\/\/[^\s"]+)/.exec(output);
+      const coreUrl = options.env?.SUPERTOKENS_CONNECTION_URI || /bundled demo core at (http:\/\/[^\s"]+)/.exec(output)?.[1];
       if (ready && coreUrl) {
         clearTimeout(timer);
         resolve({ baseUrl: ready[1]!.replace("//localhost:", "//127.0.0.1:"), coreUrl });
@@ -45,8 +50,11 @@ export async function startServerProcess(options: { dataDir: string; env?: Recor
     });
   });
   child.removeAllListeners("exit");
+  const keyFile = path.join(options.dataDir, "local-core.api-key");
+  const coreApiKey = options.env?.SUPERTOKENS_CONNECTION_URI ? (options.env.SUPERTOKENS_API_KEY ?? "") : existsSync(keyFile) ? readFileSync(keyFile, "utf8").trim() : "";
   return {
     ...urls,
+    coreApiKey,
     output: () => output,
     async stop() {
       if (child.exitCode !== null) return;

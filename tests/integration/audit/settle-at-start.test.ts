@@ -31,10 +31,10 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function createSession(coreUrl: string, data: Record<string, unknown>): Promise<string> {
-  const response = await fetch(`${coreUrl}/public/recipe/session`, {
+async function createSession(server: ServerProcess, data: Record<string, unknown>): Promise<string> {
+  const response = await fetch(`${server.coreUrl}/public/recipe/session`, {
     method: "POST",
-    headers: { "content-type": "application/json", "cdi-version": "5.4" },
+    headers: { "content-type": "application/json", "cdi-version": "5.4", "api-key": server.coreApiKey },
     body: JSON.stringify({ userId: "settle-at-start-user", userDataInJWT: {}, userDataInDatabase: data, enableAntiCsrf: false }),
   });
   expect(response.status).toBe(200);
@@ -56,8 +56,8 @@ describe("start-up", () => {
   it("settles the writes a stopped instance left unfinished, by what the core holds", async () => {
     server = await startServerProcess({ dataDir });
     // Two sessions as the dying instance's writes left them: one holds the change, one does not.
-    const landed = await createSession(server.coreUrl, { plan: "pro" });
-    const notLanded = await createSession(server.coreUrl, { plan: "free" });
+    const landed = await createSession(server, { plan: "pro" });
+    const notLanded = await createSession(server, { plan: "free" });
     await server.stop();
     server = undefined;
 

@@ -35,7 +35,7 @@ beforeAll(async () => {
   };
   const shared = { DATABASE_URL: database.url, SESSION_SECRET: "two-instances-test-secret-0123456789abcdef", AUDIT_REASON_REQUIRED: "false" };
   instances.push(await startServerProcess({ dataDir: dataDir(), env: { ...shared, LOCAL_CORE_FAULTS: JSON.stringify({ endpoints: { "PUT /recipe/session/data": { latencyMs: 15 } } }) } }));
-  instances.push(await startServerProcess({ dataDir: dataDir(), env: { ...shared, SUPERTOKENS_CONNECTION_URI: instances[0]!.coreUrl } }));
+  instances.push(await startServerProcess({ dataDir: dataDir(), env: { ...shared, SUPERTOKENS_CONNECTION_URI: instances[0]!.coreUrl, SUPERTOKENS_API_KEY: instances[0]!.coreApiKey } }));
   // This process opens the same database only to make a staff account (after both have migrated it).
   process.env.NODE_ENV = "test";
   const { installDatabase, openDatabase } = await import("../../../app/db/db.server");
@@ -57,7 +57,7 @@ afterAll(async () => {
 });
 
 async function coreData(coreUrl: string, handle: string): Promise<Record<string, unknown>> {
-  const response = await fetch(`${coreUrl}/recipe/session?sessionHandle=${encodeURIComponent(handle)}`, { headers: { "cdi-version": "5.4", rid: "session" } });
+  const response = await fetch(`${coreUrl}/recipe/session?sessionHandle=${encodeURIComponent(handle)}`, { headers: { "cdi-version": "5.4", rid: "session", "api-key": instances[0]!.coreApiKey } });
   return ((await response.json()) as { userDataInDatabase: Record<string, unknown> }).userDataInDatabase;
 }
 
@@ -66,7 +66,7 @@ describe("two instances sharing one PostgreSQL", () => {
     const coreUrl = instances[0]!.coreUrl;
     const figures = { trials: 0, written: 0, conflicts: 0, lost: 0 };
     for (let trial = 0; trial < TRIALS; trial++) {
-      const { userId, sessionHandle } = await createCoreUserWithSession({ coreUrl }, { sessionData: { plan: "free", trial } });
+      const { userId, sessionHandle } = await createCoreUserWithSession({ coreUrl, apiKey: instances[0]!.coreApiKey }, { sessionData: { plan: "free", trial } });
       const page = await loadSessionPage({ url: instances[0]!.baseUrl }, userId, sessionHandle, cookies[0]!);
       const answers = await Promise.all(
         Array.from({ length: WRITERS }, (_, i) => postEdit({ url: instances[i % 2]!.baseUrl }, page, { intent: "write", text: JSON.stringify({ plan: "free", trial, writer: i }) }, cookies[i % 2]!)),
