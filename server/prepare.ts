@@ -11,6 +11,7 @@ import { settleAtStartup } from "../app/sessions/settle-abandoned.server";
 import { hasActiveAdmin } from "../app/staff/accounts.server";
 import { DEMO_ACCOUNTS, disableDemoStaff, ensureDemoStaff } from "../app/staff/demo.server";
 import { loadSessionSecret } from "../app/staff/secret.server";
+import { seedMaskPatterns } from "../app/masking/settings.server";
 
 export async function prepareDashboard(options: { dataDir: string; log: (line: string) => void }): Promise<void> {
   const config = getConfig();
@@ -20,6 +21,9 @@ export async function prepareDashboard(options: { dataDir: string; log: (line: s
   // Writes an instance that stopped had begun and never finished: each audit entry is settled from what
   // the core holds (the core is up by now). Only entries whose writer is surely gone; see the module.
   await settleAtStartup(options.log);
+  // Masking settings never saved yet: MASK_PATTERNS, or the demo patterns in demo mode (app/masking).
+  const seededPatterns = await seedMaskPatterns();
+  if (seededPatterns.length > 0) options.log(`Masked paths set up: ${seededPatterns.join(", ")} (change them on /masking).`);
 
   if (isDemoMode(config)) {
     await ensureDemoStaff();

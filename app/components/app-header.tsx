@@ -47,6 +47,11 @@ export function AppHeader({ core, staff }: { core: CoreStatus | null; staff: Sta
                 Staff
               </NavLink>
             ) : null}
+            {staff.role === "admin" ? (
+              <NavLink to="/masking" className={navClass}>
+                Masking
+              </NavLink>
+            ) : null}
           </nav>
         ) : null}
         <div className="ml-auto flex min-w-0 items-center gap-3">

@@ -14,7 +14,7 @@
  */
 import { createHmac } from "node:crypto";
 import type { AuditEntry } from "~/audit/types";
-import { parseJson, parsePointer, type ChangeSummaryItem } from "~/json";
+import { fingerprint, parseJson, parsePointer, type ChangeSummaryItem } from "~/json";
 import { getSessionSecret } from "~/staff/secret.server";
 import type { StaffUser } from "~/staff/roles";
 import { MASKED_TEXT, maskChangeSummary, maskJson, maskPatch } from "./mask";
@@ -165,13 +165,19 @@ export class SessionDataMasker {
   }
 
   /**
-   * What the page gets instead of the real data's fingerprint when values are hidden from it: a keyed hash.
+   * The fingerprint of `realData` as the page may hold it: when values are hidden from it, a keyed hash.
    * The plain SHA-256 of the whole document would let anyone who sees the rest of it test guesses of a
    * hidden value offline (an IPv4 address is 2^32 guesses). The conflict check compares these the same way.
    */
-  sealFingerprint(ref: SessionRef, realFingerprint: string): string {
-    if (!this.matcherFor(ref)) return realFingerprint;
-    return sealFingerprint(this.staff.id, realFingerprint);
+  sealFingerprint(ref: SessionRef, realData: unknown): string {
+    const real = fingerprint(realData);
+    return this.hides(ref, realData) ? sealFingerprint(this.staff.id, real) : real;
+  }
+
+  /** True when some value of `data` is hidden from this staff member. */
+  hides(ref: SessionRef, data: unknown): boolean {
+    const matcher = this.matcherFor(ref);
+    return matcher !== null && maskJson(data, matcher).maskedPaths.length > 0;
   }
 }
 

@@ -13,7 +13,7 @@
  * For a staff member who sees the session unmasked (role not masked, or a reveal held) every function
  * here is the identity, so the editor's ordinary path is unchanged.
  */
-import { fingerprint, type JsonObject } from "~/json";
+import { canonicalJson, fingerprint, type JsonObject } from "~/json";
 import type { StaffUser } from "~/staff/roles";
 import { restoreMaskedValues } from "./mask";
 import { getSessionDataMasker, type SessionDataMasker, type SessionRef } from "./policy.server";
@@ -36,42 +36,55 @@ export class SessionEditLens {
     return this.masker.mask(this.ref, data);
   }
 
-  /** The fingerprint as the page may hold it. */
-  token(realFingerprint: string): string {
-    return this.masker.sealFingerprint(this.ref, realFingerprint);
+  /** The fingerprint of `real` as the page may hold it (sealed when something in it is hidden). */
+  token(real: unknown): string {
+    return this.masker.sealFingerprint(this.ref, real);
+  }
+
+  /**
+   * The form's base text agrees with its fingerprint. A masked base cannot be checked against a sealed
+   * fingerprint directly, so it is checked against the masked view of what the core holds, when that is
+   * still the data the fingerprint stands for (if not, the write finds the conflict; the base is only shown).
+   */
+  async baseMatches(original: JsonObject, pageFingerprint: string, readCurrent: () => Promise<JsonObject | undefined>): Promise<boolean> {
+    if (fingerprint(original) === pageFingerprint) return true;
+    if (!this.masked) return false;
+    const current = await readCurrent();
+    if (!current || !this.stands(pageFingerprint, current)) return true;
+    return canonicalJson(this.show(current)) === canonicalJson(original);
   }
 
   /** True when the page's fingerprint (sealed or not) stands for `real`. */
   stands(pageFingerprint: string, real: JsonObject): boolean {
-    return this.token(fingerprint(real)) === pageFingerprint;
+    return this.token(real) === pageFingerprint;
   }
 
   /**
    * The write for an edit made on the masked view: `mine` (with placeholders) made against the data whose
-   * sealed fingerprint the page holds; `current` is what the core holds now. When they are the same data
-   * the hidden values go back into `mine`; when they are not, the write is left to find the conflict.
+   * fingerprint (sealed when values were hidden) the page holds; `current` is what the core holds now.
+   * When they are the same data the hidden values go back into `mine`; when they are not, the write is
+   * left to find the conflict.
    */
   prepareWrite(mine: JsonObject, pageFingerprint: string, current: JsonObject): PreparedWrite {
-    if (!this.masked) return { ok: true, next: mine, expectedFingerprint: pageFingerprint };
+    const matcher = this.masker.matcherFor(this.ref);
+    if (!matcher) return { ok: true, next: mine, expectedFingerprint: pageFingerprint };
     const real = fingerprint(current);
-    // The page was loaded while a reveal was held (it has the real data); the reveal has ended since.
-    if (pageFingerprint === real) return { ok: false, error: "Your reveal of this session has ended, so its hidden values are masked again. Reload the page (or reveal it again) before saving; nothing was written." };
-    if (this.token(real) !== pageFingerprint) {
+    const hidesNow = this.masker.hides(this.ref, current);
+    if (pageFingerprint !== this.token(current)) {
+      // The page was loaded while a reveal was held (it has the real data); the reveal has ended since.
+      if (hidesNow && pageFingerprint === real) {
+        return { ok: false, error: "Your reveal of this session has ended, so its hidden values are masked again. Reload the page (or reveal it again) before saving; nothing was written." };
+      }
       // Not the data the page was made from: the write sees the mismatch and answers with the conflict
-      // view (masked). The page's token never equals a real fingerprint, so nothing can be written.
+      // view (masked). A sealed token never equals a real fingerprint, so nothing can be written.
       return { ok: true, next: mine, expectedFingerprint: pageFingerprint };
     }
-    const matcher = this.masker.matcherFor(this.ref)!;
     const restored = restoreMaskedValues(mine, current, matcher);
     if (!restored.ok) return { ok: false, error: `${restored.error} Nothing was written.` };
     return { ok: true, next: restored.value, expectedFingerprint: real };
   }
 }
 
-/**
- * The lens for one session. `readTenant` is only called when masking applies to this staff member at all
- * (tenant-scoped patterns must be the same ones the page was masked with).
- */
 export async function sessionEditLens(staff: StaffUser, sessionHandle: string, readTenant: () => Promise<string | undefined>): Promise<SessionEditLens> {
   const masker = await getSessionDataMasker(staff);
   const ref: SessionRef = { sessionHandle, tenantId: masker.applies ? await readTenant() : undefined };

@@ -12,6 +12,7 @@ import { auditEntryIdSchema } from "~/audit/filters.server";
 import { ACTION_LABELS, RUN_ACTION } from "~/audit/types";
 import { isWrittenOutcome, REVERTIBLE_ACTIONS } from "~/sessions/revert.server";
 import { layoutJson } from "~/json";
+import { getSessionDataMasker } from "~/masking/policy.server";
 import { requireStaff } from "~/staff/guard.server";
 import { hasRole } from "~/staff/roles";
 
@@ -23,8 +24,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const staff = await requireStaff(request, "viewer");
   const parsed = auditEntryIdSchema.safeParse(params.entryId);
   if (!parsed.success) throw json({ message: "That is not an audit entry id." }, { status: 404 });
-  const entry = await getAuditEntry(parsed.data);
-  if (!entry) throw json({ message: "There is no audit entry with that id." }, { status: 404 });
+  const stored = await getAuditEntry(parsed.data);
+  if (!stored) throw json({ message: "There is no audit entry with that id." }, { status: 404 });
+  // Before, after, the written result and the patch, as this reader may see them (app/masking).
+  const entry = (await getSessionDataMasker(staff)).maskAuditEntry(stored);
   // Only a written change to one session's data can be undone; the revert page explains any refusal.
   const revertible = hasRole(staff.role, "admin") && isWrittenOutcome(entry.outcome?.status) && Boolean(entry.target.sessionHandle) && REVERTIBLE_ACTIONS.has(entry.action);
   // Data goes to the page as exact JSON text, never as objects: a number like 9223372036854775807 or 1.0

@@ -6,7 +6,8 @@ import { AUDIT_REASON_MAX_LENGTH, getAuditEntry } from "~/audit/audit.server";
 import { ACTION_LABELS } from "~/audit/types";
 import { RevertReview } from "~/components/session-editor/revert-review";
 import { getConfig } from "~/config.server";
-import { layoutJson } from "~/json";
+import { diffJson, layoutJson, summarizeChanges } from "~/json";
+import { getSessionDataMasker } from "~/masking/policy.server";
 import { formatCount } from "~/utils/format";
 import { planRevert, revertAuditEntry } from "~/sessions/revert.server";
 import { requireStaff } from "~/staff/guard.server";
@@ -34,11 +35,16 @@ function parseEntryId(params: { entryId?: string }): string {
 
 /** Reverting is an admin power (app/staff/roles.ts); the review itself changes nothing. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requireStaff(request, "admin");
+  const staff = await requireStaff(request, "admin");
   const entryId = parseEntryId(params);
   const plan = await planRevert(entryId);
   const reasonRequired = getConfig().AUDIT_REASON_REQUIRED;
   if (!plan.ok) return json({ entryId, reasonRequired, refused: { message: plan.message, clashes: plan.clashes ?? [] }, plan: null }, { status: plan.status });
+  // An admin role may be masked too (/masking): the review then shows and seals what the editor would.
+  const masker = await getSessionDataMasker(staff);
+  const ref = { sessionHandle: plan.sessionHandle, tenantId: plan.entry.target.tenantId };
+  const current = masker.mask(ref, plan.current);
+  const proposed = masker.mask(ref, plan.proposed);
   return json({
     entryId,
     reasonRequired,
@@ -50,11 +56,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       entryReason: plan.entry.reason,
       userId: plan.userId,
       sessionHandle: plan.sessionHandle,
-      currentText: layoutJson(plan.current),
-      proposedText: layoutJson(plan.proposed),
-      currentFingerprint: plan.currentFingerprint,
-      proposedFingerprint: plan.proposedFingerprint,
-      summary: plan.summary,
+      currentText: layoutJson(current),
+      proposedText: layoutJson(proposed),
+      currentFingerprint: masker.sealFingerprint(ref, plan.current),
+      proposedFingerprint: masker.sealFingerprint(ref, plan.proposed),
+      summary: current === plan.current && proposed === plan.proposed ? plan.summary : summarizeChanges(diffJson(current, proposed)),
     },
   });
 }
@@ -66,7 +72,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!form.success) return json({ error: "That request was not understood. Reload the page and try again; nothing was written." }, { status: 400 });
   const reason = form.data.reason?.trim() || undefined;
   if (!reason && getConfig().AUDIT_REASON_REQUIRED) return json({ error: "A reason is required for every change. Say why, e.g. the ticket number." }, { status: 400 });
-  const outcome = await revertAuditEntry({ staff, entryId, ...form.data, reason });
+  const outcome = await revertAuditEntry({ staff, entryId, ...(await unsealedFingerprints(staff, entryId, form.data)), reason });
   switch (outcome.status) {
     case "written": {
       const n = outcome.changes;
@@ -94,6 +100,22 @@ export async function action({ request, params }: ActionFunctionArgs) {
     case "failed":
       return json({ error: outcome.error }, { status: outcome.transient ? 503 : 502 });
   }
+}
+
+/**
+ * A masked review holds sealed fingerprints (app/masking): when they stand for the revert computed now,
+ * the real ones go to the write (which checks them again under the lock); otherwise they go as they are,
+ * which can only end as a conflict or an outdated review, with nothing written.
+ */
+async function unsealedFingerprints(staff: Awaited<ReturnType<typeof requireStaff>>, entryId: string, posted: { expectedFingerprint: string; proposedFingerprint: string }) {
+  const masker = await getSessionDataMasker(staff);
+  if (!masker.applies) return posted;
+  const plan = await planRevert(entryId);
+  if (!plan.ok) return posted;
+  const ref = { sessionHandle: plan.sessionHandle, tenantId: plan.entry.target.tenantId };
+  if (masker.sealFingerprint(ref, plan.current) !== posted.expectedFingerprint) return posted;
+  const proposed = masker.sealFingerprint(ref, plan.proposed) === posted.proposedFingerprint ? plan.proposedFingerprint : posted.proposedFingerprint;
+  return { expectedFingerprint: plan.currentFingerprint, proposedFingerprint: proposed };
 }
 
 /** Where to go after a revert: the session's page, where the toast and the new data show. */

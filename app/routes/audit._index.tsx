@@ -10,6 +10,7 @@ import { runRollups } from "~/bulk/run-audit.server";
 import { auditFiltersToSearch } from "~/audit/filters";
 import { parseAuditFilters } from "~/audit/filters.server";
 import { listStaffAccounts } from "~/staff/accounts.server";
+import { getSessionDataMasker } from "~/masking/policy.server";
 import { requireStaff } from "~/staff/guard.server";
 import { userContactsById } from "~/users/emails.server";
 
@@ -18,13 +19,15 @@ export { ErrorBoundary };
 export const meta: MetaFunction = () => [{ title: "Audit trail · Session Desk" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireStaff(request, "viewer");
+  const viewer = await requireStaff(request, "viewer");
   // Bad filter values are dropped and named on the page rather than failing it: it is a read-only view.
   const { filters, problems } = parseAuditFilters(new URL(request.url).searchParams);
   // A bulk run is one row (it may stand for 10,000 per-session entries), unless the filters ask for
   // per-session entries: those of one run, one session, or the per-session action itself.
   const collapseRuns = !filters.run && !filters.session && filters.action !== "bulk-apply-item";
-  const [page, staff] = await Promise.all([queryAudit({ ...filters, collapseRuns }), listStaffAccounts()]);
+  const [found, staff, masker] = await Promise.all([queryAudit({ ...filters, collapseRuns }), listStaffAccounts(), getSessionDataMasker(viewer)]);
+  // Entries carry session data (before, after, patch): masked for this reader before they leave the server.
+  const page = { ...found, entries: found.entries.map((entry) => masker.maskAuditEntry(entry)) };
   const [runs, userContacts] = await Promise.all([
     runRollups(page.entries.filter((entry) => entry.action === RUN_ACTION && entry.runId).map((entry) => entry.runId!)),
     userContactsById(page.entries.map((entry) => entry.target.userId)),

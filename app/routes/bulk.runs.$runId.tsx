@@ -17,6 +17,8 @@ import { ChangeGroups } from "~/components/bulk/change-groups";
 import { PlanVerdictText, RunItemsTable } from "~/components/bulk/run-items-table";
 import { PlanCountTiles, RunProgressView } from "~/components/bulk/run-progress";
 import { ErrorBoundary } from "~/components/route-error-boundary";
+import { maskChangeGroups, maskRunItems, maskRunSummary } from "~/masking/bulk-views.server";
+import { getSessionDataMasker } from "~/masking/policy.server";
 import { requireStaff } from "~/staff/guard.server";
 import { hasRole } from "~/staff/roles";
 import { formatCount } from "~/utils/format";
@@ -47,8 +49,11 @@ function parseRunId(params: { runId?: string }): string {
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const staff = await requireStaff(request, "viewer");
-  const run = await getRun(parseRunId(params));
-  if (!run) throw json({ message: "There is no bulk run with that id." }, { status: 404 });
+  const stored = await getRun(parseRunId(params));
+  if (!stored) throw json({ message: "There is no bulk run with that id." }, { status: 404 });
+  // The value it sets and every preview of a change, as this reader may see them (app/masking).
+  const masker = await getSessionDataMasker(staff);
+  const run = maskRunSummary(masker, stored);
   const search = new URL(request.url).searchParams;
   const query = querySchema.parse({ show: search.get("show") ?? undefined, group: search.get("group") ?? undefined, page: search.get("page") ?? 1 });
   const isPlan = run.progress.status === "planned" || run.progress.status === "planning";
@@ -61,12 +66,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         ? { by: "plan", value: show as PlanVerdict }
         : { by: "outcome", value: show as ItemOutcome | "pending" };
   // A dry run reads as its distinct changes, each opening its sessions; a run as its per-session report.
-  const group = isPlan && query.group !== undefined ? ((await getChangeGroup(run.id, query.group)) ?? null) : null;
+  const foundGroup = isPlan && query.group !== undefined ? ((await getChangeGroup(run.id, query.group)) ?? null) : null;
+  const group = foundGroup ? maskChangeGroups(masker, run.tenantId, [foundGroup])[0]! : null;
   if (isPlan && !group) {
-    const { groups, total } = await listChangeGroups(run.id, filter.by === "plan" ? filter.value : undefined, query.page);
+    const { groups: found, total } = await listChangeGroups(run.id, filter.by === "plan" ? filter.value : undefined, query.page);
+    const groups = maskChangeGroups(masker, run.tenantId, found);
     return json({ run, isPlan, view: "groups" as const, groups, items: [], group, show, page: query.page, pageCount: pageCount(total), total, can: { act: hasRole(staff.role, "admin") } });
   }
-  const { items, total } = await listItems(run.id, group ? { by: "group", seq: group.firstSeq } : filter, query.page);
+  const { items: found, total } = await listItems(run.id, group ? { by: "group", seq: group.firstSeq } : filter, query.page);
+  const items = maskRunItems(masker, found);
   return json({ run, isPlan, view: "items" as const, groups: [], items, group, show, page: query.page, pageCount: pageCount(total), total, can: { act: hasRole(staff.role, "admin") } });
 }
 

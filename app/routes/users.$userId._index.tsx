@@ -15,6 +15,8 @@ import { listUserSessions } from "~/sessions/list.server";
 import { NOT_THIS_USERS_SESSION } from "~/sessions/ownership.server";
 import { revokeEverySession, revokeOneSession } from "~/sessions/revoke.server";
 import { toSessionRow } from "~/sessions/rows";
+import { getSessionDataMasker } from "~/masking/policy.server";
+import { maskRunSummary } from "~/masking/bulk-views.server";
 import { requireStaff } from "~/staff/guard.server";
 import { hasRole } from "~/staff/roles";
 import { readFormData, userIdParam } from "~/utils/request-input.server";
@@ -30,14 +32,20 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!user) throw json({ message: `No user with the id “${userId}” exists on this core.`, userId }, { status: 404 });
   // Sessions stream in after the user's facts: one core read per session makes large users take a
   // moment, and the page should be useful before that. A failure is shown in place, with a retry.
+  // Masked values are replaced before the rows are made (app/masking): the table and its expanded rows never hold them.
+  const masker = await getSessionDataMasker(staff);
   const sessions = listUserSessions(user.id).then(
-    ({ sessions, endedWhileLoading }) => ({ ok: true as const, sessions: sessions.map(toSessionRow), endedWhileLoading }),
+    ({ sessions, endedWhileLoading }) => ({
+      ok: true as const,
+      sessions: sessions.map((info) => toSessionRow({ ...info, sessionDataInDatabase: masker.mask({ sessionHandle: info.sessionHandle, tenantId: info.tenantId }, info.sessionDataInDatabase) })),
+      endedWhileLoading,
+    }),
     async (error: unknown) => ({ ok: false as const, problem: await problemFrom(error) }),
   );
   return defer({
     user,
     sessions,
-    bulkRuns: await listRunsForUser(user.id),
+    bulkRuns: (await listRunsForUser(user.id)).map((run) => maskRunSummary(masker, run)),
     now: Date.now(),
     reasonRequired: getConfig().AUDIT_REASON_REQUIRED,
     can: { revoke: hasRole(staff.role, "editor"), revokeAll: hasRole(staff.role, "admin"), bulk: hasRole(staff.role, "admin") },

@@ -8,7 +8,7 @@ import { SessionHistory } from "~/components/session-editor/session-history";
 import type { SessionEditAnswer } from "~/components/session-editor/types";
 import { getConfig } from "~/config.server";
 import { getSessionInfo } from "~/core/sessions.server";
-import { fingerprint, layoutJson, prettyJson } from "~/json";
+import { layoutJson, prettyJson } from "~/json";
 import { KeyOrderToggle } from "~/components/key-order";
 import { runSessionEditForm } from "~/sessions/edit-form.server";
 import { listSessionHistory } from "~/sessions/history.server";
@@ -17,6 +17,8 @@ import { requireStaff } from "~/staff/guard.server";
 import { hasRole } from "~/staff/roles";
 import { readFormData } from "~/utils/request-input.server";
 import { Breadcrumbs } from "~/components/breadcrumbs";
+import { MaskingPanel } from "~/components/masking/masking-panel";
+import { getSessionDataMasker } from "~/masking/policy.server";
 
 export { ErrorBoundary } from "~/components/route-error-boundary";
 
@@ -38,7 +40,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // With account linking the page may be reached through the primary user or the login method's user.
   if (!(await sessionBelongsTo(session, userId))) throw json({ message: "This session belongs to a different user." }, { status: 404 });
   const config = getConfig();
-  const data = session.sessionDataInDatabase;
+  // Masked values are replaced on the server (app/masking); the page never receives them.
+  const masker = await getSessionDataMasker(staff);
+  const ref = { sessionHandle: session.sessionHandle, tenantId: session.tenantId };
+  const { value: data, hidden } = masker.maskCounted(ref, session.sessionDataInDatabase);
   // Stored key order unless the page asks for keys sorted A→Z (?keys=sorted, key-order.tsx).
   const keyOrder = new URL(request.url).searchParams.get("keys") === "sorted" ? "sorted" : "stored";
   return json({
@@ -54,10 +59,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     // Sent as text, not as a nested object: the editor shows exactly this, and its fingerprint is of this data.
     originalText: keyOrder === "sorted" ? prettyJson(data) : layoutJson(data),
     keyOrder,
-    fingerprint: fingerprint(data),
+    // Of the real data (the conflict check's), sealed when values are hidden from this page.
+    fingerprint: masker.sealFingerprint(ref, session.sessionDataInDatabase),
     maxBytes: config.MAX_SESSION_DATA_BYTES,
     reasonRequired: config.AUDIT_REASON_REQUIRED,
-    history: await listSessionHistory(handle),
+    history: await listSessionHistory(handle, undefined, { show: (value) => masker.mask(ref, value) }),
+    masking: masker.notice(ref, hidden),
+    revealMinutes: config.MASK_REVEAL_MINUTES,
     can: { edit: hasRole(staff.role, "editor"), revert: hasRole(staff.role, "admin") },
     now: Date.now(),
   });
@@ -91,6 +99,13 @@ export default function SessionPage() {
           </h2>
           <KeyOrderToggle />
         </div>
+        <MaskingPanel
+          masking={data.masking}
+          revealMinutes={data.revealMinutes}
+          reasonRequired={data.reasonRequired}
+          now={data.now}
+          action={`/users/${encodeURIComponent(data.session.userId)}/sessions/${encodeURIComponent(data.session.sessionHandle)}/reveal`}
+        />
         <SessionDataWorkspace
           // A new key order is a new starting text for the editor.
           key={`${data.fingerprint}:${data.keyOrder}`}

@@ -22,6 +22,7 @@ import { canonicalJson, diffJson, fingerprint, layoutJson, parseSessionDataText,
 import type { StaffUser } from "~/staff/roles";
 import { formatCount, formatDateTime } from "~/utils/format";
 import { redirectWithToast } from "~/utils/toast.server";
+import { sessionEditLens, type SessionEditLens } from "~/masking/session-edit.server";
 import { NOT_THIS_USERS_SESSION, sessionBelongsTo } from "./ownership.server";
 import { findConflictingChange, listSessionHistory } from "./history.server";
 import { pointerToKeyPath } from "./paths";
@@ -55,13 +56,25 @@ export async function runSessionEditForm(input: { staff: StaffUser; userId: stri
   if (!mine.ok) return answer({ kind: "invalid", error: `${mine.error}. Nothing was written.`, line: mine.line, column: mine.column }, 400);
   // The base may legitimately be larger than the limit (the app wrote it); only its shape matters here.
   const original = parseSessionDataText(form.original, { maxBytes: Number.MAX_SAFE_INTEGER });
-  if (!original.ok || fingerprint(original.value) !== form.fingerprint) {
+  // A masked page's fingerprint is sealed (app/masking): its masked text is checked against what the core holds.
+  // Read at most once here, and only when masking applies to this staff member (the write re-reads anyway).
+  let currentRead: Promise<CurrentRead> | undefined;
+  const readOnce = () => (currentRead ??= readCurrent(sessionHandle, userId));
+  const lens = await sessionEditLens(staff, sessionHandle, async () => {
+    const current = await readOnce();
+    return current.status === "ok" ? current.tenantId : undefined;
+  });
+  const currentData = async () => {
+    const current = await readOnce();
+    return current.status === "ok" ? current.data : undefined;
+  };
+  if (!original.ok || !(await lens.baseMatches(original.value, form.fingerprint, currentData))) {
     return answer({ kind: "invalid", error: "The page's copy of the original data does not match its fingerprint. Reload the page; nothing was written." }, 400);
   }
   const reason = form.reason?.trim() || undefined;
   if (!reason && getConfig().AUDIT_REASON_REQUIRED) return answer({ kind: "invalid", error: new AuditReasonRequiredError().message }, 400);
   const here = `/users/${encodeURIComponent(userId)}/sessions/${encodeURIComponent(sessionHandle)}`;
-  const at = { here, sessionHandle };
+  const at = { here, sessionHandle, lens };
   const write = (next: JsonObject, expectedFingerprint: string, action: WriteAction) =>
     writeSessionData({ staff, userId, sessionHandle, next, expectedFingerprint, reason, action });
 
@@ -70,27 +83,35 @@ export async function runSessionEditForm(input: { staff: StaffUser; userId: stri
       if (canonicalJson(mine.value) === canonicalJson(original.value)) {
         return answer({ kind: "nothing-to-write", error: "Nothing to write: the data is the same as when you opened it." }, 400);
       }
-      const outcome = await write(mine.value, form.fingerprint, "edit");
+      const prepared = await prepareMaskedWrite(lens, mine.value, form.fingerprint, readOnce);
+      if (!prepared.ok) return prepared.response;
+      const outcome = await write(prepared.next, prepared.expectedFingerprint, "edit");
       return respond(outcome, { ...at, base: original.value, original: original.value, mine: mine.value, fingerprint: form.fingerprint });
     }
     case "apply-mine-to-theirs": {
       const current = await readCurrent(sessionHandle, userId);
       if (current.status !== "ok") return respondToRead(current);
       const theirs = current.data;
-      const context = { ...at, base: theirs, original: original.value, mine: mine.value, fingerprint: form.fingerprint };
+      // Masked staff merge in the masked view (what they saw); the hidden values go back on the write.
+      const theirsShown = lens.show(theirs);
+      const context = { ...at, base: theirsShown, original: original.value, mine: mine.value, fingerprint: form.fingerprint };
       // Changed again since the conflict view was shown: show the new state, write nothing.
-      if (fingerprint(theirs) !== form.theirsFingerprint) return conflictAnswer(context, theirs, fingerprint(theirs), true);
-      const merged = rebase(original.value, mine.value, theirs);
-      if (!merged.ok) return conflictAnswer(context, theirs, form.theirsFingerprint, false);
+      if (!lens.stands(form.theirsFingerprint, theirs)) return conflictAnswer(context, theirs, fingerprint(theirs), true);
+      const merged = rebase(original.value, mine.value, theirsShown);
+      if (!merged.ok) return conflictAnswer(context, theirs, fingerprint(theirs), false);
       const next = merged.value as JsonObject;
-      if (canonicalJson(next) === canonicalJson(theirs)) {
+      if (canonicalJson(next) === canonicalJson(theirsShown)) {
         return redirectWithToast(here, { kind: "info", title: "Nothing to write", description: "Their version already contains your changes." });
       }
-      return respond(await write(next, form.theirsFingerprint, "edit"), context);
+      const prepared = lens.prepareWrite(next, form.theirsFingerprint, theirs);
+      if (!prepared.ok) return answer({ kind: "invalid", error: prepared.error }, 400);
+      return respond(await write(prepared.next, prepared.expectedFingerprint, "edit"), context);
     }
     case "overwrite": {
       // Explicit and two-step in the page; audited under its own name so nobody mistakes it for an edit.
-      const outcome = await write(mine.value, form.theirsFingerprint, "overwrite-after-conflict");
+      const prepared = await prepareMaskedWrite(lens, mine.value, form.theirsFingerprint, readOnce);
+      if (!prepared.ok) return prepared.response;
+      const outcome = await write(prepared.next, prepared.expectedFingerprint, "overwrite-after-conflict");
       return respond(outcome, { ...at, base: null, original: original.value, mine: mine.value, fingerprint: form.fingerprint });
     }
   }
@@ -104,12 +125,14 @@ interface AnswerContext {
   original: JsonObject;
   mine: JsonObject;
   fingerprint: string;
+  /** Masks what goes back to the page when values are hidden from this staff member (app/masking). */
+  lens: SessionEditLens;
 }
 
 async function respond(outcome: WriteOutcome, context: AnswerContext): Promise<Response> {
   switch (outcome.status) {
     case "written": {
-      const summary = context.base ? summarizeChanges(diffJson(context.base, outcome.after), { maxItems: 6 }).text : undefined;
+      const summary = context.base ? summarizeChanges(diffJson(context.base, context.lens.show(outcome.after)), { maxItems: 6 }).text : undefined;
       const n = outcome.changes;
       return redirectWithToast(context.here, {
         kind: "success",
@@ -133,7 +156,8 @@ async function respond(outcome: WriteOutcome, context: AnswerContext): Promise<R
   }
 }
 
-function mergePreview(context: AnswerContext, theirs: JsonObject): MergePreview {
+function mergePreview(context: AnswerContext, theirsReal: JsonObject): MergePreview {
+  const theirs = context.lens.show(theirsReal);
   const merged = rebase(context.original, context.mine, theirs);
   if (!merged.ok) return { ok: false, clashes: merged.clashes, paths: merged.clashes.map((pointer) => pointerToKeyPath(pointer, theirs)) };
   const changes = diffJson(theirs, merged.value);
@@ -147,11 +171,11 @@ function overtakenAnswer(context: AnswerContext, outcome: Extract<WriteOutcome, 
       error:
         "Your change was written, but another change landed right after it, so the session no longer holds what you wrote. Compare the versions below; you can re-apply your change on top of the data it holds now.",
       originalText: layoutJson(context.original),
-      writtenText: layoutJson(outcome.written),
-      theirsText: layoutJson(outcome.current),
+      writtenText: layoutJson(context.lens.show(outcome.written)),
+      theirsText: layoutJson(context.lens.show(outcome.current)),
       yoursText: layoutJson(context.mine),
       fingerprint: context.fingerprint,
-      theirsFingerprint: outcome.currentFingerprint,
+      theirsFingerprint: context.lens.token(outcome.current),
       merge: mergePreview(context, outcome.current),
       entryId: outcome.entryId,
     },
@@ -165,7 +189,7 @@ async function conflictAnswer(context: AnswerContext, theirs: JsonObject, theirs
   const merge = mergePreview(context, theirs);
   // Who and when, when the audit trail knows (the change came through Session Desk); and the session's
   // history as it is now, conflict included, since the page keeps the editor rather than reloading.
-  const [theirChange, history] = await Promise.all([findConflictingChange(context.sessionHandle, theirsFingerprint), listSessionHistory(context.sessionHandle)]);
+  const [theirChange, history] = await Promise.all([findConflictingChange(context.sessionHandle, theirsFingerprint), listSessionHistory(context.sessionHandle, undefined, context.lens)]);
   const who = theirChange
     ? `${theirChange.staffName} (${theirChange.staffEmail}) changed this session's data through Session Desk at ${formatDateTime(Date.parse(theirChange.at))}`
     : "This session's data was changed outside Session Desk (by the app or the user's device; the core does not record who or when)";
@@ -177,10 +201,10 @@ async function conflictAnswer(context: AnswerContext, theirs: JsonObject, theirs
       kind: "conflict",
       error,
       originalText: layoutJson(context.original),
-      theirsText: layoutJson(theirs),
+      theirsText: layoutJson(context.lens.show(theirs)),
       yoursText: layoutJson(context.mine),
       fingerprint: context.fingerprint,
-      theirsFingerprint,
+      theirsFingerprint: context.lens.token(theirs),
       merge,
       theirChange,
       history,
@@ -189,14 +213,14 @@ async function conflictAnswer(context: AnswerContext, theirs: JsonObject, theirs
   );
 }
 
-type CurrentRead = { status: "ok"; data: JsonObject } | { status: "gone" } | { status: "failed"; outcome: WriteOutcome };
+type CurrentRead = { status: "ok"; data: JsonObject; tenantId: string } | { status: "gone" } | { status: "failed"; outcome: WriteOutcome };
 
 /** The session's data now, for "apply mine to theirs"; a session that is not `userId`'s is a 404. */
 async function readCurrent(sessionHandle: string, userId: string): Promise<CurrentRead> {
   try {
     const info = await getSessionInfo(sessionHandle);
     if (info && !(await sessionBelongsTo(info, userId))) throw notThisUsersSession();
-    return info ? { status: "ok", data: info.sessionDataInDatabase } : { status: "gone" };
+    return info ? { status: "ok", data: info.sessionDataInDatabase, tenantId: info.tenantId } : { status: "gone" };
   } catch (error) {
     return { status: "failed", outcome: await failedOutcome(error) };
   }
@@ -208,6 +232,26 @@ function respondToRead(read: Exclude<CurrentRead, { status: "ok" }>): Response {
   return answer({ kind: "failed", error: `${failed.error} Nothing was written; your edit is still here.`, transient: failed.transient }, failed.transient ? 503 : 502);
 }
 
+
 function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/**
+ * For a masked page: what the core holds now decides the write (the page's sealed fingerprint is checked
+ * against it, and the hidden values are put back from it). For an unmasked page, the edit as it is.
+ */
+async function prepareMaskedWrite(
+  lens: SessionEditLens,
+  mine: JsonObject,
+  pageFingerprint: string,
+  read: () => Promise<CurrentRead>,
+): Promise<{ ok: true; next: JsonObject; expectedFingerprint: string } | { ok: false; response: Response }> {
+  if (!lens.masked) return { ok: true, next: mine, expectedFingerprint: pageFingerprint };
+  const current = await read();
+  // Gone: the write finds it gone too, and records that in the audit trail as for any edit.
+  if (current.status === "gone") return { ok: true, next: mine, expectedFingerprint: pageFingerprint };
+  if (current.status !== "ok") return { ok: false, response: respondToRead(current) };
+  const prepared = lens.prepareWrite(mine, pageFingerprint, current.data);
+  return prepared.ok ? prepared : { ok: false, response: answer({ kind: "invalid", error: prepared.error }, 400) };
 }

@@ -21,7 +21,8 @@ export interface SessionHistoryItem {
 
 const DATA_ACTIONS = new Set<AuditAction>(["edit", "revert", "overwrite-after-conflict", "bulk-apply-item"]);
 
-export async function listSessionHistory(sessionHandle: string, limit = 8): Promise<SessionHistoryItem[]> {
+/** `view` hides what the reader may not see (app/masking: a masked staff member's lens on this session). */
+export async function listSessionHistory(sessionHandle: string, limit = 8, view?: { show<T>(data: T): T }): Promise<SessionHistoryItem[]> {
   const page = await queryAudit({ session: sessionHandle, pageSize: limit });
   return page.entries.map((entry) => {
     const dataChange = DATA_ACTIONS.has(entry.action) && isPlainObject(entry.before) && isPlainObject(entry.after);
@@ -32,7 +33,7 @@ export async function listSessionHistory(sessionHandle: string, limit = 8): Prom
       staffName: entry.staff.displayName || entry.staff.email,
       reason: entry.reason,
       outcome: entry.outcome?.status ?? null,
-      summary: dataChange ? summarizeChanges(diffJson(entry.before, entry.after), { maxItems: 4 }).text : null,
+      summary: dataChange ? summarizeChanges(diffJson(view ? view.show(entry.before) : entry.before, view ? view.show(entry.after) : entry.after), { maxItems: 4 }).text : null,
       revertible: dataChange && isWrittenOutcome(entry.outcome?.status) && Array.isArray(entry.patch),
     };
   });

@@ -194,4 +194,45 @@ export const ROUTES: RouteCase[] = [
     form: (_ctx, fixture) => ({ intent: "enable", email: fixture.email! }),
     minimumRole: "admin",
   },
+
+  // ── Masking (app/masking) ──
+  { name: "masking page", method: "GET", path: () => "/masking", minimumRole: "admin" },
+  {
+    name: "mask a path",
+    method: "POST",
+    path: () => "/masking",
+    form: () => ({ intent: "add-pattern", pattern: `matrix${Math.random().toString(36).slice(2, 8)}.secret`, reason: "route matrix" }),
+    minimumRole: "admin",
+  },
+  // Masks admins too (they see every value by default), so the reveal rows below change something for every role.
+  { name: "set who sees masked values", method: "POST", path: () => "/masking", form: () => ({ intent: "set-role", role: "admin", masked: "true", reason: "route matrix" }), minimumRole: "admin" },
+  {
+    name: "reveal a session's masked values",
+    method: "POST",
+    fixture: (ctx) => session(ctx, { device: { ip: "192.0.2.1" } }),
+    path: (_ctx, fixture) => `${sessionPath(fixture)}/reveal`,
+    form: () => ({ intent: "reveal", reason: "route matrix" }),
+    minimumRole: "viewer",
+  },
+  {
+    name: "mask a session again",
+    method: "POST",
+    // A session every staff member holds a reveal of, so "mask again" has a grant to end whoever asks.
+    fixture: async (ctx) => {
+      const made = await session(ctx, { device: { ip: "192.0.2.1" } });
+      const { getDb } = await import("../../../app/db/db.server");
+      const staff = await getDb().selectFrom("staff_users").select("id").execute();
+      const at = new Date();
+      for (const { id } of staff) {
+        await getDb()
+          .insertInto("mask_reveals")
+          .values({ id: `matrix-${id}-${made.sessionHandle}`, staff_id: id, session_handle: made.sessionHandle!, user_id: made.userId!, reason: "route matrix", created_at: at.toISOString(), expires_at: new Date(at.getTime() + 300_000).toISOString(), audit_entry_id: null })
+          .execute();
+      }
+      return made;
+    },
+    path: (_ctx, fixture) => `${sessionPath(fixture)}/reveal`,
+    form: () => ({ intent: "mask-again" }),
+    minimumRole: "viewer",
+  },
 ];
