@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { useActionData, useLoaderData } from "@remix-run/react";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { CreatedStaffNotice, CreateStaffForm } from "~/components/staff/create-staff-form";
 import { StaffEventsList } from "~/components/staff/staff-events";
 import { StaffTable } from "~/components/staff/staff-table";
@@ -90,7 +90,11 @@ export default function StaffPage() {
         <h1 className="text-xl font-semibold">Staff</h1>
         <p className="text-sm text-slate-500 dark:text-slate-400">
           Who may use Session Desk, and with what power. Disabling an account signs it out at once. The same is possible on the server with{" "}
-          <code className="mono">npm run staff</code>.
+          <code className="mono">npm run staff</code>. Personal API tokens of every staff member:{" "}
+          <Link to="/staff/api-tokens" className="text-indigo-700 hover:underline dark:text-indigo-300">
+            API tokens
+          </Link>
+          .
         </p>
       </div>
       {result?.kind === "created" ? <CreatedStaffNotice email={result.email} password={result.password} /> : null}
