@@ -105,6 +105,14 @@ export function sessionData(rng: Rng, userIndex: number, sessionIndex: number): 
   if (chance(rng, 0.2)) doc.referrer = null;
   if (chance(rng, 0.15)) doc.balance = { amount: -Math.round(rng() * 10000) / 100, currency: "EUR" };
   if (chance(rng, 0.12)) doc.onboarding = { step: int(rng, 1, 5), completed: false, skipped: [] };
+  // Values under the demo's mask patterns (**.token, cart.address.*; device.ip is in every document above)
+  // in some sessions, made without the random source so every other value of the demo data stays as it was.
+  if ((userIndex + sessionIndex) % 4 === 0) {
+    doc.upstream = { provider: "billing-api", token: `tok_${((userIndex * 7919 + sessionIndex * 104729) >>> 0).toString(16).padStart(8, "0")}` };
+  }
+  if (doc.cart && sessionIndex % 3 === 0) {
+    (doc.cart as Record<string, unknown>).address = { street: `${1 + (userIndex % 90)} Demo Street`, city: "Springfield", zip: String(10000 + userIndex * 37 + sessionIndex) };
+  }
   return doc;
 }
 
