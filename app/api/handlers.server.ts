@@ -127,9 +127,6 @@ export async function writeSessionAnswer(request: Request, params: unknown, call
       return apiJson({ status: "overtaken", changes: outcome.changes, auditEntryId: outcome.entryId, data: lens.show(outcome.current), fingerprint: lens.token(outcome.current) });
     case "unchanged":
       return apiJson({ status: "unchanged", changes: 0, auditEntryId: null, data: lens.show(next), fingerprint: lens.token(next) });
-    case "schema-refused":
-      // The session data schema (app/schema, issue #17 §1) refuses it, as it would in the editor.
-      return problem("write-refused", outcome.error, { instance, extensions: { schemaIssues: outcome.introduced } });
     case "not-found":
       return problem("not-found", "This user has no session with that handle. Nothing was changed.", { instance });
     case "conflict":
@@ -143,6 +140,11 @@ export async function writeSessionAnswer(request: Request, params: unknown, call
       return outcome.transient
         ? problem("core-unavailable", outcome.error, { instance, headers: { "Retry-After": "5" } })
         : problem("write-refused", outcome.error, { instance });
+    default: {
+      // Any other refusal of the shared write (e.g. the session data schema's, issue #17 §1): its words, nothing written.
+      const refused = outcome as { status: string; error?: string; introduced?: unknown };
+      return problem("write-refused", refused.error ?? `The write was refused (${refused.status}); nothing was written.`, { instance, extensions: refused.introduced ? { schemaIssues: refused.introduced } : {} });
+    }
   }
 }
 
