@@ -60,6 +60,11 @@ export class SessionDataMasker {
     }
   }
 
+  /** Some pattern applies in one tenant only (so which patterns apply depends on the session's tenant). */
+  get hasTenantPatterns(): boolean {
+    return this.patterns.some((entry) => entry.tenantId !== null);
+  }
+
   /** Masking applies to this staff member at all (not: to a given session; a reveal may lift it there). */
   get applies(): boolean {
     return this.roleMasked && this.patterns.length > 0;

@@ -87,6 +87,6 @@ export class SessionEditLens {
 
 export async function sessionEditLens(staff: StaffUser, sessionHandle: string, readTenant: () => Promise<string | undefined>): Promise<SessionEditLens> {
   const masker = await getSessionDataMasker(staff);
-  const ref: SessionRef = { sessionHandle, tenantId: masker.applies ? await readTenant() : undefined };
+  const ref: SessionRef = { sessionHandle, tenantId: masker.applies && masker.hasTenantPatterns ? await readTenant() : undefined };
   return new SessionEditLens(masker, ref);
 }

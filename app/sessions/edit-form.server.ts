@@ -83,7 +83,7 @@ export async function runSessionEditForm(input: { staff: StaffUser; userId: stri
       if (canonicalJson(mine.value) === canonicalJson(original.value)) {
         return answer({ kind: "nothing-to-write", error: "Nothing to write: the data is the same as when you opened it." }, 400);
       }
-      const prepared = await prepareMaskedWrite(lens, mine.value, form.fingerprint, readOnce);
+      const prepared = await prepareMaskedWrite(lens, mine.value, form.fingerprint, readOnce, original.value);
       if (!prepared.ok) return prepared.response;
       const outcome = await write(prepared.next, prepared.expectedFingerprint, "edit");
       return respond(outcome, { ...at, base: original.value, original: original.value, mine: mine.value, fingerprint: form.fingerprint });
@@ -246,8 +246,15 @@ async function prepareMaskedWrite(
   mine: JsonObject,
   pageFingerprint: string,
   read: () => Promise<CurrentRead>,
+  base?: JsonObject,
 ): Promise<{ ok: true; next: JsonObject; expectedFingerprint: string } | { ok: false; response: Response }> {
   if (!lens.masked) return { ok: true, next: mine, expectedFingerprint: pageFingerprint };
+  // A base with the page's own fingerprint is the real data (nothing was hidden from the page, or it was
+  // loaded during a reveal): the write's fingerprint check makes sure the core still holds it.
+  if (base && fingerprint(base) === pageFingerprint) {
+    const prepared = lens.prepareWrite(mine, pageFingerprint, base);
+    return prepared.ok ? prepared : { ok: false, response: answer({ kind: "invalid", error: prepared.error }, 400) };
+  }
   const current = await read();
   // Gone: the write finds it gone too, and records that in the audit trail as for any edit.
   if (current.status === "gone") return { ok: true, next: mine, expectedFingerprint: pageFingerprint };
