@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ApiScope } from "../../../app/api/scopes";
 import type { StaffRole } from "../../../app/staff/roles";
-import { getPage, signInAs } from "../../helpers/http";
+import { getPage, postForm, signInAs } from "../../helpers/http";
 import { createCoreUserWithSession, startTestStack, type TestStack, type TestStaff } from "../../helpers/stack";
 
 let stack: TestStack;
@@ -329,5 +329,52 @@ describe("OpenAPI", () => {
     const html = await page.text();
     expect(html).toContain("/api/v1/users/{userId}/sessions/{sessionHandle}");
     expect(html).toContain('id="problem-conflict"');
+  });
+});
+
+describe("the token pages", () => {
+  const TOKEN = /sd_[0-9a-f]{16}_[A-Za-z0-9_-]{43}/;
+
+  it("a viewer makes a read token (shown once), cannot make a wider one, revokes their own and not another's", async () => {
+    const viewer = await stack.createStaff("viewer");
+    const cookie = await signInAs(stack, viewer);
+    const page = await (await getPage(`${stack.url}/profile/api-tokens`, { cookie })).text();
+    expect(page).toContain('value="read"');
+    expect(page).not.toContain('value="write"');
+    const wider = await postForm(`${stack.url}/profile/api-tokens`, { intent: "create", name: "too wide", scope: "bulk", expiresInDays: "30" }, { cookie });
+    expect(wider.status).toBe(400);
+    const made = await postForm(`${stack.url}/profile/api-tokens`, { intent: "create", name: "from the page", scope: "read", expiresInDays: "30" }, { cookie });
+    expect(made.status).toBe(200);
+    const token = TOKEN.exec(await made.text())![0];
+    expect((await api("GET", "/audit?pageSize=1", token)).status).toBe(200);
+    const listed = await (await getPage(`${stack.url}/profile/api-tokens`, { cookie })).text();
+    expect(listed).toContain("from the page");
+    expect(listed).not.toContain(token);
+
+    const other = await stack.createStaff("viewer");
+    const othersToken = await makeToken(other, "read");
+    const refused = await postForm(`${stack.url}/profile/api-tokens`, { intent: "revoke", tokenId: othersToken.slice(3, 19) }, { cookie });
+    expect(refused.status).toBe(400);
+    expect((await api("GET", "/audit?pageSize=1", othersToken)).status).toBe(200);
+
+    const revoked = await postForm(`${stack.url}/profile/api-tokens`, { intent: "revoke", tokenId: token.slice(3, 19) }, { cookie });
+    expect(revoked.status).toBe(302);
+    await expectProblem(await api("GET", "/audit?pageSize=1", token), 401, "invalid-token");
+  });
+
+  it("an admin sees every token on the staff page and revokes any", async () => {
+    const owner = await stack.createStaff("editor");
+    const token = await makeToken(owner, "write", "owner's script");
+    const admin = await stack.createStaff("admin");
+    const cookie = await signInAs(stack, admin);
+    const page = await (await getPage(`${stack.url}/staff/api-tokens`, { cookie })).text();
+    expect(page).toContain("owner&#x27;s script");
+    expect(page).toContain(owner.email);
+    const revoked = await postForm(`${stack.url}/staff/api-tokens`, { intent: "revoke", tokenId: token.slice(3, 19) }, { cookie });
+    expect(revoked.status).toBe(302);
+    await expectProblem(await api("GET", "/users", token), 401, "invalid-token");
+    // Editors cannot open the admins' page.
+    const editorCookie = await signInAs(stack, owner);
+    expect((await getPage(`${stack.url}/staff/api-tokens`, { cookie: editorCookie })).status).toBe(403);
   });
 });

@@ -235,4 +235,20 @@ export const ROUTES: RouteCase[] = [
     form: () => ({ intent: "mask-again" }),
     minimumRole: "viewer",
   },
+
+  // ── Personal API tokens and the API reference (the API itself: tests/integration/api) ──
+  { name: "your API tokens", method: "GET", path: () => "/profile/api-tokens", minimumRole: "viewer" },
+  // The new token is shown once on the page (no redirect).
+  { name: "make an API token", method: "POST", path: () => "/profile/api-tokens", form: () => ({ intent: "create", name: "route matrix", scope: "read", expiresInDays: "7" }), minimumRole: "viewer", allowed: 200 },
+  { name: "API tokens of all staff", method: "GET", path: () => "/staff/api-tokens", minimumRole: "admin" },
+  { name: "revoke any API token", method: "POST", fixture: apiTokenOfNewStaff, path: () => "/staff/api-tokens", form: (_ctx, fixture) => ({ intent: "revoke", tokenId: fixture.tokenId! }), minimumRole: "admin" },
+  { name: "API reference", method: "GET", path: () => "/api/docs", minimumRole: "viewer" },
 ];
+
+/** A read token of a new staff member: `tokenId`. */
+async function apiTokenOfNewStaff(ctx: MatrixContext): Promise<Fixture> {
+  const owner = await ctx.newStaff("viewer");
+  const { createApiToken } = await import("../../../app/api/tokens.server");
+  const { token } = await createApiToken({ staff: { id: owner.id, email: owner.email, displayName: owner.displayName, role: owner.role }, name: "matrix", scope: "read", expiresInDays: 7 });
+  return { tokenId: token.slice(3, 19) };
+}
