@@ -378,3 +378,40 @@ describe("the token pages", () => {
     expect((await getPage(`${stack.url}/staff/api-tokens`, { cookie: editorCookie })).status).toBe(403);
   });
 });
+
+describe("masking on the API", () => {
+  it("a masked editor reads the masked view with a sealed fingerprint, and a write through it keeps the hidden value", async () => {
+    const admin = await stack.createStaff("admin");
+    const adminCookie = await signInAs(stack, admin);
+    const pattern = await postForm(`${stack.url}/masking`, { intent: "add-pattern", pattern: "device.ip", reason: "API test" }, { cookie: adminCookie });
+    // The demo configuration may have it already (DEMO_MASK_PATTERNS): either way it is in force.
+    expect([302, 400], await pattern.clone().text()).toContain(pattern.status);
+    if (pattern.status === 400) expect(await pattern.text()).toMatch(/already/i);
+    const role = await postForm(`${stack.url}/masking`, { intent: "set-role", role: "editor", masked: "true", reason: "API test" }, { cookie: adminCookie });
+    expect(role.status).toBe(302);
+
+    const editor = await stack.createStaff("editor");
+    const token = await makeToken(editor, "write", "masked script");
+    const { userId, sessionHandle } = await createCoreUserWithSession(stack, { sessionData: { device: { ip: "192.0.2.7" }, plan: "free" } });
+    const readText = await (await api("GET", `/users/${userId}/sessions/${sessionHandle}`, token)).text();
+    expect(readText).not.toContain("192.0.2.7");
+    const read = JSON.parse(readText) as { data: { device: { ip: string }; plan: string }; fingerprint: string };
+    const { fingerprint } = await import("../../../app/json");
+    expect(read.fingerprint).not.toBe(fingerprint({ device: { ip: "192.0.2.7" }, plan: "free" }));
+
+    const written = await api("PUT", `/users/${userId}/sessions/${sessionHandle}`, token, { data: { ...read.data, plan: "pro" }, expectedFingerprint: read.fingerprint, reason: REASON });
+    const writtenText = await written.text();
+    expect(written.status, writtenText).toBe(200);
+    expect(writtenText).not.toContain("192.0.2.7");
+    // An admin (not masked) sees the hidden value kept and the change made.
+    const adminToken = await makeToken(admin, "read");
+    const real = (await (await api("GET", `/users/${userId}/sessions/${sessionHandle}`, adminToken)).json()) as { data: unknown };
+    expect(real.data).toEqual({ device: { ip: "192.0.2.7" }, plan: "pro" });
+
+    // Changing a hidden value through the placeholder is refused, nothing written.
+    const again = (await (await api("GET", `/users/${userId}/sessions/${sessionHandle}`, token)).json()) as { data: { device: { ip: string } }; fingerprint: string };
+    await expectProblem(await api("PUT", `/users/${userId}/sessions/${sessionHandle}`, token, { data: { ...again.data, device: { ip: "198.51.100.1" } }, expectedFingerprint: again.fingerprint, reason: REASON }), 422, "write-refused");
+    const still = (await (await api("GET", `/users/${userId}/sessions/${sessionHandle}`, adminToken)).json()) as { data: { device: { ip: string } } };
+    expect(still.data.device.ip).toBe("192.0.2.7");
+  });
+});
