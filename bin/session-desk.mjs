@@ -284,12 +284,15 @@ export function buildProgram() {
       const before = exactJson(session.data);
       const dir = mkdtempSync(path.join(tmpdir(), "session-desk-edit-"));
       const file = path.join(dir, `${sessionHandle.replace(/[^A-Za-z0-9_-]/g, "_")}.json`);
+      // The edited file is removed only once nothing in it can be lost (written, or no change made).
+      let keepFile = false;
       try {
         writeFileSync(file, `${before}\n`, { mode: 0o600 });
         const editor = process.env.VISUAL || process.env.EDITOR || "vi";
         const edited = spawnSync(`${editor} "${file}"`, { stdio: "inherit", shell: true });
         if (edited.status !== 0) throw new CliError(`The editor (${editor}) exited with code ${edited.status}; nothing was written.`, EXIT.refused);
         const text = readFileSync(file, "utf8");
+        keepFile = true;
         let next;
         try {
           next = parseBody(text);
@@ -299,6 +302,7 @@ export function buildProgram() {
         if (next === null || typeof next !== "object" || Array.isArray(next)) throw new CliError("Session data must be a JSON object; nothing was written.", EXIT.usage);
         const after = exactJson(next);
         if (after === before) {
+          keepFile = false;
           emit({ status: "nothing-to-write" }, () => out("No changes; nothing written."));
           return;
         }
@@ -309,6 +313,7 @@ export function buildProgram() {
           if (answer !== "y" && answer !== "yes") throw new CliError("Not written.", EXIT.refused);
         }
         const result = await request("PUT", address, { data: next, expectedFingerprint: session.fingerprint, ...(reason ? { reason } : {}) });
+        keepFile = false;
         emit(result, () => {
           if (result.status === "overtaken") out(pc.yellow(`Written (${num(result.changes)} changes), but another change landed right after it; the session now holds different data.`));
           else out(pc.green(result.status === "unchanged" ? "The session already holds this data; nothing written." : `Written: ${num(result.changes)} change(s). Audit entry ${result.auditEntryId}.`));
@@ -317,11 +322,11 @@ export function buildProgram() {
         if (error instanceof CliError && error.code === EXIT.conflict && error.body?.current && !jsonOutput) {
           out(pc.red("Conflict: the session changed since it was read. Nothing was written. Its data now:"));
           out(exactJson(error.body.current));
-          out(pc.dim(`Your edit was: ${file.replace(dir, "(discarded)")}`));
         }
+        if (keepFile) process.stderr.write(`Your edit is kept in ${file}\n`);
         throw error;
       } finally {
-        rmSync(dir, { recursive: true, force: true });
+        if (!keepFile) rmSync(dir, { recursive: true, force: true });
       }
     });
 

@@ -150,6 +150,11 @@ data.mine = true;`,
     const after = JSON.parse((await run(["--json", "get", userId, sessionHandle])).stdout) as { data: Record<string, unknown> };
     expect(after.data.meanwhile).toBe(1);
     expect(after.data.mine).toBeUndefined();
+    // Nothing lost: the edit stays on disk, and the message says where.
+    const kept = /Your edit is kept in (\S+)/.exec(edit.stderr)?.[1];
+    expect(kept).toBeDefined();
+    expect(JSON.parse(readFileSync(kept!, "utf8")).mine).toBe(true);
+    rmSync(path.dirname(kept!), { recursive: true, force: true });
   });
 
   it("bulk plan, apply (waiting), status and report", async () => {
