@@ -10,6 +10,12 @@ import type { StaffUser } from "~/staff/roles";
 import { auditEntriesOfRun, getProgress, getRunRow, toRunSummary } from "./store.server";
 import { describeChange, type RunProgress } from "./types";
 import { parseJson } from "~/json";
+import { getDb } from "~/db/db.server";
+
+async function countMatchedUsers(runId: string): Promise<number> {
+  const row = await getDb().selectFrom("bulk_run_entries").select((eb) => eb.fn.countAll<string | number>().as("count")).where("run_id", "=", runId).where("status", "=", "matched").executeTakeFirst();
+  return Number(row?.count ?? 0);
+}
 
 export async function auditRunApplied(runId: string, staff: StaffUser): Promise<void> {
   const row = await getRunRow(runId);
@@ -29,6 +35,8 @@ export async function auditRunApplied(runId: string, staff: StaffUser): Promise<
       sessions: run.progress.total,
       dryRun: run.progress.plan,
       ...(run.retryOf ? { retryOf: run.parentRunId, which: run.retryOf } : {}),
+      // A run across users: how its users were chosen, how many, and who approved it (four-eyes).
+      ...(row.kind === "users" ? { users: await countMatchedUsers(runId), selection: row.selection_json ? parseJson(row.selection_json) : null, approvedBy: row.approved_by } : {}),
     },
     runId,
   });

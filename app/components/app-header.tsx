@@ -46,6 +46,11 @@ export function AppHeader({ core, staff }: { core: CoreStatus | null; staff: Sta
               API tokens
             </NavLink>
             {staff.role === "admin" ? (
+              <NavLink to="/bulk" className={navClass}>
+                Bulk
+              </NavLink>
+            ) : null}
+            {staff.role === "admin" ? (
               <NavLink to="/staff" className={navClass}>
                 Staff
               </NavLink>

@@ -5,7 +5,8 @@
  * dashboard instance shows the same run. Viewers and editors see it read-only; admins act on it.
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { CROSS_USER_RUN } from "~/bulk/cross-user/types";
 import { Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { runBulkRunIntent } from "~/bulk/actions.server";
@@ -54,6 +55,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // The value it sets and every preview of a change, as this reader may see them (app/masking).
   const masker = await getSessionDataMasker(staff);
   const run = maskRunSummary(masker, stored);
+  // A run across users has its own page (per-user report, approval).
+  if (run.userId === CROSS_USER_RUN) throw redirect(`/bulk/across/${run.id}`);
   const search = new URL(request.url).searchParams;
   const query = querySchema.parse({ show: search.get("show") ?? undefined, group: search.get("group") ?? undefined, page: search.get("page") ?? 1 });
   const isPlan = run.progress.status === "planned" || run.progress.status === "planning";

@@ -175,6 +175,8 @@ function RunRollupDetail({ run }: { run: RunRowFacts }) {
 
 /** The user an entry is about: their email (when the core still knows them) over the id, both one link. */
 export function UserLink({ userId, contact }: { userId: string; contact?: string }) {
+  // A bulk run across users (app/bulk/cross-user) is about many users; its sessions' entries name each one.
+  if (userId === "*") return <span className="text-slate-600 dark:text-slate-300">Many users</span>;
   return (
     <Link to={`/users/${encodeURIComponent(userId)}`} className="group block min-w-0 leading-tight" title={userId}>
       <span className="block truncate text-indigo-700 group-hover:underline dark:text-indigo-300">{contact ?? shortId(userId)}</span>

@@ -64,7 +64,25 @@ function ValueHint({ text, objectOnly }: { text: string; objectOnly: boolean }) 
   }
 }
 
-export function ChangeForm({ defaults, errors, tenants, reasonRequired }: { defaults: ChangeFormDefaults; errors?: ChangeFormErrorMap; tenants: string[]; reasonRequired: boolean }) {
+/**
+ * `scopeFields`: what replaces "which of the user's sessions" (the run across users puts its choice of
+ * users there, and sends a file, hence `encType`).
+ */
+export function ChangeForm({
+  defaults,
+  errors,
+  tenants,
+  reasonRequired,
+  scopeFields,
+  encType,
+}: {
+  defaults: ChangeFormDefaults;
+  errors?: ChangeFormErrorMap;
+  tenants: string[];
+  reasonRequired: boolean;
+  scopeFields?: React.ReactNode;
+  encType?: "multipart/form-data";
+}) {
   const navigation = useNavigation();
   const busy = navigation.state !== "idle" && navigation.formData?.get("intent") === "dry-run";
   const [keyPath, setKeyPath] = useState(defaults.keyPath);
@@ -74,7 +92,7 @@ export function ChangeForm({ defaults, errors, tenants, reasonRequired }: { defa
   const selectedCount = defaults.selection ? defaults.selectedCount : defaults.handles.length;
   const [scope, setScope] = useState(defaults.scope || (selectedCount ? "selected" : "all"));
   return (
-    <Form method="post" className="card space-y-5 p-4" aria-label="Describe the change">
+    <Form method="post" encType={encType} className="card space-y-5 p-4" aria-label="Describe the change">
       {fieldError("form-error", errors?.form)}
       <div>
         <label className="label" htmlFor="keyPath">
@@ -110,7 +128,8 @@ export function ChangeForm({ defaults, errors, tenants, reasonRequired }: { defa
       ) : (
         <p className="text-sm text-slate-600 dark:text-slate-300">Sessions without the key are left as they are (“already so”).</p>
       )}
-      <fieldset>
+      {scopeFields ?? (
+        <fieldset>
         <legend className="label">Sessions</legend>
         <div className="flex flex-wrap items-center gap-4 text-sm">
           <label className="inline-flex items-center gap-2">
@@ -135,7 +154,8 @@ export function ChangeForm({ defaults, errors, tenants, reasonRequired }: { defa
           </select>
         </div>
         {fieldError("scope-error", errors?.scope)}
-      </fieldset>
+        </fieldset>
+      )}
       <div>
         <label className="label" htmlFor="reason">
           Reason {reasonRequired ? "(required)" : "(optional)"} — kept in the audit trail
@@ -146,7 +166,7 @@ export function ChangeForm({ defaults, errors, tenants, reasonRequired }: { defa
       <div className="flex items-center gap-3">
         {/* Hidden fields last: before the first visible field they would offset it (space-y). */}
         <input type="hidden" name="intent" value="dry-run" />
-        {defaults.selection ? (
+        {scopeFields ? null : defaults.selection ? (
           <input type="hidden" name="selection" value={defaults.selection} />
         ) : (
           defaults.handles.map((handle) => <input key={handle} type="hidden" name="handle" value={handle} />)
