@@ -47,7 +47,14 @@ export async function action({ request }: ActionFunctionArgs) {
     return json({ errors: { users: "There is no bulk run with that id." }, values: null }, { status: 400 });
   }
   try {
-    const plan = await loadFromCore(() => planCrossUserRun({ staff, users: parsed.users, operation: parsed.operation, reason: parsed.reason }));
+    // A search the page can answer beside its field (no such tenant, nothing typed) passes through as itself.
+    const plan = await loadFromCore(() =>
+      planCrossUserRun({ staff, users: parsed.users, operation: parsed.operation, reason: parsed.reason }).catch((error) => {
+        if (error instanceof SearchQueryError) return error;
+        throw error;
+      }),
+    );
+    if (plan instanceof SearchQueryError) throw plan;
     const unresolved = plan.unresolved > 0 ? ` ${formatCount(plan.unresolved)} ${plan.unresolved === 1 ? "entry matched" : "entries matched"} no user or more than one: see the list.` : "";
     return redirectWithToast(crossUserRunPath(plan.runId), {
       kind: plan.unresolved > 0 ? "info" : "success",
