@@ -18,6 +18,8 @@ export interface ServerProcess {
   coreApiKey: string;
   output(): string;
   stop(): Promise<void>;
+  /** SIGTERM, then waits for the process to exit on its own (graceful shutdown); returns its exit code. */
+  terminate(): Promise<number | null>;
 }
 
 export async function startServerProcess(options: { dataDir: string; env?: Record<string, string> }): Promise<ServerProcess> {
@@ -56,6 +58,12 @@ export async function startServerProcess(options: { dataDir: string; env?: Recor
     ...urls,
     coreApiKey,
     output: () => output,
+    terminate() {
+      if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+      const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+      child.kill("SIGTERM");
+      return exited;
+    },
     async stop() {
       if (child.exitCode !== null) return;
       child.kill("SIGTERM");
