@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { NextFunction, Request, Response } from "express";
+import { getConfig } from "../app/config.server";
 
 /**
  * Security headers on every response. Scripts run only from our origin or with this request's nonce
@@ -21,7 +22,7 @@ export function securityHeaders(req: Request, res: Response, next: NextFunction)
       "connect-src 'self'",
       "object-src 'none'",
       "base-uri 'self'",
-      "form-action 'self'",
+      `form-action ${formTargets()}`,
       "frame-ancestors 'none'",
     ].join("; "),
   );
@@ -37,6 +38,15 @@ export function securityHeaders(req: Request, res: Response, next: NextFunction)
   // where the staff cookie and session data would travel in the clear.
   if (req.secure) res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
   next();
+}
+
+/**
+ * Where forms may lead. "Sign in with …" and "Sign out" post to us and we redirect to the identity
+ * provider, and browsers apply form-action to a form's redirects too: its origin must be listed.
+ */
+function formTargets(): string {
+  const issuer = getConfig().OIDC_ISSUER;
+  return issuer ? `'self' ${new URL(issuer).origin}` : "'self'";
 }
 
 /**

@@ -180,6 +180,32 @@ export function buildMigrations(dialect: DialectName): Record<string, Migration>
         await db.schema.createIndex("bulk_selections_created").on("bulk_selections").column("created_at").execute();
       },
     },
+    // Staff sign-in through the company's identity provider (app/staff/oidc.server.ts). An account says how
+    // it signs in; an SSO account is known by its provider's issuer and subject (the email can change
+    // there). password_hash stays NOT NULL (SQLite cannot drop the constraint without rebuilding the
+    // table): an SSO account gets the hash of a random password nobody knows. The staff session keeps
+    // the ID token for RP-initiated logout, and a sign-in in flight keeps its PKCE verifier and nonce
+    // under the hash of its state, used once.
+    "0007_staff_sso": {
+      async up(db: Kysely<any>) {
+        await db.schema.alterTable("staff_users").addColumn("sign_in_method", "text", (c) => c.notNull().defaultTo("password")).execute();
+        await db.schema.alterTable("staff_users").addColumn("oidc_issuer", "text").execute();
+        await db.schema.alterTable("staff_users").addColumn("oidc_subject", "text").execute();
+        // NULLs are distinct in a unique index on both databases: password accounts never collide here.
+        await db.schema.createIndex("staff_users_oidc_identity").on("staff_users").columns(["oidc_issuer", "oidc_subject"]).unique().execute();
+        await db.schema.alterTable("staff_sessions").addColumn("oidc_id_token", "text").execute();
+        await db.schema
+          .createTable("oidc_sign_in_requests")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("code_verifier", "text", (c) => c.notNull())
+          .addColumn("nonce", "text", (c) => c.notNull())
+          .addColumn("redirect_to", "text", (c) => c.notNull())
+          .addColumn("created_at", "text", (c) => c.notNull())
+          .addColumn("expires_at", "text", (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex("oidc_sign_in_requests_expires").on("oidc_sign_in_requests").column("expires_at").execute();
+      },
+    },
     // Masking of sensitive values (app/masking): the patterns admins set, which roles see masked values,
     // the short-lived reveal grants (per staff member and session), and an append-only log of changes to
     // the first two (reveals themselves are audit entries).

@@ -15,6 +15,11 @@ export interface StaffUsersTable {
   disabled: number;
   /** 1 = a demo-mode account with a published password: refused unless the bundled core is in use. */
   demo: number;
+  /** "password", or "oidc": signs in through the identity provider only (migration 0007). */
+  sign_in_method: "password" | "oidc";
+  /** The provider's issuer and the person's `sub` there: who an SSO account is (unique together). */
+  oidc_issuer: string | null;
+  oidc_subject: string | null;
   created_at: string;
   updated_at: string;
   last_sign_in_at: string | null;
@@ -28,8 +33,23 @@ export interface StaffSessionsTable {
   last_seen_at: string;
   /** Absolute end of this session, whatever the activity. */
   expires_at: string;
+  /** The ID token of an SSO sign-in, sent back as id_token_hint when signing out at the provider. */
+  oidc_id_token?: string | null;
   user_agent: string | null;
   client_address: string | null;
+}
+
+/** An SSO sign-in between "Sign in with …" and the provider's answer (app/staff/oidc.server.ts); used once. */
+export interface OidcSignInRequestsTable {
+  /** sha256 of the `state` sent to the provider (the browser holds the state itself, in a signed cookie). */
+  id: string;
+  /** PKCE: the secret whose hash went to the provider as code_challenge. */
+  code_verifier: string;
+  nonce: string;
+  /** Where to go after signing in (a path on this site). */
+  redirect_to: string;
+  created_at: string;
+  expires_at: string;
 }
 
 export interface SignInFailuresTable {
@@ -123,6 +143,7 @@ export interface AuditOutcomesTable {
 export interface DashboardTables {
   staff_users: StaffUsersTable;
   staff_sessions: StaffSessionsTable;
+  oidc_sign_in_requests: OidcSignInRequestsTable;
   sign_in_failures: SignInFailuresTable;
   sign_in_known_addresses: SignInKnownAddressesTable;
   staff_totp: StaffTotpTable;

@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { isDemoMode } from "~/config.server";
+import { SsoAccessHint, SsoSignInForm } from "~/components/staff/sso-problem";
+import { getConfig, isDemoMode, isOidcConfigured } from "~/config.server";
 import { countSignIn } from "~/observability/metrics.server";
 import { hasActiveAdmin } from "~/staff/accounts.server";
 import { DEMO_ACCOUNTS } from "~/staff/demo.server";
@@ -32,13 +33,20 @@ export async function loader({ request }: LoaderFunctionArgs) {
     redirectTo,
     expired: url.searchParams.get("expired") === "1",
     demoAccounts: demo ? DEMO_ACCOUNTS.map(({ role, email, password }) => ({ role, email, password })) : null,
-    needsFirstAdmin: !demo && !(await hasActiveAdmin()),
+    // With SSO, the first admin is whoever signs in with a group mapped to admin: no CLI step to explain.
+    needsFirstAdmin: !demo && !isOidcConfigured() && !(await hasActiveAdmin()),
+    sso: isOidcConfigured() ? { providerName: getConfig().OIDC_DISPLAY_NAME } : null,
+    passwordSignIn: getConfig().PASSWORD_SIGN_IN,
   });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   // No staff session to require yet, but the form must still come from our own page (login CSRF).
   assertSameOrigin(request);
+  if (!getConfig().PASSWORD_SIGN_IN) {
+    // PASSWORD_SIGN_IN=false: the form is not shown, and a password posted anyway is not even looked at.
+    return json({ message: `Password sign-in is turned off. Use "Sign in with ${getConfig().OIDC_DISPLAY_NAME}".`, email: "" }, { status: 403 });
+  }
   const form = Object.fromEntries(await readFormData(request));
   const parsed = signInFormSchema.safeParse(form);
   const email = typeof form.email === "string" ? form.email : "";
@@ -77,6 +85,13 @@ export default function Login() {
             Your session ended. Sign in again to carry on where you were.
           </p>
         ) : null}
+        {data.sso ? <SsoSignInForm providerName={data.sso.providerName} redirectTo={data.redirectTo} /> : null}
+        {data.sso && data.passwordSignIn ? (
+          <p className="mt-5 flex items-center gap-3 text-xs uppercase tracking-wide text-slate-400 before:h-px before:flex-1 before:bg-slate-200 after:h-px after:flex-1 after:bg-slate-200 dark:before:bg-slate-700 dark:after:bg-slate-700">
+            or with a password
+          </p>
+        ) : null}
+        {data.passwordSignIn ? (
         <Form method="post" className="mt-5 space-y-4" noValidate={false}>
           <input type="hidden" name="redirectTo" value={data.redirectTo} />
           <div>
@@ -100,8 +115,19 @@ export default function Login() {
             {busy ? "Signing in…" : "Sign in"}
           </button>
         </Form>
+        ) : failure?.message ? (
+          <p className="mt-4 rounded-md border border-rose-200 bg-rose-50 px-3 py-2 text-sm text-rose-800 dark:border-rose-900 dark:bg-rose-950 dark:text-rose-200" role="alert">
+            {failure.message}
+          </p>
+        ) : null}
       </div>
-      {data.demoAccounts ? <DemoNotice accounts={data.demoAccounts} /> : <FirstAdminHint needed={data.needsFirstAdmin} />}
+      {data.demoAccounts && data.passwordSignIn ? (
+        <DemoNotice accounts={data.demoAccounts} />
+      ) : data.sso ? (
+        <SsoAccessHint providerName={data.sso.providerName} />
+      ) : (
+        <FirstAdminHint needed={data.needsFirstAdmin} />
+      )}
     </div>
   );
 }

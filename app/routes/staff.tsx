@@ -13,6 +13,7 @@ import {
   StaffAccountError,
 } from "~/staff/accounts.server";
 import { listStaffEvents, recordStaffEvent, roleChangeDetail } from "~/staff/events.server";
+import { ssoProviderName } from "~/staff/oidc.server";
 import { requireStaff } from "~/staff/guard.server";
 import { staffIntentSchema } from "~/staff/schemas.server";
 import { readFormData } from "~/utils/request-input.server";
@@ -23,7 +24,7 @@ export const meta: MetaFunction = () => [{ title: "Staff · Session Desk" }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const staff = await requireStaff(request, "admin");
   const [accounts, events] = await Promise.all([listStaffAccounts(), listStaffEvents(15)]);
-  return json({ accounts, events, selfId: staff.id });
+  return json({ accounts: accounts.map((account) => ({ ...account, ssoProvider: ssoProviderName(account.oidcIssuer) })), events, selfId: staff.id });
 }
 
 /** What the form keeps when a create fails (never the password). */

@@ -15,6 +15,9 @@ export interface StaffAccount extends StaffUser {
   disabled: boolean;
   demo: boolean;
   createdAt: string;
+  /** How this person signs in: a password here, or the identity provider (`oidcIssuer` says which). */
+  signInMethod: "password" | "oidc";
+  oidcIssuer: string | null;
   lastSignInAt: string | null;
 }
 
@@ -37,6 +40,8 @@ export function toStaffAccount(row: StaffUsersTable): StaffAccount {
     disabled: row.disabled === 1,
     demo: row.demo === 1,
     createdAt: row.created_at,
+    signInMethod: row.sign_in_method,
+    oidcIssuer: row.oidc_issuer,
     lastSignInAt: row.last_sign_in_at,
   };
 }
@@ -73,6 +78,9 @@ export async function createStaffAccount(
     demo: options.demo ? 1 : 0,
     created_at: at,
     updated_at: at,
+    sign_in_method: "password",
+    oidc_issuer: null,
+    oidc_subject: null,
     last_sign_in_at: null,
   };
   try {
@@ -130,6 +138,10 @@ export async function setStaffRole(email: string, role: StaffRole): Promise<Staf
   const parsedRole = staffRoleSchema.parse(role);
   for (let attempt = 1; ; attempt++) {
     const row = await requireAccount(email);
+    // The provider's groups decide an SSO account's role at every sign-in: a change here would not last.
+    if (row.sign_in_method === "oidc") {
+      throw new StaffAccountError(`The role of ${row.email} comes from the identity provider's groups at each sign-in. Change it there, or disable the account here.`);
+    }
     if (row.role === "admin" && parsedRole !== "admin" && row.disabled === 0) await assertAnotherActiveAdmin(row.id);
     const result = await getDb()
       .updateTable("staff_users")

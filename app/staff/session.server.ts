@@ -49,12 +49,16 @@ const hashToken = (token: string) => createHash("sha256").update(token).digest("
 
 export type StaffSessionLookup = { status: "signed-in"; staff: StaffUser; sessionId: string } | { status: "none" } | { status: "expired" };
 
-/** Starts a session for an account that just proved its password; returns the Set-Cookie value. */
+/**
+ * Starts a session for an account that just proved who it is (its password, or the identity provider
+ * with `oidcIdToken`, kept for signing out there too); returns the Set-Cookie value.
+ */
 export async function startStaffSession(
   staffId: string,
   details: {
     userAgent: string | null;
     clientAddress: string | null;
+    oidcIdToken?: string;
     /** isServedOverHttps(request) (app/staff/origin.server.ts); when absent, APP_ORIGIN's scheme decides. */
     secure?: boolean;
   },
@@ -72,6 +76,7 @@ export async function startStaffSession(
       last_seen_at: at.toISOString(),
       expires_at: new Date(at.getTime() + config.STAFF_SESSION_MAX_HOURS * 3_600_000).toISOString(),
       user_agent: details.userAgent?.slice(0, 300) ?? null,
+      ...(details.oidcIdToken ? { oidc_id_token: details.oidcIdToken } : {}),
       client_address: details.clientAddress,
     })
     .execute();
@@ -127,6 +132,14 @@ export async function lookUpStaffSession(request: Request): Promise<StaffSession
     sessionId: row.sessionId,
     staff: { id: row.staffId, email: row.email, displayName: row.displayName, role: row.role as StaffRole },
   };
+}
+
+/** The ID token of this request's session when it began with an SSO sign-in (for RP-initiated logout), else null. */
+export async function staffSessionIdToken(request: Request): Promise<string | null> {
+  const token = await readToken(request);
+  if (!token) return null;
+  const row = await getDb().selectFrom("staff_sessions").select("oidc_id_token").where("id", "=", hashToken(token)).executeTakeFirst();
+  return row?.oidc_id_token ?? null;
 }
 
 /** Ends this request's session (if any) and returns the Set-Cookie value that clears the cookie. */

@@ -11,6 +11,9 @@ export interface StaffRow {
   demo: boolean;
   createdAt: string;
   lastSignInAt: string | null;
+  signInMethod: "password" | "oidc";
+  /** The identity provider's name for an SSO account (OIDC_DISPLAY_NAME, or the issuer's host for another one). */
+  ssoProvider: string | null;
 }
 
 const shortDate = (iso: string | null) => (iso ? `${iso.slice(0, 16).replace("T", " ")} UTC` : "never");
@@ -24,6 +27,7 @@ export function StaffTable({ rows, selfId }: { rows: StaffRow[]; selfId: string 
           <th className="th">Name</th>
           <th className="th">Email</th>
           <th className="th">Role</th>
+          <th className="th">Signs in with</th>
           <th className="th">Status</th>
           <th className="th">Last sign-in</th>
           <th className="th">
@@ -44,6 +48,11 @@ export function StaffTable({ rows, selfId }: { rows: StaffRow[]; selfId: string 
               <td className="td">
                 {self || row.disabled ? (
                   row.role
+                ) : row.signInMethod === "oidc" ? (
+                  // The provider's groups set it at every sign-in (app/staff/sso-accounts.server.ts).
+                  <span title={`Set from ${row.ssoProvider ?? "the identity provider"} groups at each sign-in`}>
+                    {row.role} <span className="text-xs text-slate-500">(from groups)</span>
+                  </span>
                 ) : (
                   <Form method="post" className="flex items-center gap-2">
                     <input type="hidden" name="intent" value="set-role" />
@@ -62,6 +71,13 @@ export function StaffTable({ rows, selfId }: { rows: StaffRow[]; selfId: string 
                       Save role
                     </button>
                   </Form>
+                )}
+              </td>
+              <td className="td">
+                {row.signInMethod === "oidc" ? (
+                  <span className="badge bg-indigo-50 text-indigo-700 dark:bg-indigo-950 dark:text-indigo-300">{`SSO · ${row.ssoProvider ?? "identity provider"}`}</span>
+                ) : (
+                  <span className="badge bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300">Password</span>
                 )}
               </td>
               <td className="td">
