@@ -40,7 +40,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const staff = await requireStaff(request, "admin");
   const form = Object.fromEntries(await readFormData(request));
   const parsed = intentSchema.safeParse(form);
-  const kept = { pattern: typeof form.pattern === "string" ? form.pattern : "", tenantId: typeof form.tenantId === "string" ? form.tenantId : "", intent: String(form.intent ?? "") };
+  const text = (value: unknown) => (typeof value === "string" ? value : "");
+  const kept = { pattern: text(form.pattern), tenantId: text(form.tenantId), reason: text(form.reason), intent: String(form.intent ?? "") };
   if (!parsed.success) return json({ message: parsed.error.issues.map((issue) => issue.message).join("; "), kept }, { status: 400 });
   const input = parsed.data;
   if (!input.reason && getConfig().AUDIT_REASON_REQUIRED) {
@@ -78,7 +79,7 @@ export default function MaskingPage() {
         <h1 className="text-xl font-semibold">Masking</h1>
         <p className="text-sm text-slate-500 dark:text-slate-400">
           Values of session data at these paths show as <span className="mono">•••• (masked)</span> to the roles below — in the sessions table, the editor,
-          diffs, the audit trail, exports, bulk runs and the API. The server masks them: the browser never receives them. Anyone masked can reveal one session
+          diffs, the audit trail, exports and bulk runs. The server masks them: the browser never receives them. Anyone masked can reveal one session
           for {revealMinutes} {revealMinutes === 1 ? "minute" : "minutes"} with a reason, which is audited.
         </p>
       </div>

@@ -113,3 +113,26 @@ describe("a viewer", () => {
     expect(await page.content()).not.toContain(TOKEN);
   });
 });
+
+describe("an admin", () => {
+  it("sees the masked paths, who sees masked values, and the change log on /masking", async () => {
+    const admin = DEMO_ACCOUNTS.find((account) => account.role === "admin")!;
+    // Last in the file: the tab signs out as the viewer and in as the admin.
+    const { page } = browser;
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL((url) => url.pathname.startsWith("/login"));
+    {
+      await signInAs(page, baseUrl, admin);
+      await page.goto(`${baseUrl}/masking`);
+      await page.getByRole("heading", { name: "Masking", level: 1 }).waitFor();
+      const patterns = page.getByRole("region", { name: "Masked paths" });
+      for (const pattern of ["device.ip", "**.token", "cart.address.*"]) await patterns.getByText(pattern, { exact: true }).waitFor();
+      await page.getByLabel("Pattern").fill("tok*en");
+      await page.getByLabel(/^Reason/).fill("Ticket #9: mask session tokens");
+      await page.getByRole("button", { name: "Mask this path" }).click();
+      await page.getByRole("alert").filter({ hasText: "write it quoted" }).waitFor();
+      expect(await page.getByRole("region", { name: "Who sees masked values" }).innerText()).toMatch(/viewer[\s\S]*sees •••• \(masked\)/);
+      await browser.screenshot("masking-admin-page");
+    }
+  });
+});

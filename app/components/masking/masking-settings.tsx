@@ -45,7 +45,6 @@ export function MaskPatternsTable({ patterns, reasonRequired }: { patterns: Stor
                     label="Remove"
                     confirmLabel={`Unmask ${pattern.pattern}`}
                     small
-                    danger
                     reason={{ required: reasonRequired, label: `Why stop masking ${pattern.pattern}?` }}
                   />
                 </td>
@@ -58,7 +57,7 @@ export function MaskPatternsTable({ patterns, reasonRequired }: { patterns: Stor
   );
 }
 
-export function MaskPatternForm({ problem, reasonRequired }: { problem?: { message: string; kept: { pattern: string; tenantId: string } }; reasonRequired: boolean }) {
+export function MaskPatternForm({ problem, reasonRequired }: { problem?: { message: string; kept: { pattern: string; tenantId: string; reason: string } }; reasonRequired: boolean }) {
   const navigation = useNavigation();
   const busy = navigation.state === "submitting" && navigation.formData?.get("intent") === "add-pattern";
   return (
@@ -105,7 +104,7 @@ export function MaskPatternForm({ problem, reasonRequired }: { problem?: { messa
           <label className="label" htmlFor="mask-add-reason">
             Reason {reasonRequired ? "(required)" : "(optional)"} — kept with the change
           </label>
-          <input id="mask-add-reason" name="reason" className="input" required={reasonRequired} maxLength={2000} placeholder="e.g. Ticket #4521: upstream tokens are secrets" />
+          <input id="mask-add-reason" name="reason" className="input" required={reasonRequired} maxLength={2000} defaultValue={problem?.kept.reason} placeholder="e.g. Ticket #4521: upstream tokens are secrets" />
         </div>
         <div>
           <button type="submit" className="btn-primary" disabled={busy}>
