@@ -25,7 +25,8 @@ export async function setup(project: TestProject) {
   dataDir = mkdtempSync(path.join(tmpdir(), "session-desk-e2e-"));
   // The bulk-apply test paces a run with the core's added latency and watches its progress bar move;
   // 16 sessions at a time (the default is 128) keeps its 240 sessions from finishing in four steps.
-  server = await startServerProcess({ dataDir, env: { BULK_APPLY_CONCURRENCY: "16" } });
+  // The bulk-across-users test needs a run above the four-eyes threshold without thousands of sessions.
+  server = await startServerProcess({ dataDir, env: { BULK_APPLY_CONCURRENCY: "16", BULK_APPROVAL_THRESHOLD: "5" } });
   project.provide("baseUrl", server.baseUrl);
   project.provide("coreUrl", server.coreUrl);
   project.provide("coreApiKey", server.coreApiKey);
