@@ -32,7 +32,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({
     redirectTo,
     expired: url.searchParams.get("expired") === "1",
-    demoAccounts: demo ? DEMO_ACCOUNTS.map(({ role, email, password }) => ({ role, email, password })) : null,
+    // Demo passwords are of no use (and not shown) when password sign-in is off.
+    demoAccounts: demo && getConfig().PASSWORD_SIGN_IN ? DEMO_ACCOUNTS.map(({ role, email, password }) => ({ role, email, password })) : null,
     // With SSO, the first admin is whoever signs in with a group mapped to admin: no CLI step to explain.
     needsFirstAdmin: !demo && !isOidcConfigured() && !(await hasActiveAdmin()),
     sso: isOidcConfigured() ? { providerName: getConfig().OIDC_DISPLAY_NAME } : null,
@@ -121,7 +122,7 @@ export default function Login() {
           </p>
         ) : null}
       </div>
-      {data.demoAccounts && data.passwordSignIn ? (
+      {data.demoAccounts ? (
         <DemoNotice accounts={data.demoAccounts} />
       ) : data.sso ? (
         <SsoAccessHint providerName={data.sso.providerName} />

@@ -38,7 +38,7 @@ export function SsoAccessHint({ providerName }: { providerName: string }) {
   return (
     <section className="card p-4 text-sm text-slate-600 dark:text-slate-300">
       <p>
-        Your access and role come from your groups at {providerName}. Your Session Desk account is made the first time you sign in.
+        {`Your access and role come from your groups at ${providerName}. Your Session Desk account is made the first time you sign in.`}
       </p>
     </section>
   );
