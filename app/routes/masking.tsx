@@ -79,7 +79,7 @@ export default function MaskingPage() {
         <h1 className="text-xl font-semibold">Masking</h1>
         <p className="text-sm text-slate-500 dark:text-slate-400">
           Values of session data at these paths show as <span className="mono">•••• (masked)</span> to the roles below — in the sessions table, the editor,
-          diffs, the audit trail, exports and bulk runs. The server masks them: the browser never receives them. Anyone masked can reveal one session
+          diffs, the audit trail, exports, bulk runs and the API. The server masks them: the browser never receives them. Anyone masked can reveal one session
           for {revealMinutes} {revealMinutes === 1 ? "minute" : "minutes"} with a reason, which is audited.
         </p>
       </div>
