@@ -7,6 +7,7 @@
  */
 import { parseArgs } from "node:util";
 import { benchBulkApply } from "./cases/bulk-apply";
+import { benchBulkManyUsers } from "./cases/bulk-many-users";
 import { benchDiff } from "./cases/diff";
 import { benchEditor } from "./cases/editor";
 import { benchListSessions } from "./cases/list-sessions";
@@ -22,6 +23,8 @@ const { values } = parseArgs({
     only: { type: "string" },
     "core-url": { type: "string" },
     "api-key": { type: "string" },
+    /** bulk-many-users only: users to run it with (3 sessions each), e.g. --users 2000,10000. */
+    users: { type: "string" },
   },
 });
 
@@ -43,6 +46,9 @@ try {
   if (wants("list-sessions")) await benchListSessions(core, report, { sizes: values.quick ? [100] : [100, 1000], repeats: values.quick ? 2 : 9 });
   if (wants("diff-1mib")) await benchDiff(report);
   if (wants("bulk-apply")) await benchBulkApply(core, report, { sizes: values.quick ? [100] : [1000, 10_000], repeats: values.quick ? 1 : 5 });
+  if (wants("bulk-many-users") && core.kind === "bundled") {
+    await benchBulkManyUsers(core, report, { users: values.users ? values.users.split(",").map(Number) : values.quick ? [500] : [10_000] });
+  }
 } finally {
   await core.stop();
 }
