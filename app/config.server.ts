@@ -192,6 +192,14 @@ export const configSchema = z.object({
   METRICS_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16, "must be at least 16 characters").optional()),
   /** On SIGTERM/SIGINT: how long in-flight requests and bulk writes may take to finish before the process exits anyway. */
   SHUTDOWN_TIMEOUT_MS: positiveInt(20_000),
+  /**
+   * A session-data JSON Schema (draft 2020-12) kept in the team's repository: read once at start-up and
+   * shown read-only in the Schemas page as "from file" (app/schema/store.server.ts). Unreadable or not a
+   * valid schema: start-up stops with the reason.
+   */
+  SESSION_DATA_SCHEMA_FILE: z.preprocess(emptyToUndefined, z.string().optional()),
+  /** The tenants the file's schema applies to (comma-separated); unset = every tenant. */
+  SESSION_DATA_SCHEMA_FILE_TENANTS: z.preprocess(emptyToUndefined, z.string().optional()),
   /** Set by the server when it started the bundled core itself (never set by hand). */
   SESSION_DESK_BUNDLED_CORE: z.preprocess(emptyToUndefined, booleanFromString.default("false")),
 });

@@ -18,6 +18,7 @@ import { groupInsert } from "~/db/group-insert.server";
 import type { AuditEntriesTable, AuditOutcomesTable } from "~/db/schema";
 import { now } from "~/staff/clock.server";
 import type { StaffUser } from "~/staff/roles";
+import type { SchemaOverrideRecord } from "~/schema/guard.server";
 import { AUDIT_PAGE_SIZE, type AuditFilters } from "./filters";
 import { newAuditId } from "./ids.server";
 import { AUDIT_ACTIONS, AUDIT_OUTCOMES, RUN_ACTION, type AuditAction, type AuditEntry, type AuditOutcomeStatus } from "./types";
@@ -84,6 +85,8 @@ export interface BeginAuditInput {
    */
   after?: unknown;
   patch?: unknown[];
+  /** An admin's override of the session-data schema: the reason and the errors overridden (app/schema/guard.server.ts). */
+  schemaOverride?: SchemaOverrideRecord;
   runId?: string;
   revertOf?: string;
 }
@@ -130,6 +133,7 @@ export async function beginAudit(input: BeginAuditInput): Promise<string> {
     patch_json: toJson(input.patch),
     run_id: input.runId ?? null,
     revert_of: input.revertOf ?? null,
+    schema_override_json: input.schemaOverride ? JSON.stringify(input.schemaOverride) : null,
     // Always both columns (null from the pages): a group commit's rows share one column list.
     api_token_id: input.staff.apiToken?.id ?? null,
     api_token_name: input.staff.apiToken?.name ?? null,
@@ -198,6 +202,7 @@ function toEntry(row: JoinedRow): AuditEntry {
     patch,
     runId: row.run_id,
     revertOf: row.revert_of,
+    schemaOverride: row.schema_override_json ? (JSON.parse(row.schema_override_json) as SchemaOverrideRecord) : null,
     viaApiToken: row.api_token_id ? { id: row.api_token_id, name: row.api_token_name ?? "" } : null,
     outcome:
       row.outcome_status === null

@@ -11,7 +11,7 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
  * "not-written" and "undetermined" are only recorded when an entry left unfinished by a stopped instance
  * is settled from the core's state (app/sessions/settle-abandoned.server.ts); "written" may be too.
  */
-export const AUDIT_OUTCOMES = ["written", "overtaken", "conflict", "session-gone", "failed", "already-so", "not-attempted", "completed", "cancelled", "not-written", "undetermined"] as const;
+export const AUDIT_OUTCOMES = ["written", "overtaken", "conflict", "session-gone", "failed", "already-so", "not-attempted", "completed", "cancelled", "not-written", "undetermined", "schema-refused"] as const;
 export type AuditOutcomeStatus = (typeof AUDIT_OUTCOMES)[number];
 
 export const ACTION_LABELS: Record<AuditAction, string> = {
@@ -40,6 +40,7 @@ export const OUTCOME_LABELS: Record<AuditOutcomeStatus | "unknown", string> = {
   cancelled: "Cancelled",
   "not-written": "Not written",
   undetermined: "Undetermined after a stop",
+  "schema-refused": "Refused by the schema — not written",
   unknown: "Outcome unknown",
 };
 
@@ -72,6 +73,8 @@ export interface AuditEntry {
   patch: unknown[] | null;
   runId: string | null;
   revertOf: string | null;
+  /** An admin wrote data the session-data schema refused: why, and the errors overridden (migration 0009). */
+  schemaOverride?: { reason: string; schema: { id: string; version: number; name: string }; overridden: { path: string; message: string }[]; remaining: { path: string; message: string }[] } | null;
   /** The personal API token the change was made with ("via API token <name>"); null from the pages. */
   viaApiToken?: { id: string; name: string } | null;
   /** null: the entry was begun but never finished (e.g. a crash mid-call) — shown as "outcome unknown". */

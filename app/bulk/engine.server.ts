@@ -289,6 +289,9 @@ export class BulkRunner {
           return final({ outcome: "already-so" });
         case "session-gone":
           return final({ outcome: "ended" });
+        case "schema-refused":
+          // The schema changed since the dry run (which skips sessions it would break): refused all the same.
+          return final({ outcome: "schema-refused", error: written.error });
         case "failed":
           return written.transient ? { kind: "transient", error: written.error } : final({ outcome: "failed", error: written.error });
         case "conflict":

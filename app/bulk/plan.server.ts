@@ -12,6 +12,8 @@ import { isOutageResponse } from "~/core/problems.server";
 import { getSessionHandles, getSessionInfo, type SessionInfo } from "~/core/sessions.server";
 import { canonicalJson, fingerprint, fingerprintOfCanonical, formatBytes, utf8Length } from "~/json";
 import type { StaffUser } from "~/staff/roles";
+import { checkWriteAgainstSchema } from "~/schema/guard.server";
+import { describeIssues } from "~/schema/rules";
 import { sessionBelongsTo } from "~/sessions/ownership.server";
 import { applyBulkOperation } from "./operation";
 import { backoffMs, classifyFailure, retryPolicy, sleep } from "./retry.server";
@@ -104,6 +106,20 @@ export async function planItem(input: PlanInput, handle: string, seq: number, me
   const maxBytes = getConfig().MAX_SESSION_DATA_BYTES;
   if (next !== null && utf8Length(next) > maxBytes) {
     return { ...withTenant, plan: "error", plan_error: `With this change the data would be ${formatBytes(utf8Length(next))}; the limit is ${formatBytes(maxBytes)}. It is left alone.` };
+  }
+  // The session-data schema (app/schema): a change that would add errors to a session is shown with the
+  // errors and skipped by the run, as the single-session write would refuse it.
+  if (result.kind === "will-change") {
+    const schemaCheck = await checkWriteAgainstSchema({ tenantId: info.tenantId, before: doc, next: result.next, staff: input.staff });
+    if (schemaCheck.status === "refused") {
+      return {
+        ...withTenant,
+        plan: "schema-violation",
+        plan_error: `Would violate the schema "${schemaCheck.schema.name}" (version ${schemaCheck.schema.version}): ${describeIssues(schemaCheck.introduced)}. The run skips this session.`.slice(0, 2000),
+        fingerprint: fingerprint(doc),
+        summary_json: JSON.stringify(result.summary),
+      };
+    }
   }
   // No copy of the data is kept: the run makes the write from its own read, which it only goes on with
   // when that read has this same fingerprint (and so gives this same result).

@@ -14,6 +14,7 @@ export const OUTCOME_WORDS: Record<ItemOutcome, string> = {
   ended: "ended",
   changed: "changed since preview",
   failed: "failed",
+  "schema-refused": "skipped by the schema",
   "not-attempted": "not attempted",
 };
 

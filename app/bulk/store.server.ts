@@ -383,6 +383,14 @@ export async function settleUnwritable(runId: string): Promise<void> {
     .where("plan", "=", "error")
     .where("outcome", "is", null)
     .execute();
+  // Sessions the change would take out of their schema (the dry run's verdict): skipped, and said so.
+  await db
+    .updateTable("bulk_run_items")
+    .set((eb) => ({ outcome: "schema-refused", outcome_error: eb.ref("plan_error"), finished_at: at, doc_json: null }))
+    .where("run_id", "=", runId)
+    .where("plan", "=", "schema-violation")
+    .where("outcome", "is", null)
+    .execute();
 }
 
 export interface PendingItem {

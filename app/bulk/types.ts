@@ -18,7 +18,7 @@ export type OperationKind = (typeof OPERATION_KINDS)[number];
 export type BulkScope = { kind: "all" } | { kind: "selected"; handles: string[] } | { kind: "tenant"; tenantId: string };
 
 /** What the dry run found for one session. */
-export const PLAN_VERDICTS = ["will-change", "already-so", "ended", "error"] as const;
+export const PLAN_VERDICTS = ["will-change", "already-so", "ended", "error", "schema-violation"] as const;
 export type PlanVerdict = (typeof PLAN_VERDICTS)[number];
 
 export const PLAN_LABELS: Record<PlanVerdict, string> = {
@@ -26,10 +26,12 @@ export const PLAN_LABELS: Record<PlanVerdict, string> = {
   "already-so": "Already so",
   ended: "Ended",
   error: "Cannot apply",
+  /** The change would add errors to the session-data schema (app/schema): the run skips the session. */
+  "schema-violation": "Would violate the schema",
 };
 
 /** How one session ended up in the run (the final report). */
-export const ITEM_OUTCOMES = ["written", "already-so", "ended", "changed", "failed", "not-attempted"] as const;
+export const ITEM_OUTCOMES = ["written", "already-so", "ended", "changed", "failed", "not-attempted", "schema-refused"] as const;
 export type ItemOutcome = (typeof ITEM_OUTCOMES)[number];
 
 export const OUTCOME_LABELS: Record<ItemOutcome | "pending", string> = {
@@ -39,6 +41,7 @@ export const OUTCOME_LABELS: Record<ItemOutcome | "pending", string> = {
   changed: "Changed since preview",
   failed: "Failed",
   "not-attempted": "Not attempted",
+  "schema-refused": "Skipped: would violate the schema",
   pending: "Pending",
 };
 

@@ -367,6 +367,32 @@ export function buildMigrations(dialect: DialectName): Record<string, Migration>
           .execute();
       },
     },
+    // Session-data schemas (app/schema): every save is a new row, never an update, so the versions are
+    // their own audit trail (who, when, why, what) and the database refuses UPDATE and DELETE on them.
+    // A schema's state is its newest version. Audit entries gain the schema errors an admin overrode.
+    "0009_session_data_schemas": {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable("data_schema_versions")
+          .addColumn("schema_id", "text", (c) => c.notNull())
+          .addColumn("version", "integer", (c) => c.notNull())
+          .addColumn("created_at", "text", (c) => c.notNull())
+          .addColumn("staff_id", "text")
+          .addColumn("staff_email", "text", (c) => c.notNull())
+          .addColumn("staff_name", "text", (c) => c.notNull())
+          .addColumn("reason", "text")
+          .addColumn("name", "text", (c) => c.notNull())
+          .addColumn("description", "text")
+          .addColumn("tenants_json", "text")
+          .addColumn("status", "text", (c) => c.notNull())
+          .addColumn("schema_json", "text", (c) => c.notNull())
+          .addPrimaryKeyConstraint("data_schema_versions_pk", ["schema_id", "version"])
+          .execute();
+        await db.schema.createIndex("data_schema_versions_created").on("data_schema_versions").column("created_at").execute();
+        await createAppendOnlyTriggers(db, dialect, ["data_schema_versions"]);
+        await db.schema.alterTable("audit_entries").addColumn("schema_override_json", "text").execute();
+      },
+    },
   };
 }
 

@@ -126,9 +126,33 @@ export interface AuditEntriesTable {
   patch_json: string | null;
   run_id: string | null;
   revert_of: string | null;
+  /** An admin's override of the session-data schema (JSON: reason, schema, the errors overridden); migration 0009. */
+  schema_override_json?: string | null;
   /** The personal API token the change was made with (migration 0011); null for the pages. */
   api_token_id: string | null;
   api_token_name: string | null;
+}
+
+/**
+ * One version of a session-data schema (app/schema/store.server.ts); append-only. The newest version of
+ * a schema is its current state: editing, retiring and re-activating each add a version.
+ */
+export interface DataSchemaVersionsTable {
+  schema_id: string;
+  /** 1, 2, 3… per schema. */
+  version: number;
+  created_at: string;
+  staff_id: string | null;
+  staff_email: string;
+  staff_name: string;
+  reason: string | null;
+  name: string;
+  description: string | null;
+  /** JSON array of tenant ids; null = every tenant. */
+  tenants_json: string | null;
+  status: "active" | "retired";
+  /** The JSON Schema's text, as the admin wrote it. */
+  schema_json: string;
 }
 
 export interface AuditOutcomesTable {
@@ -152,6 +176,7 @@ export interface DashboardTables {
   app_settings: AppSettingsTable;
   audit_entries: AuditEntriesTable;
   audit_outcomes: AuditOutcomesTable;
+  data_schema_versions: DataSchemaVersionsTable;
   bulk_runs: BulkRunsTable;
   bulk_run_items: BulkRunItemsTable;
   bulk_run_entries: BulkRunEntriesTable;

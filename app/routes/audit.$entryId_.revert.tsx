@@ -25,6 +25,7 @@ const formSchema = z.object({
   expectedFingerprint: fingerprintField,
   proposedFingerprint: fingerprintField,
   reason: z.string().max(AUDIT_REASON_MAX_LENGTH).optional(),
+  schemaOverrideReason: z.string().max(1000).optional(),
 });
 
 function parseEntryId(params: { entryId?: string }): string {
@@ -72,7 +73,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!form.success) return json({ error: "That request was not understood. Reload the page and try again; nothing was written." }, { status: 400 });
   const reason = form.data.reason?.trim() || undefined;
   if (!reason && getConfig().AUDIT_REASON_REQUIRED) return json({ error: "A reason is required for every change. Say why, e.g. the ticket number." }, { status: 400 });
-  const outcome = await revertAuditEntry({ staff, entryId, ...(await unsealedFingerprints(staff, entryId, form.data)), reason });
+  const override = form.data.schemaOverrideReason?.trim();
+  const outcome = await revertAuditEntry({ staff, entryId, ...(await unsealedFingerprints(staff, entryId, form.data)), reason, schemaOverride: override ? { reason: override } : undefined });
   switch (outcome.status) {
     case "written": {
       const n = outcome.changes;
@@ -97,6 +99,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
       return json({ error: outcome.plan.message }, { status: outcome.plan.status });
     case "session-gone":
       return json({ error: "This session has ended or expired, so its data can no longer be changed. Nothing was written." }, { status: 410 });
+    case "schema-refused":
+      // Shown with the override field: an admin may write it anyway, with a reason.
+      return json({ error: outcome.error, schemaRefused: true }, { status: 422 });
     case "failed":
       return json({ error: outcome.error }, { status: outcome.transient ? 503 : 502 });
   }
@@ -145,6 +150,7 @@ export default function RevertPage() {
           plan={{ ...data.plan, actionLabel: ACTION_LABELS[data.plan.action] ?? data.plan.action }}
           reasonRequired={data.reasonRequired}
           error={failure?.error ?? null}
+          schemaRefused={Boolean(failure && "schemaRefused" in failure)}
           entryHref={`/audit/${data.entryId}`}
         />
       ) : null}

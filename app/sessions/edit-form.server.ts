@@ -20,6 +20,8 @@ import { getConfig } from "~/config.server";
 import { getSessionInfo } from "~/core/sessions.server";
 import { canonicalJson, diffJson, fingerprint, layoutJson, parseSessionDataText, rebase, summarizeChanges, type JsonObject } from "~/json";
 import type { StaffUser } from "~/staff/roles";
+import { SCHEMA_OVERRIDE_REASON_MAX } from "~/schema/guard.server";
+import { describeIssues } from "~/schema/rules";
 import { formatCount, formatDateTime } from "~/utils/format";
 import { redirectWithToast } from "~/utils/toast.server";
 import { sessionEditLens, type SessionEditLens } from "~/masking/session-edit.server";
@@ -34,6 +36,8 @@ const common = {
   original: z.string(),
   fingerprint: fingerprintField,
   reason: z.string().max(AUDIT_REASON_MAX_LENGTH, `The reason must be at most ${AUDIT_REASON_MAX_LENGTH} characters.`).optional(),
+  /** An admin writing data the session-data schema refuses says why (app/schema/guard.server.ts). */
+  schemaOverrideReason: z.string().max(SCHEMA_OVERRIDE_REASON_MAX, `The override reason must be at most ${SCHEMA_OVERRIDE_REASON_MAX} characters.`).optional(),
 };
 export const sessionEditFormSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("write"), ...common }),
@@ -76,7 +80,7 @@ export async function runSessionEditForm(input: { staff: StaffUser; userId: stri
   const here = `/users/${encodeURIComponent(userId)}/sessions/${encodeURIComponent(sessionHandle)}`;
   const at = { here, sessionHandle, lens };
   const write = (next: JsonObject, expectedFingerprint: string, action: WriteAction) =>
-    writeSessionData({ staff, userId, sessionHandle, next, expectedFingerprint, reason, action });
+    writeSessionData({ staff, userId, sessionHandle, next, expectedFingerprint, reason, action, schemaOverride: schemaOverrideOf(form.schemaOverrideReason) });
 
   switch (form.intent) {
     case "write": {
@@ -137,7 +141,7 @@ async function respond(outcome: WriteOutcome, context: AnswerContext): Promise<R
       return redirectWithToast(context.here, {
         kind: "success",
         title: `Session data updated — ${formatCount(n)} ${n === 1 ? "change" : "changes"}`,
-        description: summary ? truncate(summary, 480) : "Their version was overwritten with yours.",
+        description: withSchemaNote(summary ? truncate(summary, 480) : "Their version was overwritten with yours.", outcome.schemaErrors),
       });
     }
     case "overtaken":
@@ -151,6 +155,19 @@ async function respond(outcome: WriteOutcome, context: AnswerContext): Promise<R
       return conflictAnswer(context, outcome.theirs, outcome.theirsFingerprint, false);
     case "session-gone":
       return answer({ kind: "session-gone", error: "This session has ended or expired, so its data can no longer be changed. Nothing was written." }, 410);
+    case "schema-refused":
+      return answer(
+        {
+          kind: "schema-refused",
+          error: `${outcome.error} Your edit is still here.`,
+          schemaName: outcome.schema.name,
+          schemaVersion: outcome.schema.version,
+          wasValid: outcome.wasValid,
+          introduced: outcome.introduced.map(({ pointer, path, message }) => ({ pointer, path, message })),
+          remaining: outcome.remaining.map(({ pointer, path, message }) => ({ pointer, path, message })),
+        },
+        422,
+      );
     case "failed":
       return answer({ kind: "failed", error: `${outcome.error} Your edit is still here.`, transient: outcome.transient }, outcome.transient ? 503 : 502);
   }
@@ -232,6 +249,19 @@ function respondToRead(read: Exclude<CurrentRead, { status: "ok" }>): Response {
   return answer({ kind: "failed", error: `${failed.error} Nothing was written; your edit is still here.`, transient: failed.transient }, failed.transient ? 503 : 502);
 }
 
+
+/** An admin's override reason from the form, when given. */
+function schemaOverrideOf(reason: string | undefined): { reason: string } | undefined {
+  const trimmed = reason?.trim();
+  return trimmed ? { reason: trimmed } : undefined;
+}
+
+/** A written change to data that still breaks its schema says so: which errors remain. */
+function withSchemaNote(description: string, schemaErrors: { path: string; message: string }[] | undefined): string {
+  if (!schemaErrors || schemaErrors.length === 0) return description;
+  const n = schemaErrors.length;
+  return `${description} The data still breaks its schema in ${n} ${n === 1 ? "place" : "places"}: ${truncate(describeIssues(schemaErrors, 3), 400)}.`;
+}
 
 function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;

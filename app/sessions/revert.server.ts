@@ -124,6 +124,8 @@ export async function revertAuditEntry(input: {
   expectedFingerprint: string;
   proposedFingerprint: string;
   reason?: string;
+  /** An admin's override of the session-data schema, with its reason (app/schema/guard.server.ts). */
+  schemaOverride?: { reason: string };
 }): Promise<RevertOutcome> {
   const plan = await planRevert(input.entryId);
   if (!plan.ok) return { status: "refused", plan };
@@ -142,5 +144,6 @@ export async function revertAuditEntry(input: {
     reason: input.reason,
     action: "revert",
     revertOf: plan.entry.id,
+    schemaOverride: input.schemaOverride,
   });
 }

@@ -36,6 +36,8 @@ import { getSessionInfo, updateSessionData, type SessionInfo } from "~/core/sess
 import { countSessionWrite } from "~/observability/metrics.server";
 import { applyPatch, byteSize, canonicalJson, describeType, diffJson, fingerprint, formatBytes, isPlainObject, patchFromChanges, type Change } from "~/json";
 import type { StaffUser } from "~/staff/roles";
+import { checkWriteAgainstSchema, type SchemaOverride, type SchemaOverrideRecord, type SchemaRef } from "~/schema/guard.server";
+import type { SchemaIssue } from "~/schema/validator.server";
 import { sessionBelongsTo } from "./ownership.server";
 import { isSessionLockError, withSessionLock } from "./session-lock.server";
 
@@ -69,18 +71,29 @@ export interface WriteSessionDataInput {
    * later write and not a fault of the run, and it would cost every session a third core call.
    */
   confirm?: boolean;
+  /**
+   * An admin's decision to write data that the session-data schema refuses (app/schema/guard.server.ts),
+   * with its reason: honoured for admins only, and recorded in the audit entry with the errors overridden.
+   */
+  schemaOverride?: SchemaOverride;
 }
 
 export type DeriveNext = (current: Record<string, unknown>) => { next: Record<string, unknown> } | { error: string };
 
 export type WriteOutcome =
-  | { status: "written"; changes: number; entryId: string; after: Record<string, unknown> }
+  /** `schemaErrors`: what the data still breaks in its schema (already so before, or overridden by an admin). */
+  | { status: "written"; changes: number; entryId: string; after: Record<string, unknown>; schemaErrors?: SchemaIssue[] }
   /**
    * Ours was written, but the confirming re-read found other data: a change (the customer's app, most
    * likely) landed right after ours. `written` is what we wrote; `current` what the core holds now.
    */
   | { status: "overtaken"; changes: number; entryId: string; written: Record<string, unknown>; current: Record<string, unknown>; currentFingerprint: string }
   | { status: "unchanged" }
+  /**
+   * The session-data schema refused the change (it would add errors): nothing was written; the audit entry
+   * says so. `introduced`: the errors it would add; `remaining`: those the data had already.
+   */
+  | { status: "schema-refused"; error: string; schema: SchemaRef; introduced: SchemaIssue[]; remaining: SchemaIssue[]; wasValid: boolean }
   /** The session is not the named user's: nothing was written and nothing audited. */
   | { status: "not-found" }
   | { status: "conflict"; theirs: Record<string, unknown>; theirsFingerprint: string }
@@ -109,7 +122,7 @@ async function writeLocked(input: WriteSessionDataInput, given: Record<string, u
   const action = input.action ?? "edit";
   // The real owner once the session is read (the URL may name a linked login method); until then the caller's.
   let owner = input.userId;
-  const audit = (details: { before?: unknown; after?: unknown; patch?: unknown[]; tenantId?: string }) =>
+  const audit = (details: { before?: unknown; after?: unknown; patch?: unknown[]; tenantId?: string; schemaOverride?: SchemaOverrideRecord }) =>
     beginAudit({
       staff: input.staff,
       action,
@@ -120,6 +133,7 @@ async function writeLocked(input: WriteSessionDataInput, given: Record<string, u
       patch: details.patch,
       runId: input.runId,
       revertOf: input.revertOf,
+      schemaOverride: details.schemaOverride,
     });
 
   // 1. What does the core hold now?
@@ -176,10 +190,21 @@ async function writeLocked(input: WriteSessionDataInput, given: Record<string, u
     return { status: "unchanged" };
   }
 
+  // 3b. The session-data schema: a write may not add errors (unless an admin overrides, with a reason).
+  // Judged on exactly what would be written, with the lock held, so what was checked is what is written.
+  const schemaCheck = await checkWriteAgainstSchema({ tenantId: current.tenantId, before, next, staff: input.staff, override: input.schemaOverride });
+  if (schemaCheck.status === "refused") {
+    const entryId = await audit({ before, patch: patchFromChanges(diff), tenantId: current.tenantId });
+    await finishAudit(entryId, { status: "schema-refused", error: schemaCheck.message.slice(0, 3900) });
+    const { schema, introduced, remaining, wasValid } = schemaCheck;
+    return { status: "schema-refused", error: schemaCheck.message, schema, introduced, remaining, wasValid };
+  }
+  const schemaErrors = schemaCheck.status === "no-worse" || schemaCheck.status === "overridden" ? schemaCheck.remaining : undefined;
+
   // 4. Say what we are about to do, before doing it.
   const changes = diff.length;
   // `after` is left out: the entry derives it from `before` and the patch (BeginAuditInput.after).
-  const entryId = await audit({ before, patch: patchFromChanges(diff), tenantId: current.tenantId });
+  const entryId = await audit({ before, patch: patchFromChanges(diff), tenantId: current.tenantId, schemaOverride: schemaCheck.status === "overridden" ? schemaCheck.record : undefined });
 
   // 5. Write.
   let written: boolean;
@@ -199,7 +224,7 @@ async function writeLocked(input: WriteSessionDataInput, given: Record<string, u
 
   if (input.confirm === false) {
     await finishAudit(entryId, { status: "written" });
-    return { status: "written", changes, entryId, after: next };
+    return { status: "written", changes, entryId, after: next, schemaErrors };
   }
 
   // 6. Confirm: what does the core hold now? No Session Desk writer can have come in (we hold the
@@ -222,7 +247,7 @@ async function writeLocked(input: WriteSessionDataInput, given: Record<string, u
     return { status: "overtaken", changes, entryId, written: next, current: overtakenBy, currentFingerprint: fingerprint(overtakenBy) };
   }
   await finishAudit(entryId, { status: "written", error: note });
-  return { status: "written", changes, entryId, after: next };
+  return { status: "written", changes, entryId, after: next, schemaErrors };
 }
 
 /**

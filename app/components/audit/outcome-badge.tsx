@@ -14,6 +14,8 @@ const tone: Record<AuditOutcomeStatus | "unknown", string> = {
   // Settled after the instance that began them stopped (see the entry's outcome text for why).
   "not-written": "bg-slate-100 text-slate-600 dark:bg-slate-800 dark:text-slate-300",
   undetermined: "bg-amber-50 text-amber-800 ring-1 ring-amber-300 dark:bg-amber-950 dark:text-amber-200 dark:ring-amber-800",
+  // The session-data schema refused the change (app/schema): nothing was written.
+  "schema-refused": "bg-amber-50 text-amber-800 dark:bg-amber-950 dark:text-amber-200",
   // Begun but never finished: the process stopped between the entry and the core's answer.
   unknown: "bg-violet-50 text-violet-700 ring-1 ring-violet-300 dark:bg-violet-950 dark:text-violet-200 dark:ring-violet-800",
 };

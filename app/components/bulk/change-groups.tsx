@@ -7,6 +7,7 @@ const VERDICT_TONE: Record<ChangeGroupView["plan"], string> = {
   "will-change": "bg-indigo-50 text-indigo-700 dark:bg-indigo-950 dark:text-indigo-200",
   "already-so": "bg-slate-100 text-slate-600 dark:bg-slate-800 dark:text-slate-300",
   ended: "bg-slate-100 text-slate-600 dark:bg-slate-800 dark:text-slate-300",
+  "schema-violation": "bg-amber-50 text-amber-800 ring-1 ring-amber-300 dark:bg-amber-950 dark:text-amber-200 dark:ring-amber-800",
   error: "bg-rose-50 text-rose-700 dark:bg-rose-950 dark:text-rose-300",
 };
 

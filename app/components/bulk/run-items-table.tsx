@@ -14,6 +14,7 @@ const OUTCOME_TONE: Record<string, string> = {
   "not-attempted": "bg-slate-100 text-slate-600 dark:bg-slate-800 dark:text-slate-300",
   changed: "bg-amber-50 text-amber-800 dark:bg-amber-950 dark:text-amber-200",
   failed: "bg-rose-50 text-rose-700 dark:bg-rose-950 dark:text-rose-300",
+  "schema-refused": "bg-amber-50 text-amber-800 dark:bg-amber-950 dark:text-amber-200",
   pending: "bg-indigo-50 text-indigo-700 dark:bg-indigo-950 dark:text-indigo-200",
 };
 
@@ -35,6 +36,7 @@ export function ChangeLines({ summary, label }: { summary: NonNullable<RunItemVi
 /** What the dry run said about sessions: the diff, or why nothing is written. */
 export function PlanVerdictText({ plan, summary, note, label }: { plan: RunItemView["plan"]; summary: RunItemView["summary"]; note: string | null; label: string }) {
   if (plan === "error") return <span className="text-rose-700 dark:text-rose-300">{note}</span>;
+  if (plan === "schema-violation") return <span className="text-amber-800 dark:text-amber-200" data-testid="schema-violation">{note}</span>;
   if (plan === "ended") return <span className="text-slate-500">The session had ended</span>;
   if (plan === "already-so" || !summary) return <span className="text-slate-500">{note ? `Left alone: ${note}` : "Already so — nothing to write"}</span>;
   return <ChangeLines summary={summary} label={label} />;

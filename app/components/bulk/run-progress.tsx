@@ -35,6 +35,8 @@ const OUTCOME_TONE: Record<string, string> = {
   failed: "text-rose-700 dark:text-rose-300",
   changed: "text-amber-700 dark:text-amber-300",
   "will-change": "text-indigo-700 dark:text-indigo-300",
+  "schema-violation": "text-amber-700 dark:text-amber-300",
+  "schema-refused": "text-amber-700 dark:text-amber-300",
   error: "text-rose-700 dark:text-rose-300",
 };
 
@@ -45,6 +47,7 @@ const SEGMENT_FILL: Record<ItemOutcome, string> = {
   ended: "bg-slate-400 dark:bg-slate-500",
   changed: "bg-amber-400",
   failed: "bg-rose-500",
+  "schema-refused": "bg-amber-600",
   "not-attempted": "bg-transparent",
 };
 const DOT_FILL: Record<ItemOutcome, string> = {
@@ -53,6 +56,7 @@ const DOT_FILL: Record<ItemOutcome, string> = {
   ended: "fill-slate-400 dark:fill-slate-500",
   changed: "fill-amber-400",
   failed: "fill-rose-500",
+  "schema-refused": "fill-amber-600",
   "not-attempted": "",
 };
 /** Never attempted: hatched over the empty track, so it reads as "not done" rather than as a colour. */

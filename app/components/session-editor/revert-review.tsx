@@ -4,6 +4,7 @@ import type { ChangeSummary } from "~/json";
 import { ChangeSummaryView } from "./change-summary";
 import { JsonDiffView } from "./diff-editor.client";
 import { ReasonField } from "./reason-field";
+import { SchemaOverrideField } from "~/components/schema/schema-override-field";
 import { useEditorsReady } from "./use-client-ready";
 import { useDarkMode } from "./use-dark-mode";
 
@@ -22,7 +23,20 @@ export interface RevertPlanView {
 }
 
 /** The same review as an edit: current data against what the revert writes, the summary, a reason. */
-export function RevertReview({ plan, reasonRequired, error, entryHref }: { plan: RevertPlanView; reasonRequired: boolean; error: string | null; entryHref: string }) {
+export function RevertReview({
+  plan,
+  reasonRequired,
+  error,
+  entryHref,
+  schemaRefused = false,
+}: {
+  plan: RevertPlanView;
+  reasonRequired: boolean;
+  error: string | null;
+  entryHref: string;
+  /** The schema refused this revert: offer the admin's override (app/components/schema). */
+  schemaRefused?: boolean;
+}) {
   const editorsReady = useEditorsReady();
   const dark = useDarkMode();
   const navigation = useNavigation();
@@ -56,6 +70,7 @@ export function RevertReview({ plan, reasonRequired, error, entryHref }: { plan:
         <input type="hidden" name="expectedFingerprint" value={plan.currentFingerprint} />
         <input type="hidden" name="proposedFingerprint" value={plan.proposedFingerprint} />
         <ReasonField id="revert-reason" value={reason} onChange={setReason} required={reasonRequired} />
+        {schemaRefused ? <SchemaOverrideField id="revert-schema-override" /> : null}
         <div className="flex flex-wrap gap-2">
           <button type="submit" className="btn-primary" disabled={busy}>
             {busy ? "Writing…" : "Write to database"}

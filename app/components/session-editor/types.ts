@@ -50,6 +50,19 @@ export type SessionEditAnswer =
       /** The audit entry of the write, whose outcome says "overtaken". */
       entryId: string;
     }
+  /**
+   * 422: the session-data schema refused the change (it would add errors); nothing written. An admin may
+   * write it anyway with a reason (the page's override form), which the audit entry records.
+   */
+  | {
+      kind: "schema-refused";
+      error: string;
+      schemaName: string;
+      schemaVersion: number;
+      wasValid: boolean;
+      introduced: { pointer: string; path: string; message: string }[];
+      remaining: { pointer: string; path: string; message: string }[];
+    }
   /** 410: the session ended or expired; nothing written. */
   | { kind: "session-gone"; error: string }
   /** 502/503: the core failed; nothing (reliably) written. */

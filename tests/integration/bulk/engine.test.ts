@@ -94,7 +94,7 @@ describe.each(DATABASE_KINDS)("bulk apply on %s", (kind) => {
     const progress = await progressOf(plan.runId);
     expect(progress.status).toBe("planned");
     // i % 4 === 1 has no featureFlags (created as a parent: will change); i % 5 === 0 has beta already.
-    expect(progress.plan).toEqual({ "will-change": 9, "already-so": 2, ended: 1, error: 0 });
+    expect(progress.plan).toEqual({ "will-change": 9, "already-so": 2, ended: 1, error: 0, "schema-violation": 0 });
     const items = await allItems(plan.runId);
     const summaryOf = (handle: string) => items.find((item) => item.sessionHandle === handle)?.summary?.text;
     expect(summaryOf(user.handles[3]!)).toBe("1 change: + featureFlags.beta");

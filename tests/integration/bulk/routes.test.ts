@@ -132,7 +132,7 @@ describe("dry run, apply, progress and report over HTTP", () => {
     expect(planned.toast?.title).toBe("Dry run of 8 sessions");
     const runId = runIdOf(planned.redirect);
     const plan = await loaderData(`/bulk/runs/${runId}`, RUN_ROUTE, adminCookie);
-    expect(plan.run.progress.plan).toEqual({ "will-change": 6, "already-so": 1, ended: 0, error: 1 });
+    expect(plan.run.progress.plan).toEqual({ "will-change": 6, "already-so": 1, ended: 0, error: 1, "schema-violation": 0 });
     expect(plan.isPlan).toBe(true);
     expect(plan.show).toBe("will-change");
     // A dry run reads as its distinct changes: here one, beta false → true, for 6 sessions.
@@ -146,7 +146,7 @@ describe("dry run, apply, progress and report over HTTP", () => {
     expect(applied.redirect).toBe(`/bulk/runs/${runId}`);
     expect(applied.toast?.title).toBe("Bulk apply started on 8 sessions");
     const finished = await waitUntilFinished(runId);
-    expect(finished.outcomes).toEqual({ written: 6, "already-so": 1, ended: 0, changed: 0, failed: 1, "not-attempted": 0, pending: 0 });
+    expect(finished.outcomes).toEqual({ written: 6, "already-so": 1, ended: 0, changed: 0, failed: 1, "not-attempted": 0, "schema-refused": 0, pending: 0 });
     expect(finished.done).toBe(8);
     for (const [i, handle] of handles.entries()) {
       expect(await sessionData(handle)).toEqual(i === 3 ? { featureFlags: "off" } : { featureFlags: { beta: true }, other: i });

@@ -121,7 +121,7 @@ describe("10,000 selected sessions", () => {
     expect(plan.run.scope).toBe("selected");
     expect(plan.run.operation).toBe("set-if-missing");
     expect(plan.run.progress.total).toBe(SESSIONS);
-    expect(plan.run.progress.plan).toEqual({ "will-change": 8_960, "already-so": 1_000, ended: 0, error: 40 });
+    expect(plan.run.progress.plan).toEqual({ "will-change": 8_960, "already-so": 1_000, ended: 0, error: 40, "schema-violation": 0 });
     expect(plan.view).toBe("groups");
     expect(plan.total).toBe(3);
     const [add, leftAlone, refused] = plan.groups;
@@ -169,7 +169,7 @@ describe("merge an object into a key, over HTTP", () => {
     );
     const runId = runIdOf(planned.redirect);
     const plan = await loaderData(`/bulk/runs/${runId}?show=all`, RUN_ROUTE);
-    expect(plan.run.progress.plan).toEqual({ "will-change": 2, "already-so": 1, ended: 0, error: 1 });
+    expect(plan.run.progress.plan).toEqual({ "will-change": 2, "already-so": 1, ended: 0, error: 1, "schema-violation": 0 });
     expect(plan.groups.find((g: { plan: string }) => g.plan === "error").note).toBe("featureFlags is a string, not an object, so nothing can be merged into it; this session is left alone");
 
     await postData(`${stack.url}/bulk/runs/${runId}`, RUN_ROUTE, { intent: "apply" }, admin);

@@ -8,14 +8,14 @@ import { attemptedCount, describeProgress, outcomeSegments } from "~/bulk/report
 import type { OutcomeCounts, RunProgress, RunStatus } from "~/bulk/types";
 
 function progress(status: RunStatus, counts: Partial<OutcomeCounts>, total?: number): RunProgress {
-  const outcomes: OutcomeCounts = { written: 0, "already-so": 0, ended: 0, changed: 0, failed: 0, "not-attempted": 0, pending: 0, ...counts };
+  const outcomes: OutcomeCounts = { written: 0, "already-so": 0, ended: 0, changed: 0, failed: 0, "not-attempted": 0, "schema-refused": 0, pending: 0, ...counts };
   const sum = Object.values(outcomes).reduce((a, b) => a + b, 0);
   return {
     id: "r",
     status,
     total: total ?? sum,
     done: sum - outcomes.pending,
-    plan: { "will-change": sum, "already-so": 0, ended: 0, error: 0 },
+    plan: { "will-change": sum, "already-so": 0, ended: 0, error: 0, "schema-violation": 0 },
     outcomes,
     retries: 0,
   };
