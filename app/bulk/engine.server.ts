@@ -16,6 +16,7 @@
 import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
 import { getConfig } from "~/config.server";
+import { errorMessage, logger } from "~/observability/log.server";
 import { countBulkItem } from "~/observability/metrics.server";
 import { settleRunEntries } from "~/sessions/settle-abandoned.server";
 import { writeSessionData } from "~/sessions/write.server";
@@ -96,7 +97,7 @@ export class BulkRunner {
     this.done = this.drive().catch((error) => {
       // Nothing more can be recorded (e.g. the database went away). The lease lapses and the run shows
       // as interrupted with everything recorded so far; resuming settles the rest.
-      console.error(`Bulk run ${runId} stopped: ${error instanceof Error ? error.message : String(error)}`);
+      logger().error({ event: "bulk-run", runId, error: errorMessage(error) }, "bulk run stopped");
     });
   }
 
@@ -170,7 +171,7 @@ export class BulkRunner {
       if (!lease) this.lost = true; // another instance took it over (we were presumed dead): stop starting work
       else if (lease.cancelRequested) this.cancelled = true;
     } catch (error) {
-      console.error(`Bulk run ${this.runId}: could not renew its lease: ${error instanceof Error ? error.message : String(error)}`);
+      logger().warn({ event: "bulk-run", runId: this.runId, error: errorMessage(error) }, "could not renew the bulk run's lease");
     }
   }
 

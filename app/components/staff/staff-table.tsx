@@ -46,13 +46,13 @@ export function StaffTable({ rows, selfId }: { rows: StaffRow[]; selfId: string 
               </td>
               <td className="td mono">{row.email}</td>
               <td className="td">
-                {self || row.disabled ? (
-                  row.role
-                ) : row.signInMethod === "oidc" ? (
+                {row.signInMethod === "oidc" ? (
                   // The provider's groups set it at every sign-in (app/staff/sso-accounts.server.ts).
                   <span title={`Set from ${row.ssoProvider ?? "the identity provider"} groups at each sign-in`}>
                     {row.role} <span className="text-xs text-slate-500">(from groups)</span>
                   </span>
+                ) : self || row.disabled ? (
+                  row.role
                 ) : (
                   <Form method="post" className="flex items-center gap-2">
                     <input type="hidden" name="intent" value="set-role" />
