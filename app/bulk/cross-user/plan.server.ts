@@ -13,7 +13,7 @@
 import pLimit from "p-limit";
 import { getConfig } from "~/config.server";
 import { getSessionHandles } from "~/core/sessions.server";
-import { listTenantIds, listUsersNewestFirst, type UserSearchQuery } from "~/core/users.server";
+import { CORE_MAX_USER_PAGE, listTenantIds, listUsersNewestFirst, type UserSearchQuery, type UserSummary } from "~/core/users.server";
 import type { StaffUser } from "~/staff/roles";
 import { interpretQuery } from "~/users/search.server";
 import { planItem } from "../plan.server";
@@ -158,13 +158,41 @@ async function* searchPages(q: string, tenant: string) {
       query = { email: interpreted.value.replace(/^@+/, "") };
   }
   for (const tenantId of tenant ? [tenant] : tenants) {
+    if (query) {
+      // The core's search has no pagination and stops at 1,000 rows per login-method table (CDI §4.4;
+      // the bundled core does the same). An answer that large may be cut short, so the tenant's users are
+      // then read in full, page by page, and matched here the way the core matches.
+      const found = await listUsersNewestFirst({ tenantId, query });
+      if (found.users.length < CORE_SEARCH_CAP) {
+        if (found.users.length > 0) yield found.users;
+        continue;
+      }
+    }
     let paginationToken: string | undefined;
     do {
-      const page = await listUsersNewestFirst({ tenantId, query, limit: 500, paginationToken });
-      if (page.users.length > 0) yield page.users;
+      const page = await listUsersNewestFirst({ tenantId, limit: CORE_MAX_USER_PAGE, paginationToken });
+      const matching = query ? page.users.filter((user) => matchesSearch(user, query)) : page.users;
+      if (matching.length > 0) yield matching;
       paginationToken = page.nextPaginationToken;
     } while (paginationToken);
   }
+}
+
+/** The most users the core's search answers with (1,000 rows per login-method table). */
+const CORE_SEARCH_CAP = 1000;
+
+/** The core's search rules: an email tag as a prefix or after "@", a phone or provider as a prefix (case-insensitive, as SQL LIKE). */
+export function matchesSearch(user: UserSummary, query: UserSearchQuery): boolean {
+  return user.loginMethods.some((method) => {
+    if (query.email !== undefined) {
+      const tag = query.email.toLowerCase();
+      const email = method.email?.toLowerCase();
+      if (!email || !(email.startsWith(tag) || email.includes(`@${tag}`))) return false;
+    }
+    if (query.phone !== undefined && !method.phoneNumber?.startsWith(query.phone)) return false;
+    if (query.provider !== undefined && !method.thirdParty?.id.toLowerCase().startsWith(query.provider.toLowerCase())) return false;
+    return true;
+  });
 }
 
 /** Pass 2: the sessions of every matched user, judged and stored a page of users at a time. Returns the number of sessions. */

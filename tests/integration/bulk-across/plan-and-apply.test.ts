@@ -73,6 +73,17 @@ describe("parsing a pasted list or CSV (pure)", () => {
     expect(parseUserList(Array.from({ length: 20_001 }, (_, i) => `u${i}`).join("\n"))).toEqual({ ok: false, error: expect.stringContaining("more than 20,000 entries") });
   });
 
+  it("matches a search the way the core does, for a search the core cut short at 1,000 users", async () => {
+    const { matchesSearch } = await import("../../../app/bulk/cross-user/plan.server");
+    const user = (methods: Record<string, unknown>[]) => ({ id: "u", isPrimaryUser: false, emails: [], phoneNumbers: [], thirdParty: [], tenantIds: ["public"], timeJoined: 0, loginMethods: methods }) as never;
+    expect(matchesSearch(user([{ email: "Ann@Globex.com" }]), { email: "globex.com" })).toBe(true);
+    expect(matchesSearch(user([{ email: "ann@globex.com" }]), { email: "ann" })).toBe(true);
+    expect(matchesSearch(user([{ email: "ann@notglobex.com" }]), { email: "globex.com" })).toBe(false);
+    expect(matchesSearch(user([{ phoneNumber: "+4915550123" }]), { phone: "+49155" })).toBe(true);
+    expect(matchesSearch(user([{ email: "a@b.c", thirdParty: { id: "github", userId: "1" } }]), { provider: "github" })).toBe(true);
+    expect(matchesSearch(user([{ email: "a@b.c" }]), { provider: "github" })).toBe(false);
+  });
+
   it("writes CSV cells quoted and defuses formulas", () => {
     expect(csvCell('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
     expect(csvCell("+441234")).toBe(`"'+441234"`);
