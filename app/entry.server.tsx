@@ -5,6 +5,7 @@ import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceContext } from "~/utils/nonce";
+import { logger } from "~/observability/log.server";
 
 // Deferred data (a user's sessions) streams within this window; a user with 10,000 sessions takes
 // several seconds to read from the core, so the window is generous.
@@ -40,7 +41,7 @@ export default function handleRequest(
         onError(error: unknown) {
           responseStatusCode = 500;
           // Errors after the shell are logged; the error boundary shows the person a clean message.
-          if (shellRendered) console.error(error);
+          if (shellRendered) logServerError(error);
         },
       },
     );
@@ -52,5 +53,11 @@ export default function handleRequest(
 export function handleError(error: unknown, { request }: { request: Request }) {
   if (request.signal.aborted) return;
   if (isRouteErrorResponse(error) && error.status === 404) return;
-  console.error(error);
+  logServerError(error);
+}
+
+/** One JSON log line (with the request's id): the error's name, message and stack, nothing attached to it. */
+function logServerError(error: unknown) {
+  const details = error instanceof Error ? { errorName: error.name, error: error.message, stack: error.stack } : { error: String(error) };
+  logger().error({ event: "server-error", ...details }, "unhandled server error");
 }
