@@ -72,6 +72,11 @@ export const ROUTES: RouteCase[] = [
   },
   { name: "sign-out", method: "POST", path: () => "/logout", form: () => ({}), minimumRole: "public", allowed: 302, endsSession: true },
   { name: "sign-out by GET changes nothing", method: "GET", path: () => "/logout", minimumRole: "public", allowed: 302 },
+  // SSO (app/staff/oidc.server.ts): this stack has no OIDC_ISSUER, so starting or finishing one is a 404 that
+  // writes nothing; a GET of /sso/start starts nothing. tests/integration/staff/sso-sign-in.test.ts covers them with a provider.
+  { name: "SSO sign-in start without SSO set up", method: "POST", path: () => "/sso/start", form: () => ({ redirectTo: "/" }), minimumRole: "public", allowed: 404 },
+  { name: "SSO sign-in start by GET changes nothing", method: "GET", path: () => "/sso/start", minimumRole: "public", allowed: 302 },
+  { name: "SSO callback without SSO set up", method: "GET", path: () => "/sso/callback?code=x&state=y", minimumRole: "public", allowed: 404 },
 
   // ── Find a user, a user's sessions ──
   { name: "user search", method: "GET", path: () => "/?q=example.com", minimumRole: "viewer" },
