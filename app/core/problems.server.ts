@@ -4,6 +4,7 @@
  * classify by message; anything unrecognised stays a generic core error with its status.
  */
 import { coreTarget } from "./sdk.server";
+import { CoreTimeoutError } from "./transport.server";
 
 export type CoreProblemKind = "unreachable" | "unauthorised" | "incompatible" | "unknown-app" | "transient" | "error";
 
@@ -25,6 +26,17 @@ export function describeCoreError(error: unknown): CoreProblem {
   const { url, mode } = coreTarget();
   const message = error instanceof Error ? error.message : String(error);
   const base = { coreUrl: url, coreMode: mode };
+  if (error instanceof CoreTimeoutError || /did not answer within/.test(message)) {
+    // An outage for the page (503) and, as "unreachable", a transient failure for a bulk run (retried).
+    const within = error instanceof CoreTimeoutError ? formatSeconds(error.timeoutMs) : "the time allowed";
+    return {
+      ...base,
+      kind: "unreachable",
+      cause: `The SuperTokens core at ${url} did not answer within ${within} (CORE_TIMEOUT_MS).`,
+      advice:
+        "It may be overloaded or stuck. This page retries by itself; a change you were saving may or may not have been written, so check it after the core answers again.",
+    };
+  }
   if (/No SuperTokens core available to query|ECONNREFUSED|fetch failed|ETIMEDOUT|ENOTFOUND|socket hang up|other side closed/i.test(message)) {
     return {
       ...base,
@@ -86,6 +98,10 @@ export function describeCoreError(error: unknown): CoreProblem {
 /** Problems that mean "the core as a whole is not usable": shown as the 503 page. */
 export function isOutage(problem: CoreProblem): boolean {
   return problem.kind === "unreachable" || problem.kind === "unauthorised" || problem.kind === "incompatible" || problem.kind === "unknown-app";
+}
+
+function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }
 
 function truncate(text: string, max: number): string {

@@ -21,6 +21,7 @@
  */
 import { createRequire } from "node:module";
 import { Pool, type Dispatcher } from "undici";
+import { getConfig } from "~/config.server";
 import { parseJson, restoreExactNumbers } from "~/json";
 import { existingSingleton, singleton } from "~/utils/singleton.server";
 
@@ -133,12 +134,39 @@ class ExactFetchResponse extends BufferedCoreResponse {
   }
 }
 
-/** Wraps a fetch-like function so that request bodies and answers keep every number's text. */
-export function exactJsonFetch(inner: FetchLike): FetchLike {
+/**
+ * A core call that took longer than CORE_TIMEOUT_MS. Deliberately not worded like a fetch failure: the SDK
+ * would "fail over" on that and report only "No SuperTokens core available"; this reaches
+ * describeCoreError as it is, so the outage page and a bulk run's retry can say what happened.
+ */
+export class CoreTimeoutError extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`The SuperTokens core did not answer within ${formatTimeout(timeoutMs)} (CORE_TIMEOUT_MS).`);
+    this.name = "CoreTimeoutError";
+  }
+}
+
+function formatTimeout(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+}
+
+const configuredTimeout = () => getConfig().CORE_TIMEOUT_MS;
+
+/**
+ * Wraps a fetch-like function so that request bodies and answers keep every number's text, and the whole
+ * exchange (answer and body) gives up after `timeoutMs`.
+ */
+export function exactJsonFetch(inner: FetchLike, timeoutMs = configuredTimeout()): FetchLike {
   return async (input, init = {}) => {
     const body = typeof init.body === "string" ? restoreExactNumbers(init.body) : init.body;
-    const answer = (await inner(input, body === init.body ? init : { ...init, body })) as Response;
-    return new ExactFetchResponse(answer.status, answer.headers, await answer.text(), answer.url || String(input));
+    const signal = AbortSignal.timeout(timeoutMs);
+    try {
+      const answer = (await inner(input, { ...init, body, signal } as typeof init)) as Response;
+      return new ExactFetchResponse(answer.status, answer.headers, await answer.text(), answer.url || String(input));
+    } catch (error) {
+      if (signal.aborted) throw new CoreTimeoutError(timeoutMs);
+      throw error;
+    }
   };
 }
 
@@ -172,12 +200,13 @@ interface Target {
  * A transport for the given core origins; anything else goes to `fallback`. `connections` caps the
  * sockets per core (callers bound their own concurrency; this is the last guard).
  */
-export function createCoreTransport(coreOrigins: string[], fallback: FetchLike, options: { connections?: number } = {}): CoreTransport {
+export function createCoreTransport(coreOrigins: string[], fallback: FetchLike, options: { connections?: number; timeoutMs?: number } = {}): CoreTransport {
+  const timeoutMs = options.timeoutMs ?? configuredTimeout();
   // Idle sockets are closed after 4 s, as Node's fetch does: well before a core's own keep-alive timeout,
   // so a request never races the core closing its socket.
   const pools = new Map(coreOrigins.map((origin) => [origin, new Pool(origin, { connections: options.connections ?? 128, keepAliveTimeout: 4_000 })]));
   let requests = 0;
-  const exactFallback = exactJsonFetch(fallback);
+  const exactFallback = exactJsonFetch(fallback, timeoutMs);
 
   // The SDK builds URLs from the configured host, so a prefix test finds the core without parsing;
   // anything unusual (a default port spelled out, say) is parsed properly.
@@ -203,9 +232,10 @@ export function createCoreTransport(coreOrigins: string[], fallback: FetchLike, 
       requests++;
       const body = typeof init.body === "string" ? restoreExactNumbers(init.body) : undefined;
       try {
-        const answer = await exchange(target, (init.method ?? "GET").toUpperCase(), plainHeaders(init.headers), body);
+        const answer = await exchange(target, (init.method ?? "GET").toUpperCase(), plainHeaders(init.headers), body, timeoutMs);
         return new BufferedCoreResponse(answer.status, new BufferedHeaders(answer.headers), answer.body, target.origin + target.path);
       } catch (error) {
+        if (error instanceof CoreTimeoutError) throw error;
         // The shape fetch gives a transport failure: the SDK fails over on "fetch failed", and
         // describeCoreError reads it as "core unreachable".
         throw new TypeError("fetch failed", { cause: error });
@@ -221,15 +251,39 @@ export function createCoreTransport(coreOrigins: string[], fallback: FetchLike, 
  * One request, its answer collected whole. undici's handler API rather than `request()`: no stream
  * object per answer, which is most of what a small JSON answer would otherwise cost.
  */
-function exchange(target: Target, method: string, headers: Record<string, string>, body: string | undefined): Promise<{ status: number; headers: Buffer[]; body: string }> {
-  return new Promise((resolve, reject) => {
+function exchange(
+  target: Target,
+  method: string,
+  headers: Record<string, string>,
+  body: string | undefined,
+  timeoutMs: number,
+): Promise<{ status: number; headers: Buffer[]; body: string }> {
+  return new Promise((resolveExchange, rejectExchange) => {
     let status = 0;
     let rawHeaders: Buffer[] = [];
     const chunks: Buffer[] = [];
+    let abortRequest: ((reason: Error) => void) | undefined;
+    // The whole exchange, queueing for a socket included, must finish in time; after that the answer is
+    // dropped (and the request aborted, freeing its socket) whatever arrives later.
+    const timer = setTimeout(() => {
+      const timeout = new CoreTimeoutError(timeoutMs);
+      abortRequest?.(timeout);
+      rejectExchange(timeout);
+    }, timeoutMs);
+    const resolve = (value: { status: number; headers: Buffer[]; body: string }) => {
+      clearTimeout(timer);
+      resolveExchange(value);
+    };
+    const reject = (error: Error) => {
+      clearTimeout(timer);
+      rejectExchange(error);
+    };
     target.pool.dispatch(
       { origin: target.origin, path: target.path, method: method as Dispatcher.HttpMethod, headers, body },
       {
-        onConnect() {},
+        onConnect(abort) {
+          abortRequest = abort as (reason: Error) => void;
+        },
         onHeaders(statusCode, headerBuffers) {
           status = statusCode;
           rawHeaders = headerBuffers;
@@ -267,7 +321,7 @@ export function installCoreTransport(connectionUri: string): CoreTransport | und
     const querier = querierModule();
     // Without the hook the SDK's JSON would round numbers: refuse to start rather than rewrite data.
     if (typeof querier.doFetch !== "function") throw new Error(SDK_CHANGED);
-    const transport = createCoreTransport(coreOriginsOf(connectionUri), querier.doFetch);
+    const transport = createCoreTransport(coreOriginsOf(connectionUri), querier.doFetch, { timeoutMs: configuredTimeout() });
     querier.doFetch = transport.fetch;
     return transport;
   });
