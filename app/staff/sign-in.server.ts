@@ -36,7 +36,9 @@ export async function signInStaff(input: {
   if (throttle.throttled) return { ok: false, reason: "throttled", message: signInThrottledMessage(throttle.waitMs, throttle.scope), waitMs: throttle.waitMs };
   const row = await findStaffRowByEmail(input.email);
   const passwordMatches = await verifyPassword(input.password, row?.password_hash ?? (await decoyPasswordHash()));
-  const usable = row !== undefined && row.disabled === 0 && (row.demo === 0 || isDemoMode());
+  // An SSO account signs in through its identity provider only (its stored hash is of a password nobody
+  // knows, so it could not match anyway; this says so outright).
+  const usable = row !== undefined && row.disabled === 0 && (row.demo === 0 || isDemoMode()) && row.sign_in_method === "password";
   if (!row || !passwordMatches || !usable) {
     await recordSignInFailure(keys);
     return { ok: false, reason: "invalid", message: SIGN_IN_FAILED_MESSAGE };
