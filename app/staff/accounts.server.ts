@@ -8,6 +8,7 @@ import { getDb } from "~/db/db.server";
 import type { StaffUsersTable } from "~/db/schema";
 import { nowIso } from "./clock.server";
 import { generatePassword, hashPassword, PASSWORD_MAX_LENGTH } from "./password.server";
+import { judgePassword } from "./password-strength.server";
 import type { StaffRole, StaffUser } from "./roles";
 import { newStaffSchema, staffRoleSchema } from "./schemas.server";
 
@@ -62,6 +63,11 @@ export async function createStaffAccount(
   const parsed = options.allowShortPassword
     ? newStaffSchema.extend({ password: z.string().min(1).max(PASSWORD_MAX_LENGTH).optional() }).parse(input)
     : newStaffSchema.parse(input);
+  // Demo accounts have published passwords anyway; every other chosen password must be hard to guess.
+  if (parsed.password && !options.allowShortPassword) {
+    const verdict = judgePassword(parsed.password, { email: parsed.email, displayName: parsed.displayName });
+    if (!verdict.ok) throw new StaffAccountError(verdict.message);
+  }
   const generatedPassword = parsed.password ? undefined : generatePassword();
   const password = parsed.password ?? generatedPassword!;
   const db = getDb();
