@@ -11,6 +11,8 @@ import { settleAtStartup } from "../app/sessions/settle-abandoned.server";
 import { hasActiveAdmin } from "../app/staff/accounts.server";
 import { DEMO_ACCOUNTS, disableDemoStaff, ensureDemoStaff } from "../app/staff/demo.server";
 import { loadSessionSecret } from "../app/staff/secret.server";
+import { ensureDemoSchema } from "../app/schema/demo.server";
+import { loadSchemaFile } from "../app/schema/store.server";
 import { seedMaskPatterns } from "../app/masking/settings.server";
 
 export async function prepareDashboard(options: { dataDir: string; log: (line: string) => void }): Promise<void> {
@@ -21,12 +23,16 @@ export async function prepareDashboard(options: { dataDir: string; log: (line: s
   // Writes an instance that stopped had begun and never finished: each audit entry is settled from what
   // the core holds (the core is up by now). Only entries whose writer is surely gone; see the module.
   await settleAtStartup(options.log);
+  // The session-data schema from SESSION_DATA_SCHEMA_FILE: read now, so a bad file stops start-up with why.
+  const schemaFile = loadSchemaFile();
+  if (schemaFile) options.log(`Session data schema from file: ${schemaFile.description ?? schemaFile.name}`);
   // Masking settings never saved yet: MASK_PATTERNS, or the demo patterns in demo mode (app/masking).
   const seededPatterns = await seedMaskPatterns();
   if (seededPatterns.length > 0) options.log(`Masked paths set up: ${seededPatterns.join(", ")} (change them on /masking).`);
 
   if (isDemoMode(config)) {
     await ensureDemoStaff();
+    await ensureDemoSchema();
     options.log("Demo mode: sign in with one of these staff accounts (also shown on the sign-in page):");
     const width = Math.max(...DEMO_ACCOUNTS.map((account) => account.email.length));
     for (const account of DEMO_ACCOUNTS) {

@@ -42,6 +42,9 @@ export function AppHeader({ core, staff }: { core: CoreStatus | null; staff: Sta
             <NavLink to="/audit" className={navClass}>
               Audit trail
             </NavLink>
+            <NavLink to="/schemas" className={navClass}>
+              Schemas
+            </NavLink>
             <NavLink to="/profile/api-tokens" className={navClass}>
               API tokens
             </NavLink>

@@ -17,6 +17,7 @@ import { requireStaff } from "~/staff/guard.server";
 import { hasRole } from "~/staff/roles";
 import { readFormData } from "~/utils/request-input.server";
 import { Breadcrumbs } from "~/components/breadcrumbs";
+import { sessionSchemaView } from "~/schema/page.server";
 import { MaskingPanel } from "~/components/masking/masking-panel";
 import { getSessionDataMasker } from "~/masking/policy.server";
 
@@ -63,6 +64,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     fingerprint: masker.sealFingerprint(ref, session.sessionDataInDatabase),
     maxBytes: config.MAX_SESSION_DATA_BYTES,
     reasonRequired: config.AUDIT_REASON_REQUIRED,
+    // The schema that applies, for the editor's live checks, and where the stored data breaks it (app/schema).
+    schema: await sessionSchemaView(session.tenantId, session.sessionDataInDatabase),
     history: await listSessionHistory(handle, undefined, { show: (value) => masker.mask(ref, value) }),
     masking: masker.notice(ref, hidden),
     revealMinutes: config.MASK_REVEAL_MINUTES,
@@ -113,6 +116,8 @@ export default function SessionPage() {
           fingerprint={data.fingerprint}
           maxBytes={data.maxBytes}
           canEdit={data.can.edit}
+          schema={data.schema}
+          canOverrideSchema={data.can.revert}
           reasonRequired={data.reasonRequired}
           answer={answer}
         />

@@ -14,7 +14,7 @@
  * Known limits, stated in the README: `const`, `enum` and `uniqueItems` compare such numbers by the
  * nearest double.
  */
-import Ajv2020, { type ErrorObject, type FuncKeywordDefinition, type ValidateFunction } from "ajv/dist/2020";
+import Ajv2020, { type ErrorObject, type FuncKeywordDefinition, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { formatKeyPath, isJsonNumber, isPlainObject, parseJson, unescapePointerToken, type PathSegment } from "~/json";
 import { compareExact, isExactInteger, isExactMultipleOf, parseExactDecimal, type ExactDecimal } from "./exact-decimal";

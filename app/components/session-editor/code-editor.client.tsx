@@ -18,6 +18,7 @@ import Editor, { type OnMount } from "@monaco-editor/react";
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { tuneJsonLanguage } from "./monaco-loader.client";
 import { changedSpan } from "./text-span";
+import { pointerAtOffset } from "./pointer-at-offset";
 
 type MonacoEditor = Parameters<OnMount>[0];
 
@@ -60,6 +61,41 @@ export interface CodeEditorHandle {
 }
 
 
+/** The session-data schema for monaco's JSON language (app/schema): served with the page, never fetched. */
+export interface EditorSchema {
+  /** Identifies the schema and version (an address nothing is fetched from). */
+  uri: string;
+  text: string;
+}
+
+/** The main editor's model: the schema applies to this model only (not to the review's diff). */
+export const SESSION_MODEL_URI = "inmemory://session-desk/session-data.json";
+
+type JsonDiagnostics = { setDiagnosticsOptions(options: Record<string, unknown>): void };
+
+/**
+ * Monaco's JSON language with the schema: markers, hovers and completion from the schema's titles,
+ * descriptions and enums. enableSchemaRequest is off, so a $ref is never fetched over the network. Without
+ * a schema (another session, a large document) the language checks syntax only.
+ */
+function configureSchema(monaco: unknown, schema: EditorSchema | null | undefined): void {
+  const defaults = (monaco as { languages?: { json?: { jsonDefaults?: JsonDiagnostics } } }).languages?.json?.jsonDefaults;
+  if (!defaults) return;
+  let parsed: unknown = null;
+  try {
+    parsed = schema ? JSON.parse(schema.text) : null;
+  } catch {
+    parsed = null;
+  }
+  defaults.setDiagnosticsOptions({
+    validate: true,
+    allowComments: false,
+    enableSchemaRequest: false,
+    schemaValidation: "error",
+    schemas: parsed ? [{ uri: schema!.uri, fileMatch: [SESSION_MODEL_URI], schema: parsed }] : [],
+  });
+}
+
 /** Memoised: its own keystrokes re-render the workspace (the dirty flag), which must not re-render it. */
 export const JsonCodeEditor = memo(function JsonCodeEditor({
   initialText,
@@ -70,6 +106,8 @@ export const JsonCodeEditor = memo(function JsonCodeEditor({
   readOnly,
   dark,
   height,
+  schema,
+  onSchemaMarkers,
 }: {
   initialText: string;
   external: ExternalText;
@@ -82,6 +120,10 @@ export const JsonCodeEditor = memo(function JsonCodeEditor({
   dark: boolean;
   /** CSS height; by default fits the text it opened with, between 10 and 32 lines. */
   height?: string;
+  /** The session-data schema to check against as the person types (null: syntax only). */
+  schema?: EditorSchema | null;
+  /** Where monaco's markers are, as JSON Pointers → messages (for the tree view). */
+  onSchemaMarkers?: (invalid: Map<string, string[]>) => void;
 }) {
   const [initialLines] = useState(() => initialText.split("\n").length);
   const editorRef = useRef<MonacoEditor | null>(null);
@@ -120,6 +162,15 @@ export const JsonCodeEditor = memo(function JsonCodeEditor({
   onChangeRef.current = onChange;
   const onEditRef = useRef(onEdit);
   onEditRef.current = onEdit;
+  const onSchemaMarkersRef = useRef(onSchemaMarkers);
+  onSchemaMarkersRef.current = onSchemaMarkers;
+  const monacoRef = useRef<unknown>(null);
+  const [schemaAtMount] = useState(() => schema ?? null);
+  const beforeMount = useCallback((monaco: unknown) => {
+    monacoRef.current = monaco;
+    tuneJsonLanguage(monaco);
+    configureSchema(monaco, schemaAtMount);
+  }, [schemaAtMount]);
   useEffect(() => {
     if (!handleRef) return;
     handleRef.current = { getText: () => editorRef.current?.getModel()?.getValue() ?? null };
@@ -139,6 +190,26 @@ export const JsonCodeEditor = memo(function JsonCodeEditor({
         if (model) onChangeRef.current(model.getValue());
       }, CHANGE_DEBOUNCE_MS);
     });
+    // Markers (syntax and schema) as places in the data, for the tree view to mark its nodes.
+    if (onSchemaMarkersRef.current && monacoRef.current) {
+      const monaco = monacoRef.current as { editor: { onDidChangeMarkers(listener: (uris: { toString(): string }[]) => void): { dispose(): void }; getModelMarkers(filter: { resource: unknown }): { message: string; startLineNumber: number; startColumn: number }[] } };
+      const report = () => {
+        const model = editor.getModel();
+        if (!model) return;
+        const text = model.getValue();
+        const invalid = new Map<string, string[]>();
+        for (const marker of monaco.editor.getModelMarkers({ resource: model.uri })) {
+          const pointer = pointerAtOffset(text, model.getOffsetAt({ lineNumber: marker.startLineNumber, column: marker.startColumn }));
+          if (pointer === null) continue;
+          invalid.set(pointer, [...(invalid.get(pointer) ?? []), marker.message]);
+        }
+        onSchemaMarkersRef.current?.(invalid);
+      };
+      const subscription = monaco.editor.onDidChangeMarkers((uris) => {
+        if (uris.some((uri) => uri.toString() === editor.getModel()?.uri.toString())) report();
+      });
+      editor.onDidDispose(() => subscription.dispose());
+    }
     applyExternal(editor);
     // eslint-disable-next-line react-hooks/exhaustive-deps -- applyExternal reads only refs
   }, []);
@@ -157,6 +228,8 @@ export const JsonCodeEditor = memo(function JsonCodeEditor({
       renderValidationDecorations: "on" as const,
       formatOnPaste: false,
       automaticLayout: true,
+      // Hovers (a schema rule's message) may reach above a short editor: drawn over the page, not clipped.
+      fixedOverflowWidgets: true,
       // U+2028 and U+2029 are ordinary characters inside JSON strings. Monaco's default asks to remove
       // them, and accepting would silently change the data: keep them, always, and never ask.
       unusualLineTerminators: "off" as const,
@@ -169,7 +242,8 @@ export const JsonCodeEditor = memo(function JsonCodeEditor({
       height={height ?? `${Math.min(Math.max(initialLines + 2, 10), 32) * LINE_PX + 8}px`}
       defaultLanguage="json"
       defaultValue={initialText}
-      beforeMount={tuneJsonLanguage}
+      beforeMount={beforeMount}
+      path={schema !== undefined ? SESSION_MODEL_URI : undefined}
       onMount={handleMount}
       theme={dark ? "vs-dark" : "vs"}
       loading={<p className="p-3 text-sm text-slate-500">Loading the editor…</p>}

@@ -11,6 +11,9 @@ import { UnsavedChangesGuard } from "./unsaved-changes-guard";
 import { useEditorsReady } from "./use-client-ready";
 import { useDarkMode } from "./use-dark-mode";
 import { useSessionDraft } from "./use-session-draft";
+import { SchemaRefusal } from "~/components/schema/schema-refusal";
+import type { SessionSchemaView } from "~/schema/page.server";
+import { LARGE_TEXT_CHARS, type EditorSchema } from "./code-editor.client";
 
 type Mode = "edit" | "review" | "conflict";
 
@@ -29,6 +32,8 @@ export function SessionDataWorkspace({
   canEdit,
   reasonRequired,
   answer: latestAnswer,
+  schema = null,
+  canOverrideSchema = false,
 }: {
   originalText: string;
   fingerprint: string;
@@ -36,7 +41,17 @@ export function SessionDataWorkspace({
   canEdit: boolean;
   reasonRequired: boolean;
   answer: SessionEditAnswer | undefined;
+  /** The session-data schema that applies (app/schema), with where the stored data breaks it. */
+  schema?: SessionSchemaView | null;
+  /** Admins may write a change the schema refuses, with a reason. */
+  canOverrideSchema?: boolean;
 }) {
+  // Live schema checks in monaco, except above the large-document threshold, where they would cost every
+  // keystroke work in proportion to the whole document: the server still checks every write.
+  const [liveSchema] = useState<EditorSchema | null>(() =>
+    schema && originalText.length <= LARGE_TEXT_CHARS ? { uri: `inmemory://session-desk/schemas/${schema.id}/${schema.version}.json`, text: schema.text } : null,
+  );
+  const [schemaMarkers, setSchemaMarkers] = useState<Map<string, string[]> | undefined>(undefined);
   const editorsReady = useEditorsReady();
   const dark = useDarkMode();
   const draft = useSessionDraft(originalText, maxBytes);
@@ -100,7 +115,7 @@ export function SessionDataWorkspace({
     return () => window.removeEventListener("keydown", onKeyDown, true);
   }, [canEdit, mode]);
 
-  const serverError = answer && answer.kind !== "conflict" && answer.kind !== "overtaken" ? answer.error : null;
+  const serverError = answer && answer.kind !== "conflict" && answer.kind !== "overtaken" && answer.kind !== "schema-refused" ? answer.error : null;
   const analysis = draft.analysis;
   const valid = analysis?.ok ?? true;
   const status = !analysis
@@ -128,6 +143,24 @@ export function SessionDataWorkspace({
             <p className="text-sm text-slate-600 dark:text-slate-300">You can read this session's data; changing it needs the editor role.</p>
           )}
         </div>
+        {schema ? (
+          <div className="text-xs text-slate-600 dark:text-slate-300" data-testid="schema-status">
+            <p>
+              Checked against the schema “{schema.name}” (version {schema.version}
+              {schema.source === "file" ? ", from file" : ""})
+              {liveSchema ? " as you type: hover a marked place for the rule, Ctrl+Space for the keys and values it allows." : ". Live checks are off for a document this large (over 300,000 characters); the schema is checked when you write."}
+            </p>
+            {schema.issues.length > 0 ? (
+              <p className="font-medium text-amber-800 dark:text-amber-200" data-testid="stored-schema-issues">
+                The stored data already breaks it in {schema.issues.length} {schema.issues.length === 1 ? "place" : "places"}: {schema.issues.slice(0, 3).map((issue) => `${issue.path}: ${issue.message}`).join("; ")}
+                {schema.issues.length > 3 ? "; …" : ""}. A change may leave these, but not add to them.
+              </p>
+            ) : null}
+          </div>
+        ) : null}
+        {answer?.kind === "schema-refused" ? (
+          <SchemaRefusal answer={answer} canOverride={canOverrideSchema} text={review?.text ?? null} originalText={originalText} fingerprint={fingerprint} reason={reason} />
+        ) : null}
         {serverError || reviewError ? (
           <p role="alert" className="rounded-md border border-rose-300 bg-rose-50 px-3 py-2 text-sm text-rose-900 dark:border-rose-800 dark:bg-rose-950 dark:text-rose-100" data-testid="editor-error">
             {reviewError ?? serverError}
@@ -139,12 +172,12 @@ export function SessionDataWorkspace({
         {editorsReady ? (
           <div className="grid gap-3 xl:grid-cols-2">
             <section aria-label="JSON text" className="min-w-0 overflow-hidden rounded-md border border-slate-200 dark:border-slate-800">
-              <JsonCodeEditor initialText={originalText} external={draft.external} onChange={draft.setText} onEdit={draft.markEdited} handleRef={codeEditor} readOnly={!canEdit} dark={dark} />
+              <JsonCodeEditor initialText={originalText} external={draft.external} onChange={draft.setText} onEdit={draft.markEdited} handleRef={codeEditor} readOnly={!canEdit} dark={dark} schema={liveSchema} onSchemaMarkers={setSchemaMarkers} />
             </section>
             <section aria-label="Tree view" className="min-w-0 space-y-1">
               {!valid && canEdit ? <p className="text-xs text-amber-700 dark:text-amber-300">The text has an error; the tree shows the last valid version and is read-only until it is fixed.</p> : null}
               {draft.treeValue ? (
-                <JsonTreeEditor data={draft.treeValue} onChange={draft.setValue} viewOnly={!canEdit || !valid} dark={dark} />
+                <JsonTreeEditor data={draft.treeValue} onChange={draft.setValue} viewOnly={!canEdit || !valid} dark={dark} invalid={liveSchema ? schemaMarkers : undefined} />
               ) : (
                 <p className="p-3 text-sm text-slate-500">Reading the data…</p>
               )}

@@ -59,7 +59,20 @@ function valueText(row: TreeRow): string {
 }
 
 /** Memoised: a keystroke in the text editor re-renders the workspace, and must not re-render the tree. */
-export const JsonTreeEditor = memo(function JsonTreeEditor({ data, onChange, viewOnly, dark }: { data: JsonObject; onChange: (data: JsonObject) => void; viewOnly: boolean; dark: boolean }) {
+export const JsonTreeEditor = memo(function JsonTreeEditor({
+  data,
+  onChange,
+  viewOnly,
+  dark,
+  invalid,
+}: {
+  data: JsonObject;
+  onChange: (data: JsonObject) => void;
+  viewOnly: boolean;
+  dark: boolean;
+  /** Where the text editor's markers are (schema errors), JSON Pointer → messages: those rows are marked. */
+  invalid?: ReadonlyMap<string, string[]>;
+}) {
   const [expanded, setExpanded] = useState(() => initialExpanded(data));
   const rows = useMemo(() => flattenTree(data, expanded), [data, expanded]);
   const [editing, setEditing] = useState<string | null>(null);
@@ -135,6 +148,7 @@ export const JsonTreeEditor = memo(function JsonTreeEditor({ data, onChange, vie
               <div key={item.key} data-index={item.index} ref={virtualizer.measureElement} className="absolute left-0 top-0 w-full" style={{ transform: `translateY(${item.start}px)` }}>
                 <TreeRowView
                   row={row}
+                  problems={invalid?.get(row.id) ?? (!row.expanded && invalid && [...invalid.keys()].some((pointer) => pointer.startsWith(`${row.id}/`)) ? ["Something inside does not match the schema"] : undefined)}
                   position={item.index + 1}
                   count={rows.length}
                   viewOnly={viewOnly}
@@ -170,6 +184,7 @@ export const JsonTreeEditor = memo(function JsonTreeEditor({ data, onChange, vie
 
 function TreeRowView({
   row,
+  problems,
   position,
   count,
   viewOnly,
@@ -184,6 +199,8 @@ function TreeRowView({
   onAddKey,
 }: {
   row: TreeRow;
+  /** Schema errors at this node (or inside it, when closed): the row is marked with them. */
+  problems?: string[];
   position: number;
   count: number;
   viewOnly: boolean;
@@ -211,7 +228,8 @@ function TreeRowView({
       aria-label={`${label}: ${collection ? valueText(row) : valueText(row).slice(0, 80)}`}
       data-pointer={row.id}
       data-key={row.key === null ? undefined : String(row.key)}
-      className="group border-b border-transparent hover:bg-slate-50 dark:hover:bg-slate-900"
+      data-invalid={problems ? "true" : undefined}
+      className={`group border-b border-transparent hover:bg-slate-50 dark:hover:bg-slate-900 ${problems ? "bg-rose-50/70 dark:bg-rose-950/40" : ""}`}
       style={{ paddingLeft: 4 + row.depth * INDENT_PX }}
     >
       <div className="flex min-h-[26px] items-center gap-1 whitespace-nowrap">
@@ -234,6 +252,11 @@ function TreeRowView({
             {valueText(row)}
           </span>
         )}
+        {problems ? (
+          <span className="ml-1 shrink-0 rounded bg-rose-100 px-1 text-xs font-medium text-rose-800 dark:bg-rose-900 dark:text-rose-100" title={problems.join("\n")} data-testid="tree-schema-problem">
+            ✕ {problems[0]!.length > 60 ? `${problems[0]!.slice(0, 59)}…` : problems[0]}
+          </span>
+        ) : null}
         {!viewOnly && !editing ? (
           <span className="ml-auto flex shrink-0 gap-0.5 pr-1 opacity-0 focus-within:opacity-100 group-hover:opacity-100">
             {row.key !== null ? <RowButton title="Edit" label={`Edit ${label}`} onClick={onEdit} symbol="✎" /> : null}
