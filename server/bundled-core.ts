@@ -34,10 +34,20 @@ export function bundledCoreApiKey(dataDir: string): string {
 
 export async function startBundledCore(options: { dataDir: string; seed: number; port?: number; log: (line: string) => void }) {
   const apiKey = bundledCoreApiKey(options.dataDir);
-  const core = await startLocalCore({ dbPath: path.join(options.dataDir, "local-core.sqlite"), port: options.port ?? 0, apiKey });
+  const dbPath = path.join(options.dataDir, "local-core.sqlite");
+  let core = await startLocalCore({ dbPath, port: options.port ?? 0, apiKey });
   if (core.isEmpty()) {
     options.log("The demo core is empty: seeding demo data (takes a few seconds)…");
-    await runSeed(core.url, options.seed, apiKey);
+    // The seed moves the core's clock (/_local-core/clock) to make sessions that expire within hours: the
+    // core serves its control endpoints for the seed only, then starts again as configured.
+    await core.stop();
+    const seeding = await startLocalCore({ dbPath, port: options.port ?? 0, apiKey, controlEndpoints: true });
+    try {
+      await runSeed(seeding.url, options.seed, apiKey);
+    } finally {
+      await seeding.stop();
+    }
+    core = await startLocalCore({ dbPath, port: options.port ?? 0, apiKey });
   }
   return { ...core, apiKey };
 }

@@ -51,6 +51,18 @@ describe("the bundled core's API key, control endpoints and data files", () => {
     }
   });
 
+  it("without LOCAL_CORE_CONTROL, a first start still seeds the full demo data (the seed alone gets the control endpoints)", async () => {
+    const freshDir = mkdtempSync(path.join(tmpdir(), "session-desk-core-key-fresh-"));
+    const fresh = await startServerProcess({ dataDir: freshDir, env: { LOCAL_CORE_CONTROL: "false" } });
+    try {
+      expect(fresh.output()).toContain("sessions that expire within hours");
+      expect((await fetch(`${fresh.coreUrl}/_local-core/clock`, { headers: { "api-key": fresh.coreApiKey } })).status).toBe(404);
+    } finally {
+      await fresh.stop();
+      rmSync(freshDir, { recursive: true, force: true });
+    }
+  });
+
   it("creates the data folder 0700 and every file in it 0600 (databases, their WAL files, the cookie secret, the key)", () => {
     expect(mode(dataDir) & 0o077).toBe(0); // mkdtemp made it 0700 already; nothing loosened it
     const files = readdirSync(dataDir);
