@@ -86,7 +86,7 @@ describe("bulk across users", () => {
     await ada.screenshot("bulk-across-dry-run");
 
     // The second admin approves it from the admins' list.
-    other = await launchBrowser();
+    other = await launchBrowser({ colorScheme: "dark" });
     await signInAs(other.page, baseUrl, second);
     await other.page.goto(`${baseUrl}/bulk`);
     await other.page.getByText("Awaiting your approval").first().waitFor();
