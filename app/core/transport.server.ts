@@ -355,11 +355,13 @@ export async function withBuiltinFetch<T>(work: () => Promise<T>): Promise<T> {
   const transport = installedCoreTransport();
   if (!transport) return work();
   const querier = querierModule() as QuerierModule;
+  // Put back what was there: the transport, or the transport wrapped by the core-call observer.
+  const installed = querier.doFetch;
   querier.doFetch = exactJsonFetch(transport.fallback);
   try {
     return await work();
   } finally {
-    querier.doFetch = transport.fetch;
+    querier.doFetch = installed;
   }
 }
 
