@@ -298,6 +298,15 @@ function buildColumns(ctx: { now: number; userId: string; canRevoke: boolean; ca
             {row.original.handle.length > 24 ? `${row.original.handle.slice(0, 18)}…${row.original.handle.slice(-6)}` : row.original.handle}
           </Link>
           <CopyButton value={row.original.handle} label="Copy handle" />
+          {row.original.schemaProblems ? (
+            <span
+              className="badge bg-rose-50 text-rose-700 ring-1 ring-rose-200 dark:bg-rose-950 dark:text-rose-200 dark:ring-rose-800"
+              title={row.original.schemaProblems.lines.join("\n")}
+              data-testid="schema-mismatch"
+            >
+              ✕ schema · {row.original.schemaProblems.count}
+            </span>
+          ) : null}
         </span>
       ),
     },

@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { defer, json } from "@remix-run/node";
+import { schemaProblemsOf } from "~/schema/page.server";
 import { Await, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
 import { Suspense } from "react";
 import { z } from "zod";
@@ -35,11 +36,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // Masked values are replaced before the rows are made (app/masking): the table and its expanded rows never hold them.
   const masker = await getSessionDataMasker(staff);
   const sessions = listUserSessions(user.id).then(
-    ({ sessions, endedWhileLoading }) => ({
-      ok: true as const,
-      sessions: sessions.map((info) => toSessionRow({ ...info, sessionDataInDatabase: masker.mask({ sessionHandle: info.sessionHandle, tenantId: info.tenantId }, info.sessionDataInDatabase) })),
-      endedWhileLoading,
-    }),
+    async ({ sessions, endedWhileLoading }) => {
+      // Sessions whose data does not match its schema are marked (app/schema), judged on the real data.
+      const schemaProblems = await schemaProblemsOf(sessions);
+      return {
+        ok: true as const,
+        sessions: sessions.map((info) => ({
+          ...toSessionRow({ ...info, sessionDataInDatabase: masker.mask({ sessionHandle: info.sessionHandle, tenantId: info.tenantId }, info.sessionDataInDatabase) }),
+          schemaProblems: schemaProblems.get(info.sessionHandle),
+        })),
+        endedWhileLoading,
+      };
+    },
     async (error: unknown) => ({ ok: false as const, problem: await problemFrom(error) }),
   );
   return defer({

@@ -29,12 +29,17 @@ export async function sessionSchemaView(tenantId: string | null | undefined, dat
   return { id: schema.id, name: schema.name, version: schema.version, source: schema.source, text: schema.schemaText, issues };
 }
 
-/** How many places each session's data breaks its schema (0: it matches; null: no schema applies). */
-export async function schemaIssueCounts(sessions: readonly { sessionHandle: string; tenantId?: string | null; sessionDataInDatabase: unknown }[]): Promise<Map<string, number | null>> {
-  const counts = new Map<string, number | null>();
+/**
+ * Where each session's data breaks its schema, as "path: message" lines (the first few); absent for a
+ * session that matches or that no schema applies to. Judged on the real data (before any masking).
+ */
+export async function schemaProblemsOf(sessions: readonly { sessionHandle: string; tenantId?: string | null; sessionDataInDatabase: unknown }[], max = 5): Promise<Map<string, { count: number; lines: string[] }>> {
+  const problems = new Map<string, { count: number; lines: string[] }>();
   for (const session of sessions) {
     const schema = await schemaForTenant(session.tenantId);
-    counts.set(session.sessionHandle, schema ? schema.validator.validate(session.sessionDataInDatabase).length : null);
+    if (!schema) continue;
+    const issues = schema.validator.validate(session.sessionDataInDatabase);
+    if (issues.length > 0) problems.set(session.sessionHandle, { count: issues.length, lines: issues.slice(0, max).map((issue) => `${issue.path}: ${issue.message}`) });
   }
-  return counts;
+  return problems;
 }

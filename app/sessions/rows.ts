@@ -18,6 +18,8 @@ export interface SessionRow {
    */
   dataText: string;
   accessTokenPayloadText: string;
+  /** Where the data breaks its session-data schema (app/schema): how many places, and the first few. */
+  schemaProblems?: { count: number; lines: string[] };
 }
 
 // Claims every access token carries; listing them as "payload keys" would only add noise.

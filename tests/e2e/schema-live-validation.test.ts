@@ -85,4 +85,28 @@ describe("the session-data schema in the editor", () => {
     await screenshot("schema-write-refused");
     expect(await session.getSessionDataFromDatabase()).toEqual({ plan: "pro", limits: { seats: 5 } });
   });
+
+  it("shows the schema read-only to an editor, and the data-quality page lists the demo sessions that break it", async () => {
+    // A fresh tab: the first test leaves an unsaved edit, whose "leave this page?" would stop navigation.
+    const old = browser.page;
+    browser.page = await browser.context.newPage();
+    await old.close({ runBeforeUnload: false });
+    const { page } = browser;
+    await page.goto(`${baseUrl}/schemas`);
+    await page.getByRole("link", { name: "Demo shop session data" }).click();
+    await page.getByRole("heading", { name: "Versions" }).waitFor();
+    expect(await page.getByRole("button", { name: /Save as a new version/ }).count()).toBe(0);
+    await expect(page.getByRole("cell", { name: "Demo mode" }).innerText()).resolves.toBe("Demo mode");
+    await screenshot("schema-versions");
+
+    await page.goto(`${baseUrl}/data-quality`);
+    const heading = page.getByRole("heading", { name: /sessions checked/ });
+    await heading.waitFor(WAIT);
+    await expect(heading.innerText()).resolves.toMatch(/^Page 1: 25 users, [\d,]+ sessions checked — [\d,]+ sessions? do(es)? not match$/);
+    // Each listed session says where its data breaks the schema, e.g. a seat count over 200.
+    await expect.poll(() => page.locator("tbody").innerText(), WAIT).toMatch(/must be (<=|>=|one of|integer|a multiple of)/);
+    await screenshot("data-quality");
+    await page.getByRole("link", { name: /Next 25 users/ }).click();
+    await page.getByRole("heading", { name: /^Page 2:/ }).waitFor(WAIT);
+  });
 });

@@ -24,6 +24,7 @@ const { planBulkApply } = await import("../../../app/bulk/plan.server");
 const engine = await import("../../../app/bulk/engine.server");
 const bulkStore = await import("../../../app/bulk/store.server");
 const { getDb } = await import("../../../app/db/db.server");
+const { checkDataQualityPage } = await import("../../../app/schema/data-quality.server");
 
 const admin = { id: "staff-schema-admin", email: "schema-admin@desk.test", displayName: "Schema Admin", role: "admin" as const };
 const editor = { id: "staff-schema-editor", email: "schema-editor@desk.test", displayName: "Schema Editor", role: "editor" as const };
@@ -242,5 +243,26 @@ describe.each(DATABASE_KINDS)("session-data schema on %s", (kind) => {
     expect(report.map((item) => item.outcome)).toEqual(["schema-refused", "schema-refused", "schema-refused", "already-so"]);
     expect(report[0]!.outcomeError).toMatch(/^Would violate the schema "Plans"/);
     expect(await Promise.all(handles.map(coreData))).toEqual(before);
+  });
+
+  it("data quality: lists the sessions that do not match, a page of the core's user listing at a time", async () => {
+    const tenantId = `dq-${kind}`;
+    await createTenant(tenantId);
+    // Newest first: the third user signed up is listed first.
+    const users: string[] = [];
+    for (const [i, data] of [{ plan: "free" }, { plan: "Gold", seats: 0 }, { plan: "pro" }].entries()) {
+      const userId = await signUp(`dq-${kind}-${i}-${Date.now()}@example.com`, tenantId);
+      await createSession(userId, data, tenantId);
+      users.push(userId);
+    }
+    const first = await checkDataQualityPage({ tenantId, users: 2 });
+    expect(first.usersChecked).toBe(2);
+    expect(first.sessionsChecked).toBe(2);
+    expect(first.rows.map((row) => [row.userId, row.count, row.lines])).toEqual([[users[1], 2, [`plan: must be one of "free", "pro"`, "seats: must be >= 1"]]]);
+    expect(first.nextCursor).not.toBeNull();
+    const second = await checkDataQualityPage({ tenantId, users: 2, cursor: first.nextCursor! });
+    expect(second.usersChecked).toBe(1);
+    expect(second.rows).toEqual([]);
+    expect(second.nextCursor).toBeNull();
   });
 });
