@@ -46,7 +46,8 @@ async function main() {
     log.info(`SuperTokens core: ${config.SUPERTOKENS_CONNECTION_URI}${config.SUPERTOKENS_API_KEY ? " (with API key)" : ""}`);
   }
 
-  await prepareDashboard({ dataDir, log: (line) => log.info(line) });
+  // The demo schema goes with the demo data, which only the bundled core started here holds.
+  await prepareDashboard({ dataDir, log: (line) => log.info(line), demoSchema: stopCore !== undefined });
 
   let build = await loadBuild();
   const app = createApp(config.NODE_ENV === "development" ? async () => build : build);
