@@ -93,6 +93,23 @@ export default function AuditEntryPage() {
           <dd className="mono">{entry.target.tenantId ?? "—"}</dd>
           <dt className="text-slate-500">Reason</dt>
           <dd className="whitespace-pre-wrap">{entry.reason ?? "—"}</dd>
+          {entry.schemaOverride ? (
+            <>
+              <dt className="text-slate-500">Schema override</dt>
+              <dd data-testid="schema-override">
+                <p className="whitespace-pre-wrap">
+                  Written against the schema “{entry.schemaOverride.schema.name}” (version {entry.schemaOverride.schema.version}) by an admin: {entry.schemaOverride.reason}
+                </p>
+                <ul className="mono mt-1 list-disc pl-5 text-xs">
+                  {entry.schemaOverride.overridden.map((issue) => (
+                    <li key={`${issue.path} ${issue.message}`}>
+                      {issue.path}: {issue.message}
+                    </li>
+                  ))}
+                </ul>
+              </dd>
+            </>
+          ) : null}
           {entry.runId ? (
             <>
               <dt className="text-slate-500">Bulk run</dt>

@@ -72,6 +72,10 @@ describe("the session page with a schema", () => {
     const { queryAudit } = await import("../../../app/audit/audit.server");
     const entry = (await queryAudit({ session: sessionHandle })).entries[0]!;
     expect(entry.schemaOverride).toMatchObject({ reason: "the app reads legacy until 4.2", overridden: [{ path: "plan", message: `must be one of "free", "pro"` }] });
+    // The audit entry's page carries it (shown as "Schema override").
+    const auditPage = await getPage(`${stack.url}/audit/${entry.id}?_data=${encodeURIComponent("routes/audit.$entryId")}`, { cookie: viewer });
+    expect(auditPage.status).toBe(200);
+    expect(JSON.stringify(await auditPage.json())).toContain("the app reads legacy until 4.2");
   });
 
   it("lets every staff member read the schemas, and only admins save them", async () => {
