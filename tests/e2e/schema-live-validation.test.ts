@@ -106,6 +106,18 @@ describe("the session-data schema in the editor", () => {
     // Each listed session says where its data breaks the schema, e.g. a seat count over 200.
     await expect.poll(() => page.locator("tbody").innerText(), WAIT).toMatch(/must be (<=|>=|one of|integer|a multiple of)/);
     await screenshot("data-quality");
+    // The user page marks the same session.
+    const firstRow = page.locator("tbody tr").first();
+    const handleStart = (await firstRow.locator("td").nth(1).innerText()).replace("…", "");
+    await firstRow.locator("td").first().getByRole("link").click();
+    const mark = page.getByTestId("schema-mismatch").first();
+    await mark.waitFor(WAIT);
+    await expect(mark.innerText()).resolves.toMatch(/^✕ schema · \d+$/);
+    const markedRow = page.getByRole("row").filter({ has: page.getByTestId("schema-mismatch") }).first();
+    await expect(markedRow.innerText()).resolves.toContain(handleStart.slice(0, 8));
+    await screenshot("user-page-schema-mark");
+    await page.goBack();
+    await page.getByRole("heading", { name: /sessions checked/ }).waitFor(WAIT);
     await page.getByRole("link", { name: /Next 25 users/ }).click();
     await page.getByRole("heading", { name: /^Page 2:/ }).waitFor(WAIT);
   });
