@@ -25,7 +25,7 @@ export function takeFloorRetries(): number {
 }
 
 class ServerError extends Error {}
-const MAX_RETRIES = 8;
+const MAX_RETRIES = 12;
 
 async function withRetries<T>(attempt: () => Promise<T>): Promise<T> {
   for (let retry = 0; ; retry++) {

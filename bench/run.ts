@@ -1,12 +1,14 @@
 /**
- * `npm run bench [-- --json] [-- --quick] [-- --only case,case] [-- --core-url URL [--api-key KEY]]`:
+ * `npm run bench [-- --json] [-- --quick] [-- --only case,case] [-- --core-url URL [--api-key KEY]]`
+ * (tuning the bulk case: `--sizes 1000 --bulk-modes loaded --repeats 3`):
  * speed measured, not guessed. With --core-url the list and bulk cases run against that core as it is
  * (your staging core; no added latency or load modes there), the rest are skipped. Each case reports its time
  * next to a floor measured in the same run on the same core, so the ratios mean something on a noisy
  * machine. Timings are medians of several runs after a warm-up.
  */
+import "./quiet-logs";
 import { parseArgs } from "node:util";
-import { benchBulkApply } from "./cases/bulk-apply";
+import { benchBulkApply, bulkModes } from "./cases/bulk-apply";
 import { benchBulkManyUsers } from "./cases/bulk-many-users";
 import { benchDiff } from "./cases/diff";
 import { benchEditor } from "./cases/editor";
@@ -25,6 +27,10 @@ const { values } = parseArgs({
     "api-key": { type: "string" },
     /** bulk-many-users only: users to run it with (3 sessions each), e.g. --users 2000,10000. */
     users: { type: "string" },
+    /** Bulk case only, for tuning: sizes and core modes to run, e.g. --sizes 1000 --bulk-modes loaded. */
+    sizes: { type: "string" },
+    "bulk-modes": { type: "string" },
+    repeats: { type: "string" },
   },
 });
 
@@ -45,7 +51,15 @@ try {
   await initBenchSdk(core.url, core.apiKey);
   if (wants("list-sessions")) await benchListSessions(core, report, { sizes: values.quick ? [100] : [100, 1000], repeats: values.quick ? 2 : 9 });
   if (wants("diff-1mib")) await benchDiff(report);
-  if (wants("bulk-apply")) await benchBulkApply(core, report, { sizes: values.quick ? [100] : [1000, 10_000], repeats: values.quick ? 1 : 5 });
+  if (wants("bulk-apply")) {
+    const sizes = values.sizes ? values.sizes.split(",").map(Number) : values.quick ? [100] : [1000, 10_000];
+    const onlyModes = values["bulk-modes"]?.split(",");
+    await benchBulkApply(core, report, {
+      sizes,
+      repeats: values.repeats ? Number(values.repeats) : values.quick ? 1 : 5,
+      modes: onlyModes ? (size) => bulkModes(core, size).filter((mode) => onlyModes.includes(mode.name)) : undefined,
+    });
+  }
   if (wants("bulk-many-users") && core.kind === "bundled") {
     await benchBulkManyUsers(core, report, { users: values.users ? values.users.split(",").map(Number) : values.quick ? [500] : [10_000] });
   }

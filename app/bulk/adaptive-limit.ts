@@ -2,34 +2,41 @@
  * How many sessions a bulk run works on at once, found while it runs instead of fixed in advance. A
  * support tool shares its core with the customer's live app: a fixed 128 tuned on an idle core made a
  * real core answer 500 on about 17% of requests (issue #14), and every request queued at the core also
- * delays the app's own. So the limit follows the core:
+ * delays the app's own. So the limit follows the core, in the manner of TCP Vegas (and Netflix's
+ * concurrency-limits VegasLimit):
  *
- * - Slow start: from `initial`, +1 per good answer (doubling every round trip), until round trips start
- *   to grow (the short-term average passes 1.25x the long-term one) or trouble comes.
- * - Additive increase afterwards: +1 per round trip's worth of good answers (1/limit each).
- * - Multiplicative decrease: a transient failure (5xx, 429, dropped connection) halves the limit; a
- *   short-term average round trip over `latencyTolerance` x the long-term one (requests have started to
- *   queue at the core) takes it down by `queueBackoff`. At most one cut per round trip: the answers
- *   already in flight when the first signal came were sent at the old limit and say nothing new.
+ * - It estimates how many of its sessions are waiting rather than being worked on:
+ *   `queued = limit x (1 - noLoadRoundTrip / recentRoundTrip)`. The recent round trip is a short moving
+ *   average (about the last 5 answers); the no-load round trip is the lowest that average has been. The
+ *   lowest average, not the fastest single answer: on a busy machine single answers jitter by half or
+ *   more, and measuring the queue from a lucky outlier held the limit far too low.
+ * - Every 30 round trips (400 answers at least) it measures the no-load round trip afresh, as TCP BBR's ProbeRTT does:
+ *   for two round trips it works on half as many sessions, so that whatever queue it had made drains,
+ *   and takes the fastest answer of the second one as the new no-load round trip. A sliding minimum
+ *   alone is not enough: a run that keeps the core busy never sees a no-load answer again, so the
+ *   minimum would creep up to the loaded round trip and the queue would look empty.
+ * - Slow start: from `initial`, +0.5 per good answer (x1.5 per round trip) while fewer than `alpha`
+ *   sessions are queued. Growth by half, not by doubling, so that the one round trip it takes to see the
+ *   queue does not overshoot a core that fails writes above a few more requests than it has workers.
+ * - Afterwards: as in slow start while nothing is queued, +1 per round trip below `alpha` queued, -1 per round trip above `beta`, unchanged
+ *   between them (alpha = 3 log10(limit), beta = 6 log10(limit), at least 2 and 4): a few sessions
+ *   always waiting keep the core busy, more only lengthen its queue and the live app's wait.
+ * - A transient failure (5xx, 429, dropped connection, timeout) halves the limit, at most once per
+ *   round trip: the answers already in flight were sent at the old limit and say nothing new.
  * - Never below `min` or above `max` (the configured ceiling, BULK_APPLY_CONCURRENCY).
  *
- * Comparing a short average with a long one (as Netflix's gradient limiter does), not with the fastest
- * answer ever seen, matters: when round trips are long because our own CPU is busy (the bundled core on
- * the same machine), fewer sessions in flight would not make them shorter, and the long average absorbs
- * that steady state instead of cutting the limit again and again. Pure: time comes from the caller, so
- * it is unit-tested without waiting. Hand-written, see docs/decisions/adaptive-bulk-concurrency.md.
+ * Why not the previous short-versus-long average (a gradient): under a core with a fixed worker pool,
+ * the long average follows the queue up as the limit grows, so it never said "stop" before the lock
+ * errors did (5% of writes retried in the loaded bench). Pure: time comes from the caller, so it is
+ * unit-tested without waiting. Hand-written, see docs/decisions/adaptive-bulk-concurrency.md.
  */
 
 export interface AdaptiveLimitOptions {
   initial: number;
   min: number;
   max: number;
-  /** A short-term average round trip over this x the long-term one counts as queueing (default 2). */
-  latencyTolerance?: number;
   /** Factor applied on a transient failure (default 0.5). */
   failureBackoff?: number;
-  /** Factor applied on queueing (default 0.8). */
-  queueBackoff?: number;
 }
 
 export interface Sample {
@@ -41,10 +48,12 @@ export interface Sample {
 }
 
 const SHORT_WEIGHT = 0.2;
-const LONG_WEIGHT = 0.02;
-/** Answers before the averages are trusted to signal anything. */
+/** Answers before the queue estimate is trusted (slow start runs meanwhile). */
 const WARM_UP = 10;
-const SLOW_START_EXIT = 1.25;
+/** Answers (at least, and round trips at least) between two measurements of the no-load round trip. */
+const PROBE_EVERY_ANSWERS = 400;
+const PROBE_EVERY_ROUND_TRIPS = 30;
+const SLOW_START_STEP = 0.5;
 
 export class AdaptiveLimit {
   private value: number;
@@ -52,13 +61,17 @@ export class AdaptiveLimit {
   private lastDecreaseAt = -Infinity;
   private answers = 0;
   private shortMs = 0;
-  private longMs = 0;
+  private noLoadMs = Infinity;
+  private answersSinceProbe = 0;
+  private holdUntil = -Infinity;
+  /** While the no-load round trip is being measured: the limit to return to, and when to measure. */
+  private probe?: { restoreTo: number; measureFrom: number; until: number; fastest: number };
   private readonly options: Required<AdaptiveLimitOptions>;
-  /** Decreases so far, for the run page and the bench. */
+  /** Decreases so far (failures and queueing), for the run page and the bench. */
   decreases = 0;
 
   constructor(options: AdaptiveLimitOptions) {
-    this.options = { latencyTolerance: 2, failureBackoff: 0.5, queueBackoff: 0.8, ...options };
+    this.options = { failureBackoff: 0.5, ...options };
     this.value = clamp(options.initial, options.min, options.max);
   }
 
@@ -67,34 +80,89 @@ export class AdaptiveLimit {
     return Math.floor(this.value);
   }
 
-  /** The long-term average round trip, ms (undefined before the first answer). */
+  /** The no-load round trip, ms (undefined before the first answer). */
   get baseline(): number | undefined {
-    return this.answers > 0 ? this.longMs : undefined;
+    return Number.isFinite(this.noLoadMs) ? this.noLoadMs : undefined;
+  }
+
+  /** Sessions estimated to be waiting (in the core's queue or ours) rather than being worked on. */
+  get queued(): number {
+    const baseline = this.baseline;
+    if (baseline === undefined || this.shortMs <= baseline) return 0;
+    return this.value * (1 - baseline / this.shortMs);
   }
 
   /** Takes one answer into account. */
   record(sample: Sample): void {
-    const { min, max, latencyTolerance, failureBackoff, queueBackoff } = this.options;
-    if (!sample.overloaded) {
-      this.answers += 1;
-      // Over the first answers both averages are their plain mean, so neither starts from zero.
-      const weight = (w: number) => (this.answers <= WARM_UP ? 1 / this.answers : w);
-      this.shortMs += weight(SHORT_WEIGHT) * (sample.latencyMs - this.shortMs);
-      this.longMs += weight(LONG_WEIGHT) * (sample.latencyMs - this.longMs);
-    }
-    const warm = this.answers >= WARM_UP;
-    const queueing = !sample.overloaded && warm && this.shortMs > latencyTolerance * this.longMs;
-    if (sample.overloaded || queueing) {
-      // One decrease per round trip: answers to requests sent before the last decrease are old news.
+    const { min, max, failureBackoff } = this.options;
+    if (sample.overloaded) {
+      // One cut per round trip: answers to requests sent before the last cut are old news.
       if (sample.at - this.lastDecreaseAt < Math.max(this.shortMs, 1)) return;
-      this.value = clamp(this.value * (sample.overloaded ? failureBackoff : queueBackoff), min, max);
-      this.lastDecreaseAt = sample.at;
-      this.slowStart = false;
-      this.decreases += 1;
+      // A failure ends a measurement of the no-load round trip; the cut applies to the run's limit.
+      const from = this.probe?.restoreTo ?? this.value;
+      this.probe = undefined;
+      this.cut(sample.at, from * failureBackoff);
       return;
     }
-    if (this.slowStart && warm && this.shortMs > SLOW_START_EXIT * this.longMs) this.slowStart = false;
-    this.value = clamp(this.value + (this.slowStart ? 1 : 1 / this.value), min, max);
+    this.answers += 1;
+    this.shortMs += (this.answers <= WARM_UP ? 1 / this.answers : SHORT_WEIGHT) * (sample.latencyMs - this.shortMs);
+    if (this.probe) {
+      const probe = this.probe;
+      if (sample.at >= probe.measureFrom) probe.fastest = Math.min(probe.fastest, this.shortMs);
+      if (sample.at < probe.until) return;
+      if (Number.isFinite(probe.fastest)) this.noLoadMs = probe.fastest;
+      this.value = probe.restoreTo;
+      this.probe = undefined;
+      // The recent average is still the probe's light one: no growth until the restored limit's own
+      // answers have come in.
+      this.holdUntil = sample.at + 2 * Math.max(this.shortMs, 1);
+      return;
+    }
+    if (sample.at < this.holdUntil) return;
+    this.noLoadMs = Math.min(this.noLoadMs, this.shortMs);
+    if (++this.answersSinceProbe >= Math.max(PROBE_EVERY_ANSWERS, PROBE_EVERY_ROUND_TRIPS * this.value)) {
+      this.answersSinceProbe = 0;
+      // The first round trip drains what was sent at the full limit; the second is measured.
+      const roundTrip = Math.max(this.shortMs, 1);
+      this.probe = { restoreTo: this.value, measureFrom: sample.at + roundTrip, until: sample.at + 2 * roundTrip, fastest: Infinity };
+      this.value = clamp(this.value / 2, min, max);
+      return;
+    }
+    if (this.answers < WARM_UP) {
+      // Too few answers to estimate a queue: grow as in slow start (also after an early cut, so a run
+      // that began in an outage does not crawl up from 1).
+      this.value = clamp(this.value + SLOW_START_STEP, min, max);
+      return;
+    }
+    const queued = this.queued;
+    const scale = Math.log10(Math.max(this.value, 10));
+    const alpha = Math.max(2, 3 * scale);
+    const beta = Math.max(4, 6 * scale);
+    if (this.slowStart) {
+      if (queued < alpha) {
+        this.value = clamp(this.value + SLOW_START_STEP, min, max);
+        return;
+      }
+      this.slowStart = false;
+    }
+    // Nothing queued at all (after a cut, or the core got faster): grow as in slow start, so a limit cut
+    // to 1 by an outage does not take a hundred round trips to come back.
+    if (queued < 1) this.value = clamp(this.value + SLOW_START_STEP, min, max);
+    else if (queued < alpha) this.value = clamp(this.value + 1 / this.value, min, max);
+    else if (queued > beta) {
+      this.value = clamp(this.value - 1 / this.value, min, max);
+      if (sample.at - this.lastDecreaseAt >= Math.max(this.shortMs, 1)) {
+        this.lastDecreaseAt = sample.at;
+        this.decreases += 1;
+      }
+    }
+  }
+
+  private cut(at: number, to: number): void {
+    this.value = clamp(to, this.options.min, this.options.max);
+    this.lastDecreaseAt = at;
+    this.slowStart = false;
+    this.decreases += 1;
   }
 }
 
@@ -117,20 +185,23 @@ export class AdaptiveGate {
     return this.inFlight;
   }
 
-  /** Waits for a free place; returns how to report the outcome and free it. */
-  async enter(): Promise<(outcome: { overloaded: boolean }) => void> {
+  /**
+   * Waits for a free place; returns how to report the outcome and free it. The round trip is the time
+   * in between, unless the caller measured a better one (`latencyMs`: the core calls' own time).
+   */
+  async enter(): Promise<(outcome: { overloaded: boolean; latencyMs?: number }) => void> {
     // First come, first served: a newcomer waits behind anyone already waiting. A waiter is counted in
     // by wake(), before it resumes, so no one can slip past the limit in between.
     if (this.inFlight >= this.limit.limit || this.waiting.length > 0) await new Promise<void>((resolve) => this.waiting.push(resolve));
     else this.inFlight += 1;
     const started = this.now();
     let left = false;
-    return ({ overloaded }) => {
+    return ({ overloaded, latencyMs }) => {
       if (left) return;
       left = true;
       this.inFlight -= 1;
       const at = this.now();
-      this.limit.record({ at, latencyMs: at - started, overloaded });
+      this.limit.record({ at, latencyMs: latencyMs ?? at - started, overloaded });
       this.wake();
     };
   }

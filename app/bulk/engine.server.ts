@@ -22,6 +22,7 @@ import { settleRunEntries } from "~/sessions/settle-abandoned.server";
 import { writeSessionData } from "~/sessions/write.server";
 import type { StaffUser } from "~/staff/roles";
 import { singleton } from "~/utils/singleton.server";
+import { measureCoreTime } from "~/core/core-time.server";
 import { AdaptiveGate, AdaptiveLimit } from "./adaptive-limit";
 import { applyBulkOperation } from "./operation";
 import { auditRunApplied, auditRunEnded } from "./run-audit.server";
@@ -250,13 +251,17 @@ export class BulkRunner {
         return undefined;
       }
       // The gate learns from every attempt: a transient failure is the core saying it has too much.
+      // Its round trip is the time the attempt's core calls were in flight (see app/core/core-time.server.ts).
       let overloaded = false;
+      let coreMs: number | undefined;
       let outcome: Attempt;
       try {
-        outcome = await this.attempt(item, userId, reason, operation);
+        const measured = await measureCoreTime(() => this.attempt(item, userId, reason, operation));
+        outcome = measured.result;
         overloaded = outcome.kind === "transient";
+        if (measured.coreCalls > 0) coreMs = measured.coreMs;
       } finally {
-        leave({ overloaded });
+        leave({ overloaded, latencyMs: coreMs });
       }
       if (outcome.kind === "final") return { seq: item.seq, attempts, ...outcome.result };
       if (attempts > this.policy.maxRetries || this.dead) {
