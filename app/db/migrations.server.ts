@@ -206,52 +206,6 @@ export function buildMigrations(dialect: DialectName): Record<string, Migration>
         await db.schema.createIndex("oidc_sign_in_requests_expires").on("oidc_sign_in_requests").column("expires_at").execute();
       },
     },
-    // Masking of sensitive values (app/masking): the patterns admins set, which roles see masked values,
-    // the short-lived reveal grants (per staff member and session), and an append-only log of changes to
-    // the first two (reveals themselves are audit entries).
-    "0010_masking": {
-      async up(db: Kysely<any>) {
-        await db.schema
-          .createTable("mask_patterns")
-          .addColumn("id", "text", (c) => c.primaryKey())
-          .addColumn("pattern", "text", (c) => c.notNull())
-          // null: every tenant.
-          .addColumn("tenant_id", "text")
-          .addColumn("created_at", "text", (c) => c.notNull())
-          .addColumn("created_by_email", "text")
-          .execute();
-        await db.schema
-          .createTable("mask_role_settings")
-          .addColumn("role", "text", (c) => c.primaryKey())
-          .addColumn("masked", "integer", (c) => c.notNull())
-          .addColumn("updated_at", "text", (c) => c.notNull())
-          .addColumn("updated_by_email", "text")
-          .execute();
-        await db.schema
-          .createTable("mask_reveals")
-          .addColumn("id", "text", (c) => c.primaryKey())
-          .addColumn("staff_id", "text", (c) => c.notNull())
-          .addColumn("session_handle", "text", (c) => c.notNull())
-          .addColumn("user_id", "text", (c) => c.notNull())
-          .addColumn("reason", "text", (c) => c.notNull())
-          .addColumn("created_at", "text", (c) => c.notNull())
-          .addColumn("expires_at", "text", (c) => c.notNull())
-          .addColumn("audit_entry_id", "text")
-          .execute();
-        await db.schema.createIndex("mask_reveals_staff_expires").on("mask_reveals").columns(["staff_id", "expires_at"]).execute();
-        await db.schema
-          .createTable("masking_events")
-          .addColumn("id", "text", (c) => c.primaryKey())
-          .addColumn("at", "text", (c) => c.notNull())
-          .addColumn("actor_email", "text")
-          .addColumn("action", "text", (c) => c.notNull())
-          .addColumn("detail", "text", (c) => c.notNull())
-          .addColumn("reason", "text")
-          .execute();
-        await db.schema.createIndex("masking_events_at").on("masking_events").column("at").execute();
-        await createAppendOnlyTriggers(db, dialect, ["masking_events"]);
-      },
-    },
     // Sign-in hardening (#16 §2): the addresses an account has signed in from (exempt from the per-address
     // slow-down, app/staff/throttle.server.ts), TOTP second factor with hashed recovery codes, the pending
     // second step of a sign-in, and settings an admin changes on the staff page (require TOTP).
@@ -299,6 +253,52 @@ export function buildMigrations(dialect: DialectName): Record<string, Migration>
           .addColumn("updated_at", "text", (c) => c.notNull())
           .addColumn("updated_by_email", "text")
           .execute();
+      },
+    },
+    // Masking of sensitive values (app/masking): the patterns admins set, which roles see masked values,
+    // the short-lived reveal grants (per staff member and session), and an append-only log of changes to
+    // the first two (reveals themselves are audit entries).
+    "0010_masking": {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable("mask_patterns")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("pattern", "text", (c) => c.notNull())
+          // null: every tenant.
+          .addColumn("tenant_id", "text")
+          .addColumn("created_at", "text", (c) => c.notNull())
+          .addColumn("created_by_email", "text")
+          .execute();
+        await db.schema
+          .createTable("mask_role_settings")
+          .addColumn("role", "text", (c) => c.primaryKey())
+          .addColumn("masked", "integer", (c) => c.notNull())
+          .addColumn("updated_at", "text", (c) => c.notNull())
+          .addColumn("updated_by_email", "text")
+          .execute();
+        await db.schema
+          .createTable("mask_reveals")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("staff_id", "text", (c) => c.notNull())
+          .addColumn("session_handle", "text", (c) => c.notNull())
+          .addColumn("user_id", "text", (c) => c.notNull())
+          .addColumn("reason", "text", (c) => c.notNull())
+          .addColumn("created_at", "text", (c) => c.notNull())
+          .addColumn("expires_at", "text", (c) => c.notNull())
+          .addColumn("audit_entry_id", "text")
+          .execute();
+        await db.schema.createIndex("mask_reveals_staff_expires").on("mask_reveals").columns(["staff_id", "expires_at"]).execute();
+        await db.schema
+          .createTable("masking_events")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("at", "text", (c) => c.notNull())
+          .addColumn("actor_email", "text")
+          .addColumn("action", "text", (c) => c.notNull())
+          .addColumn("detail", "text", (c) => c.notNull())
+          .addColumn("reason", "text")
+          .execute();
+        await db.schema.createIndex("masking_events_at").on("masking_events").column("at").execute();
+        await createAppendOnlyTriggers(db, dialect, ["masking_events"]);
       },
     },
     // Personal API tokens (app/api-tokens): only the SHA-256 of a token is kept, looked up by its public id.

@@ -249,7 +249,6 @@ function respondToRead(read: Exclude<CurrentRead, { status: "ok" }>): Response {
   return answer({ kind: "failed", error: `${failed.error} Nothing was written; your edit is still here.`, transient: failed.transient }, failed.transient ? 503 : 502);
 }
 
-
 /** An admin's override reason from the form, when given. */
 function schemaOverrideOf(reason: string | undefined): { reason: string } | undefined {
   const trimmed = reason?.trim();

@@ -196,26 +196,6 @@ export const JsonCodeEditor = memo(function JsonCodeEditor({
       const report = () => {
         const model = editor.getModel();
         if (!model) return;
-        const text = model.getValue();
-        const invalid = new Map<string, string[]>();
-        for (const marker of monaco.editor.getModelMarkers({ resource: model.uri })) {
-          const pointer = pointerAtOffset(text, model.getOffsetAt({ lineNumber: marker.startLineNumber, column: marker.startColumn }));
-          if (pointer === null) continue;
-          invalid.set(pointer, [...(invalid.get(pointer) ?? []), marker.message]);
-        }
-        onSchemaMarkersRef.current?.(invalid);
-      };
-      const subscription = monaco.editor.onDidChangeMarkers((uris) => {
-        if (uris.some((uri) => uri.toString() === editor.getModel()?.uri.toString())) report();
-      });
-      editor.onDidDispose(() => subscription.dispose());
-    }
-    // Markers (syntax and schema) as places in the data, for the tree view to mark its nodes.
-    if (onSchemaMarkersRef.current && monacoRef.current) {
-      const monaco = monacoRef.current as { editor: { onDidChangeMarkers(listener: (uris: { toString(): string }[]) => void): { dispose(): void }; getModelMarkers(filter: { resource: unknown }): { message: string; startLineNumber: number; startColumn: number }[] } };
-      const report = () => {
-        const model = editor.getModel();
-        if (!model) return;
         const markers = monaco.editor.getModelMarkers({ resource: model.uri });
         // The whole text is read only when there is something to place (a 1 MiB text is 1.7 MB).
         const text = markers.length > 0 ? model.getValue() : "";
