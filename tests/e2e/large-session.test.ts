@@ -22,7 +22,7 @@ import { initAppSdk } from "./app-sdk";
 const baseUrl = inject("baseUrl");
 const coreUrl = inject("coreUrl");
 const editor = DEMO_ACCOUNTS.find((account) => account.role === "editor")!;
-const CORE_HEADERS = { "content-type": "application/json; charset=utf-8", "cdi-version": "5.4" };
+const CORE_HEADERS = { "content-type": "application/json; charset=utf-8", "cdi-version": "5.4", "api-key": inject("coreApiKey") };
 /** Rendered tree rows allowed at once: a 28rem box holds about 17, plus the overscan margin above and below. */
 const MAX_RENDERED_ROWS = 60;
 const WAIT = { timeout: 30_000 };

@@ -38,7 +38,7 @@ async function makeUser(address: string, sessions: Record<string, unknown>[]) {
 beforeAll(async () => {
   SuperTokens.init({
     framework: "custom",
-    supertokens: { connectionURI: coreUrl },
+    supertokens: { connectionURI: coreUrl, apiKey: inject("coreApiKey") || undefined },
     appInfo: { appName: "e2e-safety", apiDomain: "http://localhost:3001", websiteDomain: "http://localhost:3000" },
     recipeList: [Session.init(), EmailPassword.init()],
   });
