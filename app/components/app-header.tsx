@@ -35,7 +35,7 @@ export function AppHeader({ core, staff }: { core: CoreStatus | null; staff: Sta
           <span className="hidden sm:inline">Session Desk</span>
         </Link>
         {staff ? (
-          <nav aria-label="Main" className="order-last -mx-2.5 flex w-full items-center gap-1 sm:order-none sm:mx-0 sm:w-auto">
+          <nav aria-label="Main" className="order-last -mx-2.5 flex w-full flex-wrap items-center gap-1 sm:order-none sm:mx-0 sm:w-auto">
             <NavLink to="/" end className={navClass}>
               Users
             </NavLink>

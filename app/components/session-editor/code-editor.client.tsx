@@ -42,7 +42,8 @@ export const CHANGE_DEBOUNCE_MS = 300;
  * colour boxes. Measured on a 1 MiB session: these made a keystroke take up to 0.8 s. The tree view is the
  * way around a large document.
  */
-export const LARGE_TEXT_CHARS = 300_000;
+import { LARGE_TEXT_CHARS } from "./types";
+export { LARGE_TEXT_CHARS };
 export const LARGE_DOCUMENT_OPTIONS = {
   folding: false,
   stickyScroll: { enabled: false },

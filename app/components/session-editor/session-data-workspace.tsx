@@ -13,7 +13,8 @@ import { useDarkMode } from "./use-dark-mode";
 import { useSessionDraft } from "./use-session-draft";
 import { SchemaRefusal } from "~/components/schema/schema-refusal";
 import type { SessionSchemaView } from "~/schema/page.server";
-import { LARGE_TEXT_CHARS, type EditorSchema } from "./code-editor.client";
+import type { EditorSchema } from "./code-editor.client";
+import { LARGE_TEXT_CHARS } from "./types";
 
 type Mode = "edit" | "review" | "conflict";
 

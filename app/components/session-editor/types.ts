@@ -70,3 +70,10 @@ export type SessionEditAnswer =
 
 export const WRITE_INTENTS = ["write", "apply-mine-to-theirs", "overwrite"] as const;
 export type WriteIntent = (typeof WRITE_INTENTS)[number];
+
+/**
+ * Above this many characters the code editor turns its costly features off (and live schema checks).
+ * Here, not in code-editor.client.tsx: a `.client` module is empty on the server, so a page that read it
+ * there rendered as if every document were large, and hydration failed.
+ */
+export const LARGE_TEXT_CHARS = 300_000;

@@ -135,7 +135,7 @@ describe.each(DATABASE_KINDS)("audit trail on %s", (kind) => {
 
   it("refuses an outcome outside the list and an entry without a user", async () => {
     const id = await audit.beginAudit({ staff: ada, action: "revert", target: { userId: "user-4" }, revertOf: "x" });
-    await expect(audit.finishAudit(id, { status: "ok" as "written" })).rejects.toThrow(/outcome must be one of written, overtaken, conflict, .*, not-written, undetermined, not "ok"/);
+    await expect(audit.finishAudit(id, { status: "ok" as "written" })).rejects.toThrow(/outcome must be one of written, overtaken, conflict, .*, not-written, undetermined, schema-refused, not "ok"/);
     await expect(audit.finishAudit(id, { status: "failed", error: "x".repeat(4001) })).rejects.toThrow(/at most 4000 characters/);
     await expect(audit.beginAudit({ staff: ada, action: "edit", target: { userId: "" } })).rejects.toThrow(/userId/);
     await expect(audit.beginAudit({ staff: ada, action: "delete-everything" as "edit", target: { userId: "u" } })).rejects.toThrow(/action must be one of edit/);
