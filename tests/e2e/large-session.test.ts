@@ -128,10 +128,10 @@ describe("a session near the 1 MiB limit", () => {
     const plan = await scrollToRow(page, "/plan");
     await plan.hover();
     await plan.getByTitle("Edit").click();
-    await plan.getByLabel("Value").fill("enterprise-plus");
+    await plan.getByLabel("Value").fill("team"); // one of the demo schema's plans: the e2e stack runs with it
     await page.keyboard.press("Enter");
-    await expect.poll(() => editorText(page), WAIT).toContain('"plan": "enterprise-plus"');
-    await expect(row(page, "/plan").innerText()).resolves.toContain('"enterprise-plus"');
+    await expect.poll(() => editorText(page), WAIT).toContain('"plan": "team"');
+    await expect(row(page, "/plan").innerText()).resolves.toContain('"team"');
 
     // An edit in the text: type into the description, as a person would.
     await page.evaluate(() => {
@@ -152,13 +152,13 @@ describe("a session near the 1 MiB limit", () => {
     await page.keyboard.press("Control+s");
     await page.getByRole("heading", { name: "Review the change" }).waitFor(WAIT);
     // (The summary shortens long values with "…".)
-    await expect(page.getByTestId("change-summary").innerText()).resolves.toMatch(/^2 changes: ~ description "Session document near the 1 MiB .* → "Big: Session document near .*, ~ plan "enterprise" → "enterprise-plus"$/);
+    await expect(page.getByTestId("change-summary").innerText()).resolves.toMatch(/^2 changes: ~ description "Session document near the 1 MiB .* → "Big: Session document near .*, ~ plan "enterprise" → "team"$/);
     await page.locator(".monaco-diff-editor .editor.modified .view-line").first().waitFor(WAIT);
     // The diff shows only the changed regions (a few lines each), numbered as in the whole text.
     await page.getByTestId("diff-excerpt-note").waitFor();
     const modifiedSide = page.locator(".monaco-diff-editor .editor.modified .lines-content > .view-lines");
     const shown = () => modifiedSide.innerText().then((text) => text.replace(/\u00a0/g, " "));
-    await expect.poll(shown, WAIT).toContain('"plan": "enterprise-plus"');
+    await expect.poll(shown, WAIT).toContain('"plan": "team"');
     await expect.poll(shown, WAIT).toMatch(/⋯ [\d,]+ unchanged lines ⋯/);
     await shot("large-session-review");
 
@@ -170,7 +170,7 @@ describe("a session near the 1 MiB limit", () => {
     await shot("large-session-written");
 
     const after = await coreData(handle);
-    const expected = { ...before.data, plan: "enterprise-plus", description: `Big: ${before.data.description as string}` };
+    const expected = { ...before.data, plan: "team", description: `Big: ${before.data.description as string}` };
     expect(canonicalJson(after.data)).toBe(canonicalJson(expected));
     expect(after.raw).toContain('"bigId":9223372036854775807');
   });
