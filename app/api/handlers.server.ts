@@ -107,11 +107,14 @@ export async function writeSessionAnswer(request: Request, params: unknown, call
   }
   // Masked staff edit the masked view (as on the editor page): hidden values go back before the write,
   // and changing, deleting or inventing one is refused (app/masking/session-edit.server.ts).
-  const lens = await sessionEditLens(caller.staff, sessionHandle, async () => (await loadFromCore(() => getSessionInfo(sessionHandle)))?.tenantId);
+  // One read serves both the tenant (for tenant-scoped patterns) and the hidden values put back.
+  let currentRead: ReturnType<typeof getSessionInfo> | undefined;
+  const readOnce = () => (currentRead ??= loadFromCore(() => getSessionInfo(sessionHandle)));
+  const lens = await sessionEditLens(caller.staff, sessionHandle, async () => (await readOnce())?.tenantId);
   let next = checked.value;
   let expectedFingerprint = body.expectedFingerprint;
   if (lens.masked) {
-    const current = await loadFromCore(() => getSessionInfo(sessionHandle));
+    const current = await readOnce();
     if (current) {
       const prepared = lens.prepareWrite(next, expectedFingerprint, current.sessionDataInDatabase);
       if (!prepared.ok) return problem("write-refused", prepared.error, { instance });

@@ -119,7 +119,7 @@ function describeQuery(kind: string, idPrefix: boolean): string {
     case "email":
       return "Searching emails (prefix or @domain)";
     case "phone":
-      return "Searching phone numbers";
+      return idPrefix ? "Searching phone numbers and the start of user ids" : "Searching phone numbers";
     case "provider":
       return "Searching sign-in providers";
     case "text":

@@ -145,8 +145,12 @@ export async function searchUsers(params: SearchParams): Promise<SearchResult> {
     users = mergeNewestFirst([users, ...exact]);
   }
 
-  if (interpreted.kind === "text" && interpreted.idPrefix) {
-    const scan = await scanForIdPrefix(interpreted.idPrefix, scope);
+  // Digits alone read as a phone number, but the start of an id can be digits alone too ("949746…", one
+  // id in sixteen): when no one has that number, the digits are tried as the start of an id.
+  const idPrefix =
+    interpreted.kind === "text" ? interpreted.idPrefix : interpreted.kind === "phone" && users.length === 0 && ID_PREFIX.test(interpreted.typed) && interpreted.typed.length < 36 ? interpreted.typed.toLowerCase() : undefined;
+  if (idPrefix) {
+    const scan = await scanForIdPrefix(idPrefix, scope);
     return { interpreted, tenants, users: mergeNewestFirst([users, scan.users]), idScan: scan.scan };
   }
   return { interpreted, tenants, users };

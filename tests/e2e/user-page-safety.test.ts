@@ -226,7 +226,10 @@ describe("the audit trail", () => {
     await page.goto(`${baseUrl}/audit?user=${userId}`);
     await page.getByRole("region", { name: "Audit entries" }).locator("a[href^='/audit/']").first().click();
     await page.waitForURL(/\/audit\/[^/?]+$/);
-    await page.getByRole("link", { name: email }).waitFor();
+    // The URL changes a moment before React renders the entry, so wait for the entry's own content first:
+    // until then the list's rows (each a link with the email) are still on the page.
+    await page.getByRole("heading", { name: "Patch (RFC 6902)" }).waitFor();
+    expect(await page.getByRole("link", { name: email }).count()).toBe(1);
     await browser.screenshot("safety-light-audit-entry");
   });
 });

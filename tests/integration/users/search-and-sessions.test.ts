@@ -131,6 +131,18 @@ describe("search", () => {
     const all = await search.searchUsers(search.searchParamsSchema.parse({ q: "" }));
     expect(seen.slice(0, 25)).toEqual(all.users.map((u) => u.id));
   });
+
+  it("tries digits that no phone number has as the start of an id (a uuid can begin with six digits)", async () => {
+    // About one id in sixteen starts with six digits; sign up until one does.
+    let id = "";
+    for (let i = 0; i < 400 && !/^\d{6}/.test(id); i++) id = await signUp(`digits-${i}-${Date.now()}@example.com`);
+    expect(id).toMatch(/^\d{6}/);
+    const prefix = id.slice(0, 6);
+    const result = await run(prefix);
+    expect(result.interpreted.kind).toBe("phone");
+    expect(result.users.map((u) => u.id)).toContain(id);
+    expect(result.idScan).toMatchObject({ prefix, complete: true });
+  });
 });
 
 describe("listing a user's sessions", () => {
