@@ -83,7 +83,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const left = status.state === "on" ? status.recoveryCodesLeft : 0;
     return redirectWithToast(
       to,
-      { kind: "info", title: "Signed in with a recovery code", description: `That code is used up; ${left} left. Make new ones under Your account › Two-step sign-in.` },
+      { kind: "info", title: "Signed in with a recovery code", description: `That code is used up; ${left} left. Make new ones on your account page (your name, top right).` },
       { headers },
     );
   }

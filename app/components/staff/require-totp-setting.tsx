@@ -4,6 +4,16 @@ import { ConfirmSubmit } from "~/components/confirm-submit";
  * The staff page's switch for "everyone who signs in with a password must use two-step sign-in".
  * Turning it on asks for a second click (it changes everyone's next sign-in); turning it off does too.
  */
+function describeSetting(required: boolean, withoutTotp: number): string {
+  const accounts = withoutTotp === 1 ? "1 active password account has" : `${withoutTotp} active password accounts have`;
+  if (required) {
+    const rest = withoutTotp === 0 ? "Every active password account has it set up." : `${accounts} not set it up yet: they will, right after their password, at their next sign-in.`;
+    return `Everyone who signs in with a password also enters a code from an authenticator app. ${rest}`;
+  }
+  const rest = withoutTotp === 0 ? "Every active password account has it set up." : `${accounts} not set it up; if you require it, they set it up right after their password at their next sign-in.`;
+  return `Each person may turn it on from their account page. ${rest}`;
+}
+
 export function RequireTotpSetting({ required, withoutTotp }: { required: boolean; withoutTotp: number }) {
   return (
     <section className="card flex flex-wrap items-center justify-between gap-3 p-4" aria-labelledby="require-totp-heading">
@@ -16,15 +26,7 @@ export function RequireTotpSetting({ required, withoutTotp }: { required: boolea
             {required ? "Required" : "Optional"}
           </span>
         </h2>
-        <p className="mt-1 text-sm text-slate-500 dark:text-slate-400">
-          {required
-            ? "Everyone who signs in with a password also enters a code from an authenticator app. "
-            : "Each person may turn it on from their account page. When required, "}
-          {withoutTotp === 0
-            ? "Every active password account has it set up."
-            : `${withoutTotp} active password ${withoutTotp === 1 ? "account has" : "accounts have"} not set it up yet${required ? " and will do so right after their password at their next sign-in" : " and would do so at their next sign-in"}.`}{" "}
-          SSO accounts are not affected: their identity provider handles extra checks.
-        </p>
+        <p className="mt-1 text-sm text-slate-500 dark:text-slate-400">{describeSetting(required, withoutTotp)} SSO accounts are not affected: their identity provider handles extra checks.</p>
       </div>
       <ConfirmSubmit
         intent="require-totp"

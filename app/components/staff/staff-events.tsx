@@ -16,9 +16,18 @@ const VERBS: Record<StaffEvent["action"], string> = {
 };
 
 /** A setting's event reads as a sentence of its own; an account's names the account. */
+const OWN: Partial<Record<StaffEvent["action"], string>> = {
+  "totp-enrol": "set up two-step sign-in for their own account",
+  "totp-recovery-codes": "made new recovery codes for their own account",
+  "totp-disable": "turned off two-step sign-in for their own account",
+};
+
 function describe(event: StaffEvent): string | null {
-  if (event.action !== "require-totp") return null;
-  return event.detail === "on" ? "required two-step sign-in for everyone who signs in with a password" : "stopped requiring two-step sign-in";
+  if (event.action === "require-totp") {
+    return event.detail === "on" ? "required two-step sign-in for everyone who signs in with a password" : "stopped requiring two-step sign-in";
+  }
+  const own = event.actorEmail === event.targetEmail ? OWN[event.action] : undefined;
+  return own ? `${own}${event.detail ? ` ${event.detail}` : ""}` : null;
 }
 
 /** The latest changes to staff accounts, newest first; the record itself is append-only. */

@@ -103,7 +103,7 @@ export function StaffTable({ rows, selfId }: { rows: StaffRow[]; selfId: string 
                     intent="reset-totp"
                     fields={{ email: row.email }}
                     label="Reset two-step"
-                    confirmLabel={`Reset for ${row.email}?`}
+                    confirmLabel="Confirm reset"
                     small
                     reason={{ required: true, label: `Reason for resetting the two-step sign-in of ${row.email}` }}
                   />

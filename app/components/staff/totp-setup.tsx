@@ -87,7 +87,7 @@ export function RecoveryCodesNotice({ codes }: { codes: string[] }) {
         Each one signs you in once if your phone is lost. Keep them somewhere safe, like a password manager. Session Desk keeps only a scrambled form and cannot show them again; new
         ones replace these.
       </p>
-      <ul className="mono mt-3 grid grid-cols-2 gap-x-6 gap-y-1 text-sm text-amber-950 sm:grid-cols-2 dark:text-amber-50" aria-label="Recovery codes">
+      <ul className="mono mt-3 grid w-fit grid-cols-1 gap-x-10 gap-y-1 text-sm text-amber-950 sm:grid-cols-2 dark:text-amber-50" aria-label="Recovery codes">
         {codes.map((code) => (
           <li key={code}>{code}</li>
         ))}
