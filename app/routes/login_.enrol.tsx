@@ -5,6 +5,7 @@
  * shown once, on that answer, next to the way on.
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ErrorNote, RecoveryCodesNotice, TotpSetupPanel } from "~/components/staff/totp-setup";
@@ -21,6 +22,14 @@ import { redirectWithToast } from "~/utils/toast.server";
 export const meta: MetaFunction = () => [{ title: "Set up two-step sign-in · Session Desk" }];
 
 const EXPIRED_MESSAGE = "This sign-in took too long or was already finished. Sign in again with your password.";
+
+/**
+ * Once set up, the challenge is used up and its cookie cleared: this page's loader would send the browser
+ * to /login and take the recovery codes off the screen before they are saved. The root loader still
+ * revalidates, so the header shows who is now signed in.
+ */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ actionResult, defaultShouldRevalidate }) =>
+  (actionResult as { kind?: string } | undefined)?.kind === "enrolled" ? false : defaultShouldRevalidate;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const lookup = await readSignInChallenge(request);

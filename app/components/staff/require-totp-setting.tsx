@@ -28,7 +28,9 @@ export function RequireTotpSetting({ required, withoutTotp }: { required: boolea
         </h2>
         <p className="mt-1 text-sm text-slate-500 dark:text-slate-400">{describeSetting(required, withoutTotp)} SSO accounts are not affected: their identity provider handles extra checks.</p>
       </div>
+      {/* A new instance when the setting flips: the armed state of the last click must not carry over to the opposite action. */}
       <ConfirmSubmit
+        key={String(required)}
         intent="require-totp"
         fields={{ required: required ? "false" : "true" }}
         label={required ? "Stop requiring it" : "Require it"}
