@@ -183,6 +183,18 @@ describe("metrics and two-step sign-in", () => {
       await setTotpRequired(false, "sso-test@staff.test");
     }
   });
+
+  it("an SSO account's own two-step page points to the provider and changes nothing", async () => {
+    const { cookie } = await ssoSignIn(newPerson(["support"]));
+    const page = await getPage(`${stack.url}/profile/security`, { cookie });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain(`You sign in with <strong>${TEST_PROVIDER_NAME}</strong>`);
+    const start = await postForm(`${stack.url}/profile/security`, { intent: "start" }, { cookie });
+    expect(start.status).toBe(400);
+    expect(await start.text()).toContain("You sign in through your identity provider");
+    const { getDb } = await import("../../../app/db/db.server");
+    expect(await getDb().selectFrom("staff_totp").selectAll().execute()).toEqual([]);
+  });
 });
 
 describe("refusals", () => {
