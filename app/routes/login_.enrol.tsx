@@ -16,12 +16,11 @@ import { assertSameOrigin, isServedOverHttps } from "~/staff/origin.server";
 import { clearChallengeCookie, completeSignInChallenge, readSignInChallenge, recordChallengeFailure } from "~/staff/sign-in-challenge.server";
 import { confirmTotpEnrolment, pendingEnrolment, startTotpEnrolment } from "~/staff/totp.server";
 import { enrolAtSignInSchema } from "~/staff/totp-schemas.server";
+import { SIGN_IN_STEP_EXPIRED_MESSAGE } from "~/staff/two-step-text";
 import { readFormData } from "~/utils/request-input.server";
 import { redirectWithToast } from "~/utils/toast.server";
 
 export const meta: MetaFunction = () => [{ title: "Set up two-step sign-in · Session Desk" }];
-
-const EXPIRED_MESSAGE = "This sign-in took too long or was already finished. Sign in again with your password.";
 
 /**
  * Once set up, the challenge is used up and its cookie cleared: this page's loader would send the browser
@@ -46,7 +45,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const lookup = await readSignInChallenge(request);
   if (lookup.status !== "active") {
     countSignIn("totp", "expired");
-    return json({ kind: "problem" as const, message: EXPIRED_MESSAGE, expired: true }, { status: 401, headers: { "Set-Cookie": await clearChallengeCookie(secure) } });
+    return json({ kind: "problem" as const, message: SIGN_IN_STEP_EXPIRED_MESSAGE, expired: true }, { status: 401, headers: { "Set-Cookie": await clearChallengeCookie(secure) } });
   }
   const { challenge } = lookup;
   if (challenge.step === "code") throw redirect("/login/verify");
@@ -69,7 +68,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   await recordStaffEvent({ actorEmail: challenge.staff.email, action: "totp-enrol", targetEmail: challenge.staff.email, detail: "at sign-in, as required" });
   const cookies = await completeSignInChallenge(challenge, { userAgent: request.headers.get("User-Agent"), clientAddress, secure });
   if (!cookies) {
-    return json({ kind: "problem" as const, message: `Two-step sign-in is on, but ${EXPIRED_MESSAGE.toLowerCase()}`, expired: true }, { status: 401 });
+    return json({ kind: "problem" as const, message: `Two-step sign-in is on, but ${SIGN_IN_STEP_EXPIRED_MESSAGE.toLowerCase()}`, expired: true }, { status: 401 });
   }
   countSignIn("totp", "enrolled");
   const headers = new Headers();
@@ -103,7 +102,7 @@ export default function EnrolAtSignIn() {
         <h1 className="text-xl font-semibold">Set up two-step sign-in</h1>
         {expired ? (
           <div className="mt-4 space-y-4">
-            <ErrorNote message={result?.kind === "problem" ? result.message : EXPIRED_MESSAGE} />
+            <ErrorNote message={result?.kind === "problem" ? result.message : SIGN_IN_STEP_EXPIRED_MESSAGE} />
             <Link to="/login" className="btn-primary w-full justify-center">
               Sign in again
             </Link>

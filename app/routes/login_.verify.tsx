@@ -15,6 +15,7 @@ import { signInThrottledMessage } from "~/staff/sign-in.server";
 import { checkSignInThrottle } from "~/staff/throttle.server";
 import { checkSecondFactor, totpStatus, WRONG_CODE_MESSAGE } from "~/staff/totp.server";
 import { secondStepSchema } from "~/staff/totp-schemas.server";
+import { SIGN_IN_STEP_EXPIRED_MESSAGE } from "~/staff/two-step-text";
 import { readFormData } from "~/utils/request-input.server";
 import { redirectWithToast } from "~/utils/toast.server";
 
@@ -24,8 +25,6 @@ export const headers: HeadersFunction = ({ actionHeaders }) => {
   const retryAfter = actionHeaders.get("Retry-After");
   return retryAfter ? { "Retry-After": retryAfter } : new Headers();
 };
-
-const EXPIRED_MESSAGE = "This sign-in took too long or was already finished. Sign in again with your password.";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const lookup = await readSignInChallenge(request);
@@ -42,7 +41,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const lookup = await readSignInChallenge(request);
   if (lookup.status !== "active") {
     countSignIn("totp", "expired");
-    return json({ message: EXPIRED_MESSAGE, expired: true }, { status: 401, headers: { "Set-Cookie": await clearChallengeCookie(secure) } });
+    return json({ message: SIGN_IN_STEP_EXPIRED_MESSAGE, expired: true }, { status: 401, headers: { "Set-Cookie": await clearChallengeCookie(secure) } });
   }
   const { challenge } = lookup;
   if (challenge.step === "enrol") throw redirect("/login/enrol");
@@ -72,7 +71,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const cookies = await completeSignInChallenge(challenge, { userAgent: request.headers.get("User-Agent"), clientAddress, secure });
   if (!cookies) {
     countSignIn("totp", "expired");
-    return json({ message: EXPIRED_MESSAGE, expired: true }, { status: 401, headers: { "Set-Cookie": await clearChallengeCookie(secure) } });
+    return json({ message: SIGN_IN_STEP_EXPIRED_MESSAGE, expired: true }, { status: 401, headers: { "Set-Cookie": await clearChallengeCookie(secure) } });
   }
   countSignIn("totp", check.via === "code" ? "ok" : "recovery_code");
   const headers = new Headers();
@@ -102,7 +101,7 @@ export default function VerifySignIn() {
         <h1 className="text-xl font-semibold">Two-step sign-in</h1>
         {expired ? (
           <div className="mt-4 space-y-4">
-            <ErrorNote message={EXPIRED_MESSAGE} />
+            <ErrorNote message={SIGN_IN_STEP_EXPIRED_MESSAGE} />
             <Link to="/login" className="btn-primary w-full justify-center">
               Sign in again
             </Link>

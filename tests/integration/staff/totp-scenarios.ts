@@ -10,11 +10,12 @@
 import * as OTPAuth from "otpauth";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { advanceClock, freezeClock, now, resetClock } from "../../../app/staff/clock.server";
+import { SIGN_IN_STEP_EXPIRED_MESSAGE } from "../../../app/staff/two-step-text";
 import { cookiesFrom, getPage, postForm, signInAs } from "../../helpers/http";
 import type { TestStack, TestStaff } from "../../helpers/stack";
 
 const WRONG_CODE = "That code is not right, or it was already used.";
-const EXPIRED = "This sign-in took too long or was already finished.";
+const EXPIRED = SIGN_IN_STEP_EXPIRED_MESSAGE;
 
 /** What an authenticator app shows for `secretText` now (or `steps` 30-second steps from now). */
 export function codeFor(secretText: string, steps = 0): string {
@@ -95,8 +96,14 @@ export function totpScenarios(getStack: () => TestStack) {
       expect(started.headers.get("Location")).toBe("/profile/security");
       const pending = await (await getPage(url("/profile/security"), { cookie })).text();
       expect(pending).toMatch(/<img src="data:image\/svg\+xml;base64,[A-Za-z0-9+/=]+" alt="QR code to add Session Desk to your authenticator app"/);
-      const secret = secretOnPage(pending);
+      const abandoned = secretOnPage(pending);
+      // Starting over makes a new key; the abandoned one no longer confirms anything.
+      expect((await postForm(url("/profile/security"), { intent: "start" }, { cookie })).status).toBe(302);
+      const restarted = await (await getPage(url("/profile/security"), { cookie })).text();
+      const secret = secretOnPage(restarted);
+      expect(secret).not.toBe(abandoned);
       expect(secret.replace(/ /g, "")).toMatch(/^[A-Z2-7]{32}$/);
+      expect((await postForm(url("/profile/security"), { intent: "confirm", code: codeFor(abandoned) }, { cookie })).status).toBe(400);
       // The QR code holds the otpauth URI of this very key.
       const svg = Buffer.from(/data:image\/svg\+xml;base64,([A-Za-z0-9+/=]+)/.exec(pending)![1]!, "base64").toString("utf8");
       expect(svg).toMatch(/^<svg/);
