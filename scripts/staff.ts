@@ -7,6 +7,8 @@
  *   npm run staff -- set-role --email someone@company.com --role editor
  *   npm run staff -- disable --email someone@company.com
  *   npm run staff -- enable --email someone@company.com
+ *   npm run staff -- reset-totp --email someone@company.com --reason "lost phone"
+ *       (break-glass: the last admin without their authenticator or recovery codes)
  *
  * Uses the same database as the server: DATABASE_URL, else SQLite in DATA_DIR (default ./data), read from
  * the environment or .env.
@@ -22,12 +24,14 @@ import {
   createStaffAccount,
   disableStaffAccount,
   enableStaffAccount,
+  findStaffByEmail,
   listStaffAccounts,
   setStaffRole,
   StaffAccountError,
 } from "../app/staff/accounts.server";
 import { staffRoleSchema } from "../app/staff/schemas.server";
 import { recordStaffEvent, roleChangeDetail } from "../app/staff/events.server";
+import { removeTotp } from "../app/staff/totp.server";
 
 // The folder with package.json: this file runs from scripts/ (tsx) or compiled from build/server/.
 const projectRoot = ((from: string): string => {
@@ -40,7 +44,9 @@ const USAGE = `Usage:
   npm run staff -- list
   npm run staff -- set-role --email <email> --role <viewer|editor|admin>
   npm run staff -- disable --email <email>
-  npm run staff -- enable --email <email>`;
+  npm run staff -- enable --email <email>
+  npm run staff -- reset-totp --email <email> --reason <why>
+      (removes their two-step sign-in: authenticator and recovery codes)`;
 
 async function readPipedPassword(): Promise<string | undefined> {
   if (process.stdin.isTTY) return undefined;
@@ -62,14 +68,14 @@ async function run(argv: string[]): Promise<void> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { email: { type: "string" }, role: { type: "string" }, name: { type: "string" }, help: { type: "boolean", short: "h" } },
+    options: { email: { type: "string" }, role: { type: "string" }, name: { type: "string" }, reason: { type: "string" }, help: { type: "boolean", short: "h" } },
   });
   const command = positionals[0];
   if (values.help || !command) {
     console.log(USAGE);
     return;
   }
-  if (!["create", "list", "set-role", "disable", "enable"].includes(command)) throw new UsageError(`Unknown command "${command}".`);
+  if (!["create", "list", "set-role", "disable", "enable", "reset-totp"].includes(command)) throw new UsageError(`Unknown command "${command}".`);
 
   if (existsSync(path.join(projectRoot, ".env"))) process.loadEnvFile(path.join(projectRoot, ".env"));
   // Only the database settings: the CLI must work where the server's other settings are not present.
@@ -114,6 +120,16 @@ async function run(argv: string[]): Promise<void> {
         const account = await enableStaffAccount(need(values.email, "--email"));
         await recordStaffEvent({ actorEmail: null, action: "enable", targetEmail: account.email });
         console.log(`Enabled ${account.email}.`);
+        break;
+      }
+      case "reset-totp": {
+        const email = need(values.email, "--email").trim().toLowerCase();
+        const reason = need(values.reason?.trim(), "--reason");
+        const account = await findStaffByEmail(email);
+        if (!account) throw new StaffAccountError(`There is no staff account for ${email}.`);
+        if (!(await removeTotp(account.id))) throw new StaffAccountError(`${account.email} has no two-step sign-in to reset.`);
+        await recordStaffEvent({ actorEmail: null, action: "totp-reset", targetEmail: account.email, detail: `because: ${reason}` });
+        console.log(`Reset the two-step sign-in of ${account.email}: their password alone signs in until they set it up again.`);
         break;
       }
     }

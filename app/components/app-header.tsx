@@ -93,7 +93,12 @@ function SignedInStaff({ staff }: { staff: StaffUser }) {
   return (
     <div className="flex items-center gap-2 border-l border-slate-200 pl-3 dark:border-slate-800" data-testid="signed-in-staff">
       <div className="min-w-0 text-right leading-tight">
-        <p className="max-w-[9rem] truncate text-sm font-medium sm:max-w-none">{staff.displayName}</p>
+        <p className="max-w-[9rem] truncate text-sm font-medium sm:max-w-none">
+          {/* Your own account: two-step sign-in, and (a tab away) API tokens. */}
+          <Link to="/profile/security" className="hover:underline" title="Your account: two-step sign-in and API tokens">
+            {staff.displayName}
+          </Link>
+        </p>
         <p className="text-xs text-slate-500 dark:text-slate-400">{staff.role}</p>
       </div>
       <Form method="post" action="/logout" reloadDocument>

@@ -67,7 +67,7 @@ export interface SignInKnownAddressesTable {
   last_success_at: string;
 }
 
-/** A staff member's TOTP secret (base32); confirmed_at null while enrolment waits for the first code. */
+/** A staff member's TOTP secret, encrypted (app/staff/totp-secret-box.server.ts); confirmed_at null while enrolment waits for the first code. */
 export interface StaffTotpTable {
   staff_id: string;
   secret: string;
@@ -77,7 +77,7 @@ export interface StaffTotpTable {
   last_used_step: number | null;
 }
 
-/** One-time recovery codes (only their scrypt hash is kept). */
+/** One-time recovery codes: random (about 79 bits), so only their SHA-256 is kept, as for API tokens (app/staff/totp.server.ts). */
 export interface StaffRecoveryCodesTable {
   id: string;
   staff_id: string;

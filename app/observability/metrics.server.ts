@@ -37,7 +37,7 @@ function createMetrics() {
     }),
     signIns: new client.Counter({
       name: `${PREFIX}sign_ins_total`,
-      help: "Staff sign-in attempts by method (password, oidc) and result (ok, invalid, throttled, refused…).",
+      help: "Staff sign-in attempts by method and result: password (ok, invalid, throttled, second_step), totp (ok, recovery_code, enrolled, invalid, throttled, expired), oidc (ok, or the refusal's reason).",
       labelNames: ["method", "result"] as const,
       registers: [registry],
     }),

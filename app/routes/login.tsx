@@ -60,8 +60,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
     userAgent: request.headers.get("User-Agent"),
     clientAddress: context.clientAddress ?? null,
     secure: isServedOverHttps(request),
+    redirectTo: safeRedirectPath(parsed.data.redirectTo),
   });
   countSignIn("password", result.ok ? "ok" : result.reason);
+  if (!result.ok && result.reason === "second-step") {
+    // The password was right; the session comes after the second step (app/staff/sign-in-challenge.server.ts).
+    throw redirect(result.step === "code" ? "/login/verify" : "/login/enrol", { headers: { "Set-Cookie": result.setCookie } });
+  }
   if (!result.ok) {
     if (result.reason === "throttled") {
       return json({ message: result.message, email }, { status: 429, headers: { "Retry-After": String(Math.ceil(result.waitMs / 1000)) } });

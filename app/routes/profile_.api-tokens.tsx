@@ -10,6 +10,7 @@ import { runTokenIntent } from "~/api/token-forms.server";
 import { listOwnApiTokens } from "~/api/tokens.server";
 import { ApiTokenTable } from "~/components/api-tokens/api-token-table";
 import { CreateApiTokenForm, CreatedApiTokenNotice } from "~/components/api-tokens/create-api-token-form";
+import { ProfileTabs } from "~/components/profile-tabs";
 import { requireStaff } from "~/staff/guard.server";
 import { readFormData } from "~/utils/request-input.server";
 
@@ -30,7 +31,8 @@ export default function ApiTokensPage() {
   const result = useActionData<typeof action>();
   return (
     <div className="space-y-4">
-      <div>
+      <div className="space-y-2">
+        <ProfileTabs />
         <h1 className="text-xl font-semibold">Your API tokens</h1>
         <p className="max-w-3xl text-sm text-slate-500 dark:text-slate-400">
           A token lets a script or the <code className="mono">session-desk</code> CLI act as you through the <Link className="text-indigo-700 hover:underline dark:text-indigo-300" to="/api/docs">API</Link>,

@@ -3,6 +3,7 @@ import { json, redirect } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { SsoProblemNotice } from "~/components/staff/sso-problem";
 import { isOidcConfigured } from "~/config.server";
+import { countSignIn } from "~/observability/metrics.server";
 import { completeSsoSignIn } from "~/staff/oidc.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · Session Desk" }];
@@ -15,6 +16,7 @@ export const meta: MetaFunction = () => [{ title: "Sign in · Session Desk" }];
 export async function loader({ request, context }: LoaderFunctionArgs) {
   if (!isOidcConfigured()) throw json({ message: "Sign-in through an identity provider is not set up here (OIDC_ISSUER)." }, { status: 404 });
   const result = await completeSsoSignIn(request, { userAgent: request.headers.get("User-Agent"), clientAddress: context.clientAddress ?? null });
+  countSignIn("oidc", result.ok ? "ok" : result.problem.reason);
   const headers = new Headers();
   for (const cookie of result.setCookies) headers.append("Set-Cookie", cookie);
   if (result.ok) throw redirect(result.redirectTo, { headers });

@@ -4,18 +4,22 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { CreatedStaffNotice, CreateStaffForm } from "~/components/staff/create-staff-form";
 import { StaffEventsList } from "~/components/staff/staff-events";
 import { StaffTable } from "~/components/staff/staff-table";
+import { RequireTotpSetting } from "~/components/staff/require-totp-setting";
+import { isTotpRequired, setTotpRequired } from "~/staff/app-settings.server";
 import {
   createStaffAccount,
   disableStaffAccount,
   enableStaffAccount,
+  findStaffByEmail,
   listStaffAccounts,
   setStaffRole,
   StaffAccountError,
 } from "~/staff/accounts.server";
-import { listStaffEvents, recordStaffEvent, roleChangeDetail } from "~/staff/events.server";
+import { listStaffEvents, recordStaffEvent, REQUIRE_TOTP_TARGET, roleChangeDetail } from "~/staff/events.server";
 import { ssoProviderName } from "~/staff/oidc.server";
 import { requireStaff } from "~/staff/guard.server";
 import { staffIntentSchema } from "~/staff/schemas.server";
+import { removeTotp, staffIdsWithTotp } from "~/staff/totp.server";
 import { readFormData } from "~/utils/request-input.server";
 import { redirectWithToast } from "~/utils/toast.server";
 
@@ -23,8 +27,10 @@ export const meta: MetaFunction = () => [{ title: "Staff · Session Desk" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const staff = await requireStaff(request, "admin");
-  const [accounts, events] = await Promise.all([listStaffAccounts(), listStaffEvents(15)]);
-  return json({ accounts: accounts.map((account) => ({ ...account, ssoProvider: ssoProviderName(account.oidcIssuer) })), events, selfId: staff.id });
+  const [accounts, events, withTotp, totpRequired] = await Promise.all([listStaffAccounts(), listStaffEvents(15), staffIdsWithTotp(), isTotpRequired()]);
+  const rows = accounts.map((account) => ({ ...account, ssoProvider: ssoProviderName(account.oidcIssuer), totp: withTotp.has(account.id) }));
+  const passwordAccountsWithoutTotp = rows.filter((row) => row.signInMethod === "password" && !row.disabled && !row.totp).length;
+  return json({ accounts: rows, events, selfId: staff.id, totpRequired, passwordAccountsWithoutTotp });
 }
 
 /** What the form keeps when a create fails (never the password). */
@@ -44,7 +50,7 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   const input = parsed.data;
   // An admin cannot lock themselves out from here; another admin (or the CLI) can.
-  if (input.intent !== "create" && input.email === staff.email.toLowerCase()) {
+  if (input.intent !== "create" && input.intent !== "require-totp" && input.email === staff.email.toLowerCase()) {
     return json(
       { kind: "problem" as const, intent: input.intent, message: "You cannot change your own account here. Ask another admin.", fields: {} },
       { status: 400 },
@@ -73,6 +79,28 @@ export async function action({ request }: ActionFunctionArgs) {
         await recordStaffEvent({ actorEmail: staff.email, action: "enable", targetEmail: account.email });
         return redirectWithToast("/staff", { kind: "success", title: `Enabled ${account.email}` });
       }
+      case "reset-totp": {
+        const account = await findStaffByEmail(input.email);
+        if (!account) throw new StaffAccountError(`There is no staff account for ${input.email}.`);
+        if (!(await removeTotp(account.id))) throw new StaffAccountError(`${account.email} has no two-step sign-in to reset.`);
+        await recordStaffEvent({ actorEmail: staff.email, action: "totp-reset", targetEmail: account.email, detail: `because: ${input.reason}` });
+        return redirectWithToast("/staff", {
+          kind: "success",
+          title: `Reset the two-step sign-in of ${account.email}`,
+          description: "Their authenticator and recovery codes no longer work; they can set it up again from their account page.",
+        });
+      }
+      case "require-totp": {
+        const required = input.required === "true";
+        if (await setTotpRequired(required, staff.email)) {
+          await recordStaffEvent({ actorEmail: staff.email, action: "require-totp", targetEmail: REQUIRE_TOTP_TARGET, detail: required ? "on" : "off" });
+        }
+        return redirectWithToast("/staff", {
+          kind: "success",
+          title: required ? "Two-step sign-in is required for password accounts" : "Two-step sign-in is no longer required",
+          description: required ? "Anyone without it sets it up right after their password at their next sign-in. SSO accounts are not affected." : "Those who use it keep it.",
+        });
+      }
     }
   } catch (error) {
     if (error instanceof StaffAccountError) {
@@ -83,7 +111,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function StaffPage() {
-  const { accounts, events, selfId } = useLoaderData<typeof loader>();
+  const { accounts, events, selfId, totpRequired, passwordAccountsWithoutTotp } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   return (
     <div className="space-y-4">
@@ -104,6 +132,7 @@ export default function StaffPage() {
           {result.message}
         </p>
       ) : null}
+      <RequireTotpSetting required={totpRequired} withoutTotp={passwordAccountsWithoutTotp} />
       <section className="card overflow-x-auto" aria-label="Staff accounts">
         <StaffTable rows={accounts} selfId={selfId} />
       </section>

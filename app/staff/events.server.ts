@@ -6,7 +6,23 @@ import { newAuditId } from "~/audit/ids.server";
 import { getDb } from "~/db/db.server";
 import { now } from "./clock.server";
 
-export type StaffEventAction = "create" | "set-role" | "disable" | "enable" | "api-token-create" | "api-token-revoke";
+export type StaffEventAction =
+  | "create"
+  | "set-role"
+  | "disable"
+  | "enable"
+  | "api-token-create"
+  | "api-token-revoke"
+  // Two-step sign-in: set up, new recovery codes and turned off by the person; reset by an admin.
+  | "totp-enrol"
+  | "totp-recovery-codes"
+  | "totp-disable"
+  | "totp-reset"
+  // The "require two-step sign-in" setting (target: REQUIRE_TOTP_TARGET; detail "on" or "off").
+  | "require-totp";
+
+/** The target of a setting's event: every password account, not one person. */
+export const REQUIRE_TOTP_TARGET = "every password account";
 
 export interface StaffEvent {
   id: string;

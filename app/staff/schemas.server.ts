@@ -52,4 +52,11 @@ export const staffIntentSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("set-role"), email: staffEmailSchema, role: staffRoleSchema }),
   z.object({ intent: z.literal("disable"), email: staffEmailSchema }),
   z.object({ intent: z.literal("enable"), email: staffEmailSchema }),
+  // Two-step sign-in (app/staff/totp.server.ts): an admin's reset says why; the setting is on or off.
+  z.object({
+    intent: z.literal("reset-totp"),
+    email: staffEmailSchema,
+    reason: z.string({ required_error: "Say why the two-step sign-in is reset" }).trim().min(1, "Say why the two-step sign-in is reset").max(1000),
+  }),
+  z.object({ intent: z.literal("require-totp"), required: z.enum(["true", "false"], { message: "must be true or false" }) }),
 ]);

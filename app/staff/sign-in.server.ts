@@ -7,8 +7,11 @@ import { isDemoMode } from "~/config.server";
 import { findStaffRowByEmail } from "./accounts.server";
 import { decoyPasswordHash, verifyPassword } from "./password.server";
 import type { StaffUser } from "./roles";
+import { isTotpRequired } from "./app-settings.server";
 import { startStaffSession } from "./session.server";
+import { createSignInChallenge, type SecondStep } from "./sign-in-challenge.server";
 import { checkSignInThrottle, describeWait, recordSignInFailure, recordSignInSuccess } from "./throttle.server";
+import { hasConfirmedTotp, startTotpEnrolment } from "./totp.server";
 
 export const SIGN_IN_FAILED_MESSAGE = "That email and password do not match an active staff account.";
 
@@ -21,7 +24,9 @@ export function signInThrottledMessage(waitMs: number, scope: "pair" | "address"
 export type SignInResult =
   | { ok: true; staff: StaffUser; setCookie: string }
   | { ok: false; reason: "invalid"; message: string }
-  | { ok: false; reason: "throttled"; message: string; waitMs: number };
+  | { ok: false; reason: "throttled"; message: string; waitMs: number }
+  /** The password was right, and no session yet: the second step (a code, or setting one up) comes first. */
+  | { ok: false; reason: "second-step"; step: SecondStep; setCookie: string; message: string };
 
 export async function signInStaff(input: {
   email: string;
@@ -30,6 +35,8 @@ export async function signInStaff(input: {
   clientAddress: string | null;
   /** The app is served over https (the cookie is then Secure): isServedOverHttps(request). */
   secure?: boolean;
+  /** Where to go once signed in (kept on the second step's challenge). */
+  redirectTo?: string;
 }): Promise<SignInResult> {
   const keys = { email: input.email, clientAddress: input.clientAddress };
   const throttle = await checkSignInThrottle(keys);
@@ -42,6 +49,16 @@ export async function signInStaff(input: {
   if (!row || !passwordMatches || !usable) {
     await recordSignInFailure(keys);
     return { ok: false, reason: "invalid", message: SIGN_IN_FAILED_MESSAGE };
+  }
+  // Two-step sign-in (app/staff/sign-in-challenge.server.ts). The throttle's run of failures is not ended
+  // here but when the second step succeeds: wrong codes keep adding to it.
+  const step: SecondStep | null = (await hasConfirmedTotp(row.id)) ? "code" : (await isTotpRequired()) ? "enrol" : null;
+  if (step) {
+    // A fresh secret at every password step: one left pending by someone else is never handed on.
+    if (step === "enrol") await startTotpEnrolment(row.id);
+    const setCookie = await createSignInChallenge(row.id, { userAgent: input.userAgent, clientAddress: input.clientAddress, redirectTo: input.redirectTo ?? "/", secure: input.secure });
+    const message = step === "code" ? "Enter the code from your authenticator app to finish signing in." : "Set up two-step sign-in to finish signing in.";
+    return { ok: false, reason: "second-step", step, setCookie, message };
   }
   await recordSignInSuccess(keys);
   const setCookie = await startStaffSession(row.id, { userAgent: input.userAgent, clientAddress: input.clientAddress, secure: input.secure });

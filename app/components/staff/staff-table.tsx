@@ -14,6 +14,8 @@ export interface StaffRow {
   signInMethod: "password" | "oidc";
   /** The identity provider's name for an SSO account (OIDC_DISPLAY_NAME, or the issuer's host for another one). */
   ssoProvider: string | null;
+  /** Two-step sign-in (TOTP) is on for this password account. */
+  totp: boolean;
 }
 
 const shortDate = (iso: string | null) => (iso ? `${iso.slice(0, 16).replace("T", " ")} UTC` : "never");
@@ -77,7 +79,14 @@ export function StaffTable({ rows, selfId }: { rows: StaffRow[]; selfId: string 
                 {row.signInMethod === "oidc" ? (
                   <span className="badge bg-indigo-50 text-indigo-700 dark:bg-indigo-950 dark:text-indigo-300">{`SSO · ${row.ssoProvider ?? "identity provider"}`}</span>
                 ) : (
-                  <span className="badge bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300">Password</span>
+                  <span className="inline-flex flex-wrap gap-1">
+                    <span className="badge bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300">Password</span>
+                    {row.totp ? (
+                      <span className="badge bg-emerald-50 text-emerald-700 dark:bg-emerald-950 dark:text-emerald-300" title="Two-step sign-in with an authenticator app">
+                        + authenticator
+                      </span>
+                    ) : null}
+                  </span>
                 )}
               </td>
               <td className="td">
@@ -88,6 +97,17 @@ export function StaffTable({ rows, selfId }: { rows: StaffRow[]; selfId: string 
               </td>
               <td className="td text-slate-500">{shortDate(row.lastSignInAt)}</td>
               <td className="td text-right">
+                <div className="flex flex-wrap items-center justify-end gap-2">
+                {!self && row.totp ? (
+                  <ConfirmSubmit
+                    intent="reset-totp"
+                    fields={{ email: row.email }}
+                    label="Reset two-step"
+                    confirmLabel="Confirm reset"
+                    small
+                    reason={{ required: true, label: `Reason for resetting the two-step sign-in of ${row.email}` }}
+                  />
+                ) : null}
                 {self ? null : row.disabled ? (
                   <Form method="post">
                     <input type="hidden" name="intent" value="enable" />
@@ -99,6 +119,7 @@ export function StaffTable({ rows, selfId }: { rows: StaffRow[]; selfId: string 
                 ) : (
                   <ConfirmSubmit intent="disable" fields={{ email: row.email }} label="Disable" confirmLabel={`Disable ${row.email}?`} small />
                 )}
+                </div>
               </td>
             </tr>
           );

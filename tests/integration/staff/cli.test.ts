@@ -91,6 +91,33 @@ describe.each(DATABASE_KINDS)("npm run staff on %s", (kind) => {
     expect((await runStaff(["enable", "--email", "piped@company.test"], env)).code).toBe(0);
   });
 
+  it("resets a two-step sign-in (break-glass), only with a reason, and records it", async () => {
+    expect((await runStaff(["create", "--email", "phone-lost@company.test", "--role", "viewer"], env)).code).toBe(0);
+    const accounts = await open();
+    const account = (await accounts.findStaffByEmail("phone-lost@company.test"))!;
+    const { startTotpEnrolment, hasConfirmedTotp } = await import("../../../app/staff/totp.server");
+    const { getDb } = await import("../../../app/db/db.server");
+    await startTotpEnrolment(account.id);
+    await getDb().updateTable("staff_totp").set({ confirmed_at: new Date().toISOString() }).where("staff_id", "=", account.id).execute();
+
+    const noReason = await runStaff(["reset-totp", "--email", "phone-lost@company.test"], env);
+    expect(noReason.code).toBe(1);
+    expect(noReason.stderr).toContain("--reason is required.");
+    expect(await hasConfirmedTotp(account.id)).toBe(true);
+
+    const reset = await runStaff(["reset-totp", "--email", "Phone-Lost@company.test", "--reason", "lost phone, ticket 12"], env);
+    expect(reset.stderr).toBe("");
+    expect(reset.code).toBe(0);
+    expect(reset.stdout).toContain("Reset the two-step sign-in of phone-lost@company.test");
+    expect(await hasConfirmedTotp(account.id)).toBe(false);
+    const { listStaffEvents } = await import("../../../app/staff/events.server");
+    expect((await listStaffEvents(50)).find((event) => event.action === "totp-reset" && event.targetEmail === "phone-lost@company.test")).toMatchObject({ actorEmail: null, detail: "because: lost phone, ticket 12" });
+
+    const again = await runStaff(["reset-totp", "--email", "phone-lost@company.test", "--reason", "again"], env);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain("has no two-step sign-in to reset");
+  });
+
   it("fails with a clear message and exit code 1", async () => {
     const duplicate = await runStaff(["create", "--email", "first@company.test", "--role", "admin"], env);
     expect(duplicate.code).toBe(1);

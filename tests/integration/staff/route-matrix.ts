@@ -51,12 +51,27 @@ export interface RouteCase {
   minimumRole: StaffRole | "public";
   /** Status for an allowed identity: default 200 for GET, 302 for POST; per identity if it differs. */
   allowed?: number | Partial<Record<Identity, number>>;
+  /**
+   * false: an allowed request that the route's own checks refuse (a wrong code or password); the test then
+   * checks that it wrote nothing, instead of checking that it wrote.
+   */
+  writes?: false;
   /** The request ends the caller's staff session (sign-out): the test signs in a throwaway session for it. */
   endsSession?: boolean;
 }
 
 const session = async (ctx: MatrixContext, data?: Record<string, unknown>): Promise<Fixture> => ({ ...(await ctx.newSession(data)) });
 const sessionPath = (fixture: Fixture) => `/users/${fixture.userId}/sessions/${encodeURIComponent(fixture.sessionHandle!)}`;
+
+/** A new staff account with a confirmed second factor (made with the app's own modules: this process runs the app). */
+const staffWithTotp = async (ctx: MatrixContext): Promise<Fixture> => {
+  const staff = await ctx.newStaff("viewer");
+  const { startTotpEnrolment } = await import("../../../app/staff/totp.server");
+  const { getDb } = await import("../../../app/db/db.server");
+  await startTotpEnrolment(staff.id);
+  await getDb().updateTable("staff_totp").set({ confirmed_at: new Date().toISOString() }).where("staff_id", "=", staff.id).execute();
+  return { email: staff.email };
+};
 
 export const ROUTES: RouteCase[] = [
   // ── Sign-in and sign-out (public: they are how a session starts and ends) ──
@@ -70,6 +85,12 @@ export const ROUTES: RouteCase[] = [
     // Signed in already: the failed attempt is answered, then the page's loader sends them on (302).
     allowed: { anonymous: 401, viewer: 302, editor: 302, admin: 302 },
   },
+  // The second step of a password sign-in (app/staff/sign-in-challenge.server.ts): without this browser's
+  // challenge there is nothing to do; tests/integration/staff/totp-sign-in.test.ts covers it with one.
+  { name: "two-step sign-in page without a challenge", method: "GET", path: () => "/login/verify", minimumRole: "public", allowed: 302 },
+  { name: "two-step code without a challenge", method: "POST", path: () => "/login/verify", form: () => ({ code: "123456" }), minimumRole: "public", allowed: 302 },
+  { name: "two-step set-up at sign-in without a challenge", method: "GET", path: () => "/login/enrol", minimumRole: "public", allowed: 302 },
+  { name: "two-step set-up code without a challenge", method: "POST", path: () => "/login/enrol", form: () => ({ intent: "confirm", code: "123456" }), minimumRole: "public", allowed: 302 },
   { name: "sign-out", method: "POST", path: () => "/logout", form: () => ({}), minimumRole: "public", allowed: 302, endsSession: true },
   { name: "sign-out by GET changes nothing", method: "GET", path: () => "/logout", minimumRole: "public", allowed: 302 },
   // SSO (app/staff/oidc.server.ts): this stack has no OIDC_ISSUER, so starting or finishing one is a 404 that
@@ -191,6 +212,10 @@ export const ROUTES: RouteCase[] = [
     form: (_ctx, fixture) => ({ intent: "disable", email: fixture.email! }),
     minimumRole: "admin",
   },
+  { name: "reset a staff member's two-step sign-in", method: "POST", fixture: staffWithTotp, path: () => "/staff", form: (_ctx, fixture) => ({ intent: "reset-totp", email: fixture.email!, reason: "route matrix" }), minimumRole: "admin" },
+  // Already off, so nothing changes: turning it on here would send every sign-in of this matrix to the set-up
+  // (a refused request could leave it on). tests/integration/staff/totp-sign-in.test.ts turns it on and off.
+  { name: "stop requiring two-step sign-in (already off)", method: "POST", path: () => "/staff", form: () => ({ intent: "require-totp", required: "false" }), minimumRole: "admin", writes: false },
   {
     name: "enable staff",
     method: "POST",
@@ -245,6 +270,15 @@ export const ROUTES: RouteCase[] = [
   { name: "your API tokens", method: "GET", path: () => "/profile/api-tokens", minimumRole: "viewer" },
   // The new token is shown once on the page (no redirect).
   { name: "make an API token", method: "POST", path: () => "/profile/api-tokens", form: () => ({ intent: "create", name: "route matrix", scope: "read", expiresInDays: "7" }), minimumRole: "viewer", allowed: 200 },
+  // Your two-step sign-in (app/routes/profile_.security.tsx), one row per intent. Cancel comes before start:
+  // with nothing pending it writes nothing. Wrong codes and passwords change nothing (their throttle rows are
+  // bookkeeping); tests/integration/staff/totp-sign-in.test.ts covers the right ones.
+  { name: "your two-step sign-in", method: "GET", path: () => "/profile/security", minimumRole: "viewer" },
+  { name: "cancel two-step set-up (none pending)", method: "POST", path: () => "/profile/security", form: () => ({ intent: "cancel" }), minimumRole: "viewer", writes: false },
+  { name: "start two-step set-up", method: "POST", path: () => "/profile/security", form: () => ({ intent: "start" }), minimumRole: "viewer" },
+  { name: "confirm two-step set-up with a wrong code", method: "POST", path: () => "/profile/security", form: () => ({ intent: "confirm", code: "000000" }), minimumRole: "viewer", allowed: 400, writes: false },
+  { name: "new recovery codes with a wrong proof", method: "POST", path: () => "/profile/security", form: () => ({ intent: "regenerate", proof: "not-the-password" }), minimumRole: "viewer", allowed: 401, writes: false },
+  { name: "turn two-step off with a wrong proof", method: "POST", path: () => "/profile/security", form: () => ({ intent: "disable", proof: "not-the-password" }), minimumRole: "viewer", allowed: 401, writes: false },
   { name: "API tokens of all staff", method: "GET", path: () => "/staff/api-tokens", minimumRole: "admin" },
   { name: "revoke any API token", method: "POST", fixture: apiTokenOfNewStaff, path: () => "/staff/api-tokens", form: (_ctx, fixture) => ({ intent: "revoke", tokenId: fixture.tokenId! }), minimumRole: "admin" },
   { name: "API reference", method: "GET", path: () => "/api/docs", minimumRole: "viewer" },

@@ -155,6 +155,48 @@ describe("accounts", () => {
   });
 });
 
+async function signInCount(result: string): Promise<number> {
+  const { metricsText } = await import("../../../app/observability/metrics.server");
+  const series = `session_desk_sign_ins_total{method="oidc",result="${result}"} `;
+  const line = (await metricsText()).body.split("\n").find((candidate) => candidate.startsWith(series));
+  return line ? Number(line.slice(series.length)) : 0;
+}
+
+describe("metrics and two-step sign-in", () => {
+  it("counts SSO sign-ins by result: ok, and a refusal by its reason", async () => {
+    const [ok, noRole] = [await signInCount("ok"), await signInCount("no_role")];
+    expect((await ssoSignIn(newPerson(["support"]))).response.status).toBe(302);
+    expect((await ssoSignIn(newPerson(["marketing"]))).response.status).toBe(403);
+    expect(await signInCount("ok")).toBe(ok + 1);
+    expect(await signInCount("no_role")).toBe(noRole + 1);
+  });
+
+  it("an admin requiring two-step sign-in for password accounts does not affect SSO accounts (their provider handles it)", async () => {
+    const { setTotpRequired } = await import("../../../app/staff/app-settings.server");
+    await setTotpRequired(true, "sso-test@staff.test");
+    try {
+      const { response, cookie } = await ssoSignIn(newPerson(["support"]), "/audit");
+      expect(response.status).toBe(302);
+      expect(response.headers.get("Location")).toBe("/audit");
+      expect((await getPage(`${stack.url}/audit`, { cookie })).status).toBe(200);
+    } finally {
+      await setTotpRequired(false, "sso-test@staff.test");
+    }
+  });
+
+  it("an SSO account's own two-step page points to the provider and changes nothing", async () => {
+    const { cookie } = await ssoSignIn(newPerson(["support"]));
+    const page = await getPage(`${stack.url}/profile/security`, { cookie });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain(`You sign in with <strong>${TEST_PROVIDER_NAME}</strong>`);
+    const start = await postForm(`${stack.url}/profile/security`, { intent: "start" }, { cookie });
+    expect(start.status).toBe(400);
+    expect(await start.text()).toContain("You sign in through your identity provider");
+    const { getDb } = await import("../../../app/db/db.server");
+    expect(await getDb().selectFrom("staff_totp").selectAll().execute()).toEqual([]);
+  });
+});
+
 describe("refusals", () => {
   it("a person with no mapped group gets a clear page, and no account and no session", async () => {
     const person = newPerson(["marketing", "everyone"]);
