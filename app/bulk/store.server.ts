@@ -317,11 +317,14 @@ export async function claimInterrupted(runId: string, owner: string, options: { 
   return Number(result.numUpdatedRows) === 1;
 }
 
-/** The heartbeat. Returns null when `owner` no longer holds the run, else whether a cancel was asked for. */
-export async function renewLease(runId: string, owner: string): Promise<{ cancelRequested: boolean } | null> {
+/**
+ * The heartbeat. Returns null when `owner` no longer holds the run, else whether a cancel was asked for.
+ * `paceLimit`: the run's adaptive limit now, for other instances taking part to share (claims.server.ts).
+ */
+export async function renewLease(runId: string, owner: string, paceLimit?: number): Promise<{ cancelRequested: boolean } | null> {
   const row = await getDb()
     .updateTable("bulk_runs")
-    .set({ lease_expires_at: leaseExpiry() })
+    .set(paceLimit === undefined ? { lease_expires_at: leaseExpiry() } : { lease_expires_at: leaseExpiry(), pace_limit: paceLimit })
     .where("id", "=", runId)
     .where("lease_owner", "=", owner)
     .where("status", "=", "running")
