@@ -256,7 +256,7 @@ export async function listItems(runId: string, filter: ItemFilter, page: number,
   }
   const { count } = await query.select((eb) => eb.fn.countAll<string | number>().as("count")).executeTakeFirstOrThrow();
   const rows = await query
-    .select(["seq", "session_handle", "tenant_id", "plan", "plan_error", "summary_json", "outcome", "outcome_error", "attempts", "audit_entry_id"])
+    .select(["seq", "session_handle", "tenant_id", "plan", "plan_error", "summary_json", "outcome", "outcome_error", "attempts", "audit_entry_id", "user_id"])
     .orderBy("seq")
     .limit(pageSize)
     .offset((Math.max(page, 1) - 1) * pageSize)
@@ -274,6 +274,8 @@ export async function listItems(runId: string, filter: ItemFilter, page: number,
       outcomeError: row.outcome_error,
       attempts: row.attempts,
       auditEntryId: row.audit_entry_id,
+      // Runs across users: whose session it is (null in a one-user run).
+      ...(row.user_id !== null ? { userId: row.user_id } : {}),
     })),
   };
 }
