@@ -210,11 +210,16 @@ export class BulkRunner {
           await this.leave();
           await waitForWorkersToLeave(this.runId, this.owner, this.heartbeatMs, () => this.dead || this.lost);
           if (this.dead || this.lost) return;
+          // A helper that crashed mid-write left its entry open: settled from the core, then read as the run's journal.
+          if (this.claims) await settleRunEntries(this.runId);
           await finishCancelled(this.runId, this.owner);
           return await auditRunEnded(this.runId);
         }
         if (await finishCompleted(this.runId, this.owner)) {
           await this.leave();
+          // Every session has its outcome, so no writer of this run is left: entries a crashed helper left
+          // open (its write landed or not) are settled from the core now, not at the next periodic sweep.
+          if (this.claims) await settleRunEntries(this.runId);
           return await auditRunEnded(this.runId);
         }
         if (this.stopping) {
