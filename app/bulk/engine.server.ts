@@ -438,11 +438,6 @@ function localHelpers(runId: string): BulkRunner[] {
   return [...helpers.values()].filter((helper) => helper.runId === runId);
 }
 
-/** Every run this process owns or helps with (a shutdown hands them all over). */
-export function localParticipants(): BulkRunner[] {
-  return [...runners.values(), ...helpers.values()];
-}
-
 /**
  * Joins a run another instance owns (PostgreSQL), writing as `staff` (the run's applier). Undefined when
  * claims are not in use or this instance already takes part in it. The caller does not wait for it.
