@@ -123,6 +123,36 @@ function table(rows, columns) {
   for (const row of rows) out(columns.map((column, i) => String(row[column] ?? "").padEnd(widths[i])).join("  "));
 }
 
+/** The cross-user selection from `bulk plan`'s --users… options, or undefined when none was given. */
+function crossUserSelection(options) {
+  const given = [options.users, options.usersFile, options.usersSearch !== undefined || options.usersTenant ? true : undefined, options.usersOfRun].filter((option) => option !== undefined);
+  if (given.length === 0) return undefined;
+  if (given.length > 1) throw new CliError("Choose the users one way: --users, --users-file, --users-search or --users-of-run.", EXIT.usage);
+  if (options.users) return { by: "list", entries: options.users };
+  if (options.usersOfRun) return { by: "run", runId: options.usersOfRun };
+  if (options.usersFile) {
+    let text;
+    try {
+      text = readFileSync(options.usersFile, "utf8");
+    } catch (error) {
+      throw new CliError(`Cannot read ${options.usersFile}: ${error.message}`, EXIT.usage);
+    }
+    return { by: "list", entries: text.replace(/^\uFEFF/, "").split(/\r?\n/).filter((line) => line.trim() !== "") };
+  }
+  return { by: "search", q: options.usersSearch ?? "", tenant: options.usersTenant ?? "" };
+}
+
+/** A run across users: its users, the entries that matched none or several (listed first), its approval. */
+function printCrossUser(crossUser) {
+  const e = crossUser.entries;
+  out(`  users ${num(e.matched)} matched; ${num(e.unknown)} no user, ${num(e.ambiguous)} more than one, ${num(e.invalid)} not understood, ${num(e.duplicate)} repeated`);
+  if (crossUser.unresolved.length > 0) {
+    out(pc.yellow("  Left out:"));
+    for (const entry of crossUser.unresolved) out(`    ${entry.input}  ${pc.yellow(entry.status)}${entry.candidates.length > 0 ? ` (${entry.candidates.join(", ")})` : ""}`);
+  }
+  if (crossUser.approval.status) out(`  approval: ${crossUser.approval.status}${crossUser.approval.approvedBy ? ` by ${crossUser.approval.approvedBy}` : ""}`);
+}
+
 function printRun(run) {
   const p = run.progress;
   out(`${pc.bold(`Run ${run.id}`)}  ${p.status}  user ${run.userId}`);
@@ -333,8 +363,13 @@ export function buildProgram() {
   const bulk = program.command("bulk").description("bulk runs: plan (dry run), apply, status, report");
   bulk
     .command("plan")
-    .description("dry run of one change over a user's sessions (writes nothing)")
-    .argument("<userId>")
+    .description("dry run of one change over a user's sessions, or across users with --users… (writes nothing)")
+    .argument("[userId]", "one user; or choose many with --users, --users-file, --users-search or --users-of-run")
+    .option("--users <entry...>", "across users (admins): emails, phone numbers or user ids")
+    .option("--users-file <path>", "across users: a file with an email, phone number or user id a line (a CSV column too)")
+    .option("--users-search <query>", "across users: the users a search finds, e.g. @globex.com")
+    .option("--users-tenant <tenantId>", "with --users-search: only this tenant's users")
+    .option("--users-of-run <runId>", "across users: the users of an earlier run")
     .requiredOption("--key <keyPath>", "the key, e.g. featureFlags.beta")
     .addOption(new Option("--op <operation>", "what to do").choices(["set", "set-if-missing", "merge", "delete"]).default("set"))
     .option("--value <json>", "the value as JSON, e.g. true or '{\"a\":1}'")
@@ -351,11 +386,20 @@ export function buildProgram() {
           throw new CliError(`--value is not JSON (${error.message}). Quote text: --value '"on"'.`, EXIT.usage);
         }
       }
-      const body = { keyPath: options.key, operation: options.op, scope: options.scope, ...(value !== undefined ? { value } : {}), ...(options.tenant ? { tenantId: options.tenant } : {}), ...(options.handle ? { handles: options.handle } : {}), ...(options.reason ? { reason: options.reason } : {}) };
-      const result = await request("POST", `/users/${enc(userId)}/bulk-runs`, body);
+      const users = crossUserSelection(options);
+      if ((users ? 1 : 0) + (userId ? 1 : 0) !== 1) throw new CliError("Give one user id, or choose users with one of --users, --users-file, --users-search or --users-of-run.", EXIT.usage);
+      if (users && (options.scope !== "all" || options.tenant || options.handle)) throw new CliError("Across users every session of each user is in scope: --scope, --tenant and --handle are for one user.", EXIT.usage);
+      const change = { keyPath: options.key, operation: options.op, ...(value !== undefined ? { value } : {}), ...(options.reason ? { reason: options.reason } : {}) };
+      const body = users ? { users, ...change } : { ...change, scope: options.scope, ...(options.tenant ? { tenantId: options.tenant } : {}), ...(options.handle ? { handles: options.handle } : {}) };
+      const result = await request("POST", users ? "/bulk-runs" : `/users/${enc(userId)}/bulk-runs`, body);
       emit(result, () => {
         printRun(result.run);
-        out(`Nothing written yet. Apply it with: session-desk bulk apply ${result.run.id}`);
+        if (result.crossUser) printCrossUser(result.crossUser);
+        out(
+          result.crossUser?.approval.status === "pending"
+            ? `Nothing written. It has more sessions than one admin may apply alone (${num(result.crossUser.approval.threshold)}): a second admin must approve it in the app first.`
+            : `Nothing written yet. Apply it with: session-desk bulk apply ${result.run.id}`,
+        );
       });
     });
   bulk
@@ -378,7 +422,10 @@ export function buildProgram() {
     .argument("<runId>")
     .action(async (runId) => {
       const result = await request("GET", `/bulk-runs/${enc(runId)}`);
-      emit(result, () => printRun(result.run));
+      emit(result, () => {
+        printRun(result.run);
+        if (result.crossUser) printCrossUser(result.crossUser);
+      });
     });
   bulk
     .command("report")

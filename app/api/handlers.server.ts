@@ -8,7 +8,11 @@ import { queryAudit } from "~/audit/audit.server";
 import { applyRun, cancelRun, resumeRun } from "~/bulk/engine.server";
 import { parseChangeForm } from "~/bulk/form.server";
 import { planBulkApply } from "~/bulk/plan.server";
-import { getRun, listChangeGroups, listItems, type ItemFilter } from "~/bulk/store.server";
+import { getRun, getRunRow, listChangeGroups, listItems, type ItemFilter } from "~/bulk/store.server";
+import { parseUserList } from "~/bulk/cross-user/entries";
+import { planCrossUserRun, SearchQueryError, type UsersInput } from "~/bulk/cross-user/plan.server";
+import { approvalOf, entryCounts, listEntries, sourceOf, userReport } from "~/bulk/cross-user/store.server";
+import { CROSS_USER_RUN, UNRESOLVED_STATUSES } from "~/bulk/cross-user/types";
 import { ITEMS_PAGE_SIZE, PLAN_VERDICTS, type ItemOutcome, type PlanVerdict } from "~/bulk/types";
 import { getConfig } from "~/config.server";
 import { loadFromCore } from "~/core/problems.server";
@@ -27,7 +31,9 @@ import { invalidInput, parseParams, parseQuery, readJsonBody } from "./input.ser
 import { apiJson, problem } from "./problem.server";
 import {
   auditQuerySchema,
+  crossUserUsersQuerySchema,
   planBulkRunBodySchema,
+  planCrossUserRunBodySchema,
   runParamsSchema,
   runQuerySchema,
   runReportQuerySchema,
@@ -156,16 +162,7 @@ export async function planRunAnswer(request: Request, params: unknown, caller: A
   const { userId } = parseParams(request, userParamsSchema, params);
   const body = await readJsonBody(request, planBulkRunBodySchema);
   const user = await loadUser(request, userId);
-  const form = new FormData();
-  form.set("intent", "dry-run");
-  form.set("keyPath", body.keyPath);
-  form.set("operation", body.operation);
-  form.set("value", body.value === undefined ? "" : stringifyJson(body.value));
-  form.set("scope", body.scope);
-  form.set("tenantId", body.tenantId ?? "");
-  form.set("reason", body.reason ?? "");
-  for (const handle of body.handles ?? []) form.append("handle", handle);
-  const parsed = parseChangeForm(form, user.tenantIds);
+  const parsed = parseChange(body, user.tenantIds);
   if (!parsed.ok) {
     const errors = Object.entries(parsed.errors).map(([path, message]) => ({ path: path === "scope" ? "scope" : path, message: String(message) }));
     return invalidInput(request, errors);
@@ -174,6 +171,67 @@ export async function planRunAnswer(request: Request, params: unknown, caller: A
   const run = await getRun(plan.runId);
   const masker = await getSessionDataMasker(caller.staff);
   return apiJson({ run: run && maskRunSummary(masker, run) }, { status: 201, headers: { Location: `/api/v1/bulk-runs/${plan.runId}` } });
+}
+
+/** The change of a dry run, by the bulk form's rules (parseChangeForm): the same refusals as the pages. */
+function parseChange(fields: { keyPath: string; operation: string; value?: unknown; reason?: string; scope?: string; tenantId?: string; handles?: string[] }, tenantIds: string[]) {
+  const form = new FormData();
+  form.set("intent", "dry-run");
+  form.set("keyPath", fields.keyPath);
+  form.set("operation", fields.operation);
+  form.set("value", fields.value === undefined ? "" : stringifyJson(fields.value));
+  form.set("scope", fields.scope ?? "all");
+  form.set("tenantId", fields.tenantId ?? "");
+  form.set("reason", fields.reason ?? "");
+  for (const handle of fields.handles ?? []) form.append("handle", handle);
+  return parseChangeForm(form, tenantIds);
+}
+
+/**
+ * A dry run across users (admins: the bulk scope): the users by a search, a list of emails, phone numbers
+ * or ids, or an earlier run's users; the change by the one-user form's rules. Every entry is resolved and
+ * the unresolved ones are in the answer. A run over BULK_APPROVAL_THRESHOLD sessions waits for a second
+ * admin's approval, given in the app only.
+ */
+export async function planCrossUserRunAnswer(request: Request, caller: ApiCaller): Promise<Response> {
+  const body = await readJsonBody(request, planCrossUserRunBodySchema);
+  const change = parseChange(body, []);
+  if (!change.ok) return invalidInput(request, Object.entries(change.errors).map(([path, message]) => ({ path, message: String(message) })));
+  let users: UsersInput;
+  switch (body.users.by) {
+    case "search":
+      users = { by: "search", q: body.users.q.trim(), tenant: body.users.tenant };
+      break;
+    case "run":
+      if (!(await getRunRow(body.users.runId))) return invalidInput(request, [{ path: "users.runId", message: "There is no bulk run with that id." }]);
+      users = { by: "run", runId: body.users.runId };
+      break;
+    case "list": {
+      // The pasted list's own rules (classification, limits), one entry per line.
+      const list = parseUserList(body.users.entries.join("\n"));
+      if (!list.ok) return invalidInput(request, [{ path: "users.entries", message: list.error }]);
+      users = { by: "list", entries: list.entries };
+      break;
+    }
+  }
+  let plan;
+  try {
+    plan = await loadFromCore(() => planCrossUserRun({ staff: caller.staff, users, operation: change.operation, reason: change.reason }));
+  } catch (error) {
+    if (error instanceof SearchQueryError) return invalidInput(request, [{ path: "users.q", message: error.message }]);
+    throw error;
+  }
+  const run = await getRun(plan.runId);
+  const masker = await getSessionDataMasker(caller.staff);
+  return apiJson({ run: run && maskRunSummary(masker, run), crossUser: await crossUserDetails(plan.runId) }, { status: 201, headers: { Location: `/api/v1/bulk-runs/${plan.runId}` } });
+}
+
+/** What a run across users adds to its answer: how the users were chosen, the approval, the entries. */
+async function crossUserDetails(runId: string) {
+  const row = await getRunRow(runId);
+  if (!row || row.kind !== "users") return undefined;
+  const [entries, unresolved] = await Promise.all([entryCounts(runId), listEntries(runId, UNRESOLVED_STATUSES, 1)]);
+  return { source: sourceOf(row) as Record<string, unknown> | null, approval: approvalOf(row), entries, unresolved };
 }
 
 async function loadRun(request: Request, params: unknown) {
@@ -189,7 +247,22 @@ export async function runAnswer(request: Request, params: unknown, caller: ApiCa
   const { page } = parseQuery(request, runQuerySchema);
   const { groups, total } = await listChangeGroups(run.id, undefined, page);
   const masker = await getSessionDataMasker(caller.staff);
-  return apiJson({ run: maskRunSummary(masker, run), groups: maskChangeGroups(masker, run.tenantId, groups), page, pageCount: pageCount(total) });
+  const crossUser = run.userId === CROSS_USER_RUN ? await crossUserDetails(run.id) : undefined;
+  return apiJson({ run: maskRunSummary(masker, run), ...(crossUser ? { crossUser } : {}), groups: maskChangeGroups(masker, run.tenantId, groups), page, pageCount: pageCount(total) });
+}
+
+/** A run across users: each matched user with their sessions counted by outcome, or the unresolved entries. */
+export async function crossUserUsersAnswer(request: Request, params: unknown, caller: ApiCaller): Promise<Response> {
+  const run = await loadRun(request, params);
+  if (run.userId !== CROSS_USER_RUN) throw problem("not-found", "This run is one user's: it has no users to list (its sessions are in …/report).", { instance: pathOf(request) });
+  const { show, page } = parseQuery(request, crossUserUsersQuerySchema);
+  const counts = await entryCounts(run.id);
+  const masker = await getSessionDataMasker(caller.staff);
+  if (show === "unresolved") {
+    const total = UNRESOLVED_STATUSES.reduce((sum, status) => sum + counts[status], 0);
+    return apiJson({ run: maskRunSummary(masker, run), entries: await listEntries(run.id, UNRESOLVED_STATUSES, page), page, pageCount: pageCount(total) });
+  }
+  return apiJson({ run: maskRunSummary(masker, run), users: await userReport(run.id, { page }), page, pageCount: pageCount(counts.matched) });
 }
 
 export async function runReportAnswer(request: Request, params: unknown, caller: ApiCaller): Promise<Response> {
@@ -215,6 +288,10 @@ export async function runActionAnswer(request: Request, params: unknown, caller:
   let result: string;
   switch (action) {
     case "apply": {
+      // Four-eyes: the engine refuses it anyway; this says why, and where the approval is given.
+      if ((await getRunRow(run.id))?.approval_status === "pending") {
+        return problem("not-applicable", `This run across users has ${run.progress.total} sessions, more than one admin may apply alone: a second admin must approve it in the app (Bulk, then the run) first. Nothing was started.`, { instance, extensions: { approval: "pending" } });
+      }
       const started = await applyRun(run.id, caller.staff);
       if (started.status !== "started") {
         return problem("not-applicable", `This run cannot be applied now: it is ${run.progress.status} (a dry run is applied once; a large cross-user run may wait for a second admin's approval). Nothing was started.`, { instance });

@@ -9,7 +9,10 @@ import { PROBLEMS, PROBLEM_CONTENT_TYPE, type ProblemSlug } from "./problem.serv
 import {
   auditPageSchema,
   auditQuerySchema,
+  crossUserUsersAnswerSchema,
+  crossUserUsersQuerySchema,
   dryRunAnswerSchema,
+  planCrossUserRunBodySchema,
   planAnswerSchema,
   planBulkRunBodySchema,
   problemSchema,
@@ -106,6 +109,18 @@ export const API_ROUTES: ApiRoute[] = [
     problems: ["invalid-request", "unsupported-media-type", "not-found", "core-error", "core-unavailable"],
   },
   {
+    method: "post",
+    path: "/bulk-runs",
+    scope: "bulk",
+    tag: "Bulk runs",
+    summary: "Plan a bulk run (dry run) across users",
+    description:
+      "One change to all the sessions of many users: found by a search, given as a list of emails, phone numbers or user ids, or the users of an earlier run. Every entry is resolved first; those that matched no user, more than one, or were not understood are listed in `crossUser.unresolved` and left out. Admins only. A run of more sessions than the approval threshold (BULK_APPROVAL_THRESHOLD, default 1,000) cannot be applied until a second admin approves it in the app.",
+    body: planCrossUserRunBodySchema,
+    ok: { status: 201, description: "The dry run (Location: its address)", schema: planAnswerSchema },
+    problems: ["invalid-request", "unsupported-media-type", "core-error", "core-unavailable"],
+  },
+  {
     method: "get",
     path: "/bulk-runs/{runId}",
     scope: "read",
@@ -125,7 +140,7 @@ export const API_ROUTES: ApiRoute[] = [
       tag: "Bulk runs",
       summary: { apply: "Apply a dry run", cancel: "Cancel a running run", resume: "Resume an interrupted run" }[action],
       description: {
-        apply: "Starts applying on the server; poll the run for progress. Each session is written only if it still has the data the dry run saw.",
+        apply: "Starts applying on the server; poll the run for progress. Each session is written only if it still has the data the dry run saw. A run across users waiting for a second admin's approval is refused (409) until it is approved in the app.",
         cancel: "Writes in flight finish; the rest are reported as not attempted.",
         resume: "A run whose server went away: applies the sessions without an outcome.",
       }[action],
@@ -144,6 +159,18 @@ export const API_ROUTES: ApiRoute[] = [
     params: runParamsSchema,
     query: runReportQuerySchema,
     ok: { status: 200, description: "The report", schema: reportAnswerSchema },
+    problems: ["not-found", "invalid-request"],
+  },
+  {
+    method: "get",
+    path: "/bulk-runs/{runId}/users",
+    scope: "read",
+    tag: "Bulk runs",
+    summary: "Read a run across users per user",
+    description: "Each matched user with their sessions counted by dry-run verdict and outcome (written, already so, failed…), or with show=unresolved the entries that matched no user or more than one. 50 a page.",
+    params: runParamsSchema,
+    query: crossUserUsersQuerySchema,
+    ok: { status: 200, description: "Users or entries", schema: crossUserUsersAnswerSchema },
     problems: ["not-found", "invalid-request"],
   },
   {

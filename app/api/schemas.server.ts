@@ -82,6 +82,42 @@ export const planBulkRunBodySchema = z
   .strict()
   .openapi("PlanBulkRunRequest");
 
+/** Which users a cross-user run covers: the three ways of the "Bulk across users" page. */
+export const crossUserSelectionSchema = z
+  .discriminatedUnion("by", [
+    z.object({
+      by: z.literal("search"),
+      q: z.string().max(320, "must be at most 320 characters").default("").openapi({ description: "The search page's query: an email domain (@globex.com), a phone number, provider:google.", example: "@globex.com" }),
+      tenant: z.string().max(128).regex(/^[a-z0-9-]*$/, "not a tenant id").default("").openapi({ description: "Only this tenant's users (alone: every user of the tenant)." }),
+    }).strict(),
+    z.object({
+      by: z.literal("list"),
+      entries: z
+        .array(z.string().max(320, "an entry is at most 320 characters"))
+        .min(1, "give at least one email, phone number or user id")
+        .max(20_000, "at most 20,000 entries: split the list into several runs")
+        .openapi({ description: "Emails, phone numbers (international form) or user ids, one per element.", example: ["ada@example.com", "+14155550100"] }),
+    }).strict(),
+    z.object({ by: z.literal("run"), runId: z.string().regex(/^[0-9a-f]{16,40}$/, "not a bulk run id").openapi({ description: "The users of this earlier run (one-user or cross-user)." }) }).strict(),
+  ])
+  .openapi("CrossUserSelection");
+
+export const planCrossUserRunBodySchema = z
+  .object({
+    users: crossUserSelectionSchema,
+    keyPath: planBulkRunBodySchema.shape.keyPath,
+    operation: z.enum(OPERATION_KINDS),
+    value: planBulkRunBodySchema.shape.value,
+    reason: reasonSchema.optional(),
+  })
+  .strict()
+  .openapi("PlanCrossUserRunRequest");
+
+export const crossUserUsersQuerySchema = z.object({
+  show: z.enum(["users", "unresolved"]).default("users").openapi({ description: "users: each matched user with their sessions counted by outcome; unresolved: the entries that matched no user, more than one, or were not understood." }),
+  page: page.openapi({ description: "50 a page." }),
+});
+
 // ── answers ─────────────────────────────────────────────────────────────────────────────────────────
 export const problemSchema = z
   .object({
@@ -156,16 +192,51 @@ export const runSchema = z
   })
   .passthrough()
   .openapi("BulkRun");
+const entrySchema = z
+  .object({
+    seq: z.number().int(),
+    input: z.string(),
+    kind: z.enum(["email", "phone", "id", "search", "run"]),
+    status: z.enum(["matched", "unknown", "ambiguous", "duplicate", "invalid"]),
+    userId: z.string().nullable(),
+    label: z.string().nullable(),
+    candidates: z.array(z.string()).openapi({ description: "ambiguous: the user ids it matched (at most a few)." }),
+    sessions: z.number().int(),
+  })
+  .openapi("CrossUserEntry");
+export const crossUserSchema = z
+  .object({
+    source: z.record(z.unknown()).nullable().openapi({ description: "How the users were chosen." }),
+    approval: z.object({
+      status: z.enum(["pending", "approved"]).nullable().openapi({ description: "pending: more sessions than the threshold; a second admin must approve it in the app before anyone can apply it." }),
+      approvedBy: z.string().nullable(),
+      approvedAt: z.string().nullable(),
+      threshold: z.number().int(),
+    }),
+    entries: counts(["matched", "unknown", "ambiguous", "duplicate", "invalid"]),
+    unresolved: z.array(entrySchema).openapi({ description: "The first 50 entries that matched no user, more than one, or were not understood (all of them: GET …/users?show=unresolved)." }),
+  })
+  .openapi("CrossUserRunDetails");
 const summarySchema = z.object({ count: z.number().int(), text: z.string(), items: z.array(z.record(z.unknown())) }).nullable();
 export const dryRunAnswerSchema = z
   .object({
     run: runSchema,
+    crossUser: crossUserSchema.optional().openapi({ description: "Runs across users only." }),
     groups: z.array(z.object({ firstSeq: z.number().int(), plan: z.enum(PLAN_VERDICTS), count: z.number().int(), summary: summarySchema, note: z.string().nullable() })),
     page: z.number().int(),
     pageCount: z.number().int(),
   })
   .openapi("BulkRunWithDryRun");
-export const planAnswerSchema = z.object({ run: runSchema }).openapi("PlannedBulkRun");
+export const planAnswerSchema = z.object({ run: runSchema, crossUser: crossUserSchema.optional() }).openapi("PlannedBulkRun");
+export const crossUserUsersAnswerSchema = z
+  .object({
+    run: runSchema,
+    users: z.array(entrySchema.extend({ outcomes: counts([...ITEM_OUTCOMES, "pending"]), willChange: z.number().int(), verdict: z.string() })).optional(),
+    entries: z.array(entrySchema).optional(),
+    page: z.number().int(),
+    pageCount: z.number().int(),
+  })
+  .openapi("CrossUserRunUsers");
 export const runActionAnswerSchema = z.object({ result: z.string(), run: runSchema }).openapi("BulkRunActionResult");
 export const reportAnswerSchema = z
   .object({
@@ -182,6 +253,7 @@ export const reportAnswerSchema = z
         outcomeError: z.string().nullable(),
         attempts: z.number().int(),
         auditEntryId: z.string().nullable(),
+        userId: z.string().nullable().optional().openapi({ description: "Runs across users: whose session it is." }),
       }),
     ),
     total: z.number().int(),

@@ -170,7 +170,8 @@ const clamp = (value: number, min: number, max: number) => Math.min(max, Math.ma
 
 /**
  * Lets at most `limit.limit` callers through at once, in arrival order; the limit may change between
- * calls. Each pass reports its round trip to the limit when released.
+ * calls. Each pass reports its round trip to the limit when released. `share`, when given, lowers that
+ * further: a run applied by several instances gives each its part of the run's one limit (never below 1).
  */
 export class AdaptiveGate {
   private inFlight = 0;
@@ -179,10 +180,16 @@ export class AdaptiveGate {
   constructor(
     readonly limit: AdaptiveLimit,
     private readonly now: () => number = () => performance.now(),
+    private readonly share: () => number = () => Infinity,
   ) {}
 
   get active(): number {
     return this.inFlight;
+  }
+
+  /** How many may be in flight now: the limit, or this instance's share of the run's limit if lower. */
+  get allowed(): number {
+    return Math.max(1, Math.min(this.limit.limit, Math.floor(this.share())));
   }
 
   /**
@@ -192,7 +199,7 @@ export class AdaptiveGate {
   async enter(): Promise<(outcome: { overloaded: boolean; latencyMs?: number }) => void> {
     // First come, first served: a newcomer waits behind anyone already waiting. A waiter is counted in
     // by wake(), before it resumes, so no one can slip past the limit in between.
-    if (this.inFlight >= this.limit.limit || this.waiting.length > 0) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    if (this.inFlight >= this.allowed || this.waiting.length > 0) await new Promise<void>((resolve) => this.waiting.push(resolve));
     else this.inFlight += 1;
     const started = this.now();
     let left = false;
@@ -207,7 +214,7 @@ export class AdaptiveGate {
   }
 
   private wake(): void {
-    while (this.waiting.length > 0 && this.inFlight < this.limit.limit) {
+    while (this.waiting.length > 0 && this.inFlight < this.allowed) {
       this.inFlight += 1;
       this.waiting.shift()!();
     }

@@ -12,6 +12,10 @@
  *
  * Memory does not grow with the number of sessions: items are streamed from the database one page at a
  * time, and outcomes are written back in small batches.
+ *
+ * With PostgreSQL, every instance takes part in a running run (app/bulk/claims.server.ts): the owner
+ * (the lease holder) and helpers that join it (app/bulk/handover.server.ts) claim pages of pending items,
+ * share the run's one adaptive limit, and only the owner finishes the run.
  */
 import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
@@ -24,6 +28,7 @@ import type { StaffUser } from "~/staff/roles";
 import { singleton } from "~/utils/singleton.server";
 import { measureCoreTime } from "~/core/core-time.server";
 import { AdaptiveGate, AdaptiveLimit } from "./adaptive-limit";
+import { claimPendingItems, claimsInUse, countLiveWorkers, markWorkerLeft, markWorkerSeen, othersHoldClaims, releaseClaims, renewClaims } from "./claims.server";
 import { applyBulkOperation } from "./operation";
 import { auditRunApplied, auditRunEnded } from "./run-audit.server";
 import { backoffMs, classifyFailure, retryPolicy, sleep, type RetryPolicy } from "./retry.server";
@@ -36,7 +41,11 @@ import type { BulkOperation } from "./types";
 
 /** This process, as a lease holder. */
 export const INSTANCE_ID = singleton("bulk-instance-id", () => `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`);
+/** The runs this process owns (holds the lease of), by run id. */
 const runners = singleton("bulk-runners", () => new Map<string, BulkRunner>());
+/** The runs this process helps with (PostgreSQL: another instance owns them), by run id and instance. */
+const helpers = singleton("bulk-run-helpers", () => new Map<string, BulkRunner>());
+const helperKey = (runId: string, instance: string) => `${runId}\n${instance}`;
 
 const PAGE_SIZE = 200;
 /** Outcomes are written in batches of this many, or after FLUSH_MS, whichever comes first. */
@@ -49,8 +58,13 @@ export interface RunnerOptions {
   retry?: Partial<RetryPolicy>;
   /** How often the lease is renewed and a cancel asked for by another instance is noticed. */
   heartbeatMs?: number;
-  /** Tests: the lease holder's id (default this process). */
+  /** Tests: the lease holder's id (default this process), or the helper's for a helper. */
   owner?: string;
+  /**
+   * "owner" (default): holds the run's lease, publishes its pace and finishes it. "helper": takes part
+   * in a run another instance owns (PostgreSQL), and stops when there is nothing left to claim.
+   */
+  role?: "owner" | "helper";
 }
 
 /** How a run is going, for its page: measured over the last PACE_WINDOW_MS. */
@@ -62,6 +76,10 @@ export interface RunPace {
   inFlight: number;
   /** Transient failures retried so far in this process. */
   retries: number;
+  /** Instances taking part in the run (PostgreSQL), this one included; the limit is shared between them. */
+  instances: number;
+  /** Sessions this instance may have in flight now: its share of the run's limit. */
+  share: number;
 }
 
 const PACE_WINDOW_MS = 5_000;
@@ -81,20 +99,46 @@ export class BulkRunner {
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly writing = new Set<Promise<void>>();
   private readonly owner: string;
+  get ownerId(): string {
+    return this.owner;
+  }
+  /** Sessions this instance has processed in the run so far. */
+  get processed(): number {
+    return this.processedCount;
+  }
   private readonly concurrency: number;
   private readonly gate: AdaptiveGate;
   private readonly finishedAt: number[] = [];
   private retries = 0;
   private readonly policy: RetryPolicy;
   private readonly heartbeatMs: number;
+  readonly role: "owner" | "helper";
+  /** Pages of pending items are claimed (PostgreSQL: other instances may take part), not streamed by the owner alone. */
+  private readonly claims: boolean;
+  /** Instances taking part, as of the last heartbeat (1 without claims). */
+  private liveWorkers = 1;
+  /** A helper: the run's limit the owner last published, to take its share of. */
+  private runPaceLimit = INITIAL_CONCURRENCY;
+  /** A helper: the owner it joined; a different one (a resume) or none means the run it joined is over. */
+  private joinedOwner: string | null = null;
+  /** Sessions this instance has processed in the run (bulk_run_workers.processed). */
+  private processedCount = 0;
+  /** This instance no longer takes part: its worker row says so and its claims are given back. */
+  private left = false;
 
   constructor(readonly runId: string, private readonly staff: StaffUser, options: RunnerOptions = {}) {
     const config = getConfig();
     this.owner = options.owner ?? INSTANCE_ID;
+    this.role = options.role ?? "owner";
+    this.claims = claimsInUse();
     this.concurrency = Math.max(1, options.concurrency ?? config.BULK_APPLY_CONCURRENCY);
-    this.gate = new AdaptiveGate(new AdaptiveLimit({ initial: Math.min(INITIAL_CONCURRENCY, this.concurrency), min: 1, max: this.concurrency }));
+    // The run's one limit is shared between the instances taking part: the owner's adaptive limit is the
+    // run's (its round trips measure the core's load from all of them); a helper takes its share of the
+    // limit the owner published, and its own adaptive limit can only lower that (it backs off on failures).
+    const share = !this.claims ? () => Infinity : this.role === "owner" ? () => this.gate.limit.limit / this.liveWorkers : () => this.runPaceLimit / this.liveWorkers;
+    this.gate = new AdaptiveGate(new AdaptiveLimit({ initial: Math.min(INITIAL_CONCURRENCY, this.concurrency), min: 1, max: this.concurrency }), undefined, share);
     this.policy = retryPolicy(options.retry);
-    this.heartbeatMs = options.heartbeatMs ?? Math.min(1000, (config.BULK_RUN_LEASE_SECONDS * 1000) / 4);
+    this.heartbeatMs = options.heartbeatMs ?? heartbeatInterval();
     this.done = this.drive().catch((error) => {
       // Nothing more can be recorded (e.g. the database went away). The lease lapses and the run shows
       // as interrupted with everything recorded so far; resuming settles the rest.
@@ -113,6 +157,8 @@ export class BulkRunner {
       ceiling: this.concurrency,
       inFlight: this.gate.active,
       retries: this.retries,
+      instances: this.liveWorkers,
+      share: this.gate.allowed,
     };
   }
 
@@ -145,32 +191,86 @@ export class BulkRunner {
     const heartbeat = setInterval(() => void this.beat(), this.heartbeatMs);
     heartbeat.unref?.();
     try {
+      if (this.role === "helper") {
+        // Joins only a run going on under another instance; its share is known before its first claim.
+        if (runStatusOf(run) !== "running" || run.lease_owner === this.owner) return;
+        this.joinedOwner = run.lease_owner;
+        this.runPaceLimit = run.pace_limit ?? INITIAL_CONCURRENCY;
+        await this.beat();
+      }
       for (;;) {
         const processed = await this.processPending(run.user_id, run.reason ?? undefined, operation);
         await this.settle();
-        if (this.dead || this.lost) return;
+        if (this.dead) return;
+        // A helper never finishes the run: with nothing left to claim (or the run over) it leaves.
+        if (this.lost || this.role === "helper") return await this.leave();
         if (this.cancelled) {
+          // Helpers stop at their next heartbeat; what they have in flight is recorded before the rest is
+          // called "not attempted".
+          await this.leave();
+          await waitForWorkersToLeave(this.runId, this.owner, this.heartbeatMs, () => this.dead || this.lost);
+          if (this.dead || this.lost) return;
+          // A helper that crashed mid-write left its entry open: settled from the core, then read as the run's journal.
+          if (this.claims) await settleRunEntries(this.runId);
           await finishCancelled(this.runId, this.owner);
           return await auditRunEnded(this.runId);
         }
-        if (await finishCompleted(this.runId, this.owner)) return await auditRunEnded(this.runId);
-        if (this.stopping) return void (await releaseLease(this.runId, this.owner));
-        // Something is still pending yet nothing could be taken: leave it to a resume rather than spin.
-        if (processed === 0) throw new Error("items remain pending but none could be processed");
+        if (await finishCompleted(this.runId, this.owner)) {
+          await this.leave();
+          // Every session has its outcome, so no writer of this run is left: entries a crashed helper left
+          // open (its write landed or not) are settled from the core now, not at the next periodic sweep.
+          if (this.claims) await settleRunEntries(this.runId);
+          return await auditRunEnded(this.runId);
+        }
+        if (this.stopping) {
+          await this.leave();
+          return void (await releaseLease(this.runId, this.owner));
+        }
+        if (processed === 0) {
+          // Other instances hold the rest: wait for their outcomes, or for their claims to lapse (a crash).
+          if (this.claims && (await othersHoldClaims(this.runId, this.owner))) {
+            await sleep(this.heartbeatMs);
+            continue;
+          }
+          // Something is still pending yet nothing could be taken: leave it to a resume rather than spin.
+          throw new Error("items remain pending but none could be processed");
+        }
       }
     } finally {
       clearInterval(heartbeat);
       clearTimeout(this.flushTimer);
       if (runners.get(this.runId) === this) runners.delete(this.runId);
+      if (helpers.get(helperKey(this.runId, this.owner)) === this) helpers.delete(helperKey(this.runId, this.owner));
     }
+  }
+
+  /** Stops taking part (claims): unstarted claims go back to the run, and the worker row stops counting as live. */
+  private async leave(): Promise<void> {
+    if (!this.claims || this.left || this.dead) return;
+    this.left = true;
+    await releaseClaims(this.runId, this.owner);
+    await markWorkerLeft(this.runId, this.owner, this.processedCount);
   }
 
   private async beat(): Promise<void> {
     if (this.dead) return;
     try {
-      const lease = await renewLease(this.runId, this.owner);
-      if (!lease) this.lost = true; // another instance took it over (we were presumed dead): stop starting work
-      else if (lease.cancelRequested) this.cancelled = true;
+      if (this.role === "owner") {
+        const lease = await renewLease(this.runId, this.owner, this.claims ? this.gate.limit.limit : undefined);
+        if (!lease) this.lost = true; // another instance took it over (we were presumed dead): stop starting work
+        else if (lease.cancelRequested) this.cancelled = true;
+      } else {
+        // A helper stops starting work once the run it joined is no longer going on as it was: finished,
+        // cancelled, interrupted (its owner's lease lapsed) or taken over by a resume.
+        const run = await getRunRow(this.runId);
+        if (!run || runStatusOf(run) !== "running" || run.lease_owner !== this.joinedOwner) this.cancelled = true;
+        else if (run.pace_limit !== null) this.runPaceLimit = run.pace_limit;
+      }
+      if (this.claims && !this.left && !this.lost) {
+        await markWorkerSeen(this.runId, this.owner, this.processedCount);
+        await renewClaims(this.runId, this.owner);
+        this.liveWorkers = Math.max(1, await countLiveWorkers(this.runId));
+      }
     } catch (error) {
       logger().warn({ event: "bulk-run", runId: this.runId, error: errorMessage(error) }, "could not renew the bulk run's lease");
     }
@@ -188,7 +288,9 @@ export class BulkRunner {
       for (;;) {
         if (queue.length > 0) return queue.shift();
         if (exhausted) return undefined;
-        fetching ??= nextPendingItems(this.runId, afterSeq, PAGE_SIZE)
+        // With claims, a page is claimed (each instance gets its own; a lapsed claim is taken again), a
+        // page about twice what may be in flight, so one instance does not hold what others could do.
+        fetching ??= (this.claims ? claimPendingItems(this.runId, this.owner, Math.min(PAGE_SIZE, Math.max(20, 2 * this.gate.allowed))) : nextPendingItems(this.runId, afterSeq, PAGE_SIZE))
           .then((page) => {
             if (page.length === 0) exhausted = true;
             else {
@@ -210,6 +312,7 @@ export class BulkRunner {
         if (this.dead) return; // a dead process records nothing
         if (!result) return; // cancelled while it waited for its turn: it stays "not attempted"
         processed += 1;
+        this.processedCount += 1;
         this.finishedAt.push(performance.now());
         this.results.push(result);
         countBulkItem(result.outcome);
@@ -321,14 +424,55 @@ export class BulkRunner {
 const CHANGED = "The session's data changed after the dry run, so nothing was written. Start a fresh dry run to include it.";
 
 function launch(runId: string, staff: StaffUser, options: RunnerOptions): BulkRunner {
-  const runner = new BulkRunner(runId, staff, options);
+  const runner = new BulkRunner(runId, staff, { ...options, role: "owner" });
   runners.set(runId, runner);
   return runner;
 }
 
-/** The runner of `runId` in this process, if any (tests wait on `done`). */
+/** The runner of `runId` in this process, if any (tests wait on `done`): its owner, else a helper. */
 export function localRunner(runId: string): BulkRunner | undefined {
-  return runners.get(runId);
+  return runners.get(runId) ?? localHelpers(runId)[0];
+}
+
+function localHelpers(runId: string): BulkRunner[] {
+  return [...helpers.values()].filter((helper) => helper.runId === runId);
+}
+
+/**
+ * Joins a run another instance owns (PostgreSQL), writing as `staff` (the run's applier). Undefined when
+ * claims are not in use or this instance already takes part in it. The caller does not wait for it.
+ */
+export function joinRun(runId: string, staff: StaffUser, options: Omit<RunnerOptions, "role"> = {}): BulkRunner | undefined {
+  const instance = options.owner ?? INSTANCE_ID;
+  if (!claimsInUse() || helpers.has(helperKey(runId, instance)) || runners.get(runId)?.ownerId === instance) return undefined;
+  const runner = new BulkRunner(runId, staff, { ...options, owner: instance, role: "helper" });
+  helpers.set(helperKey(runId, instance), runner);
+  return runner;
+}
+
+/**
+ * Waits until no instance but `owner` takes part in the run: helpers finish and record what they have in
+ * flight when they see the run stop, and a crashed one's heartbeat lapses within a lease. Only then may
+ * the run's pending items be settled from the audit trail (a live helper's write is not abandoned).
+ * `renew`: renew the lease meanwhile (a caller without a runner's heartbeat).
+ */
+async function waitForWorkersToLeave(runId: string, owner: string, intervalMs: number, stop: () => boolean = () => false, renew = false): Promise<void> {
+  if (!claimsInUse()) return;
+  while (!stop() && (await countLiveWorkers(runId, owner)) > 0) {
+    await sleep(intervalMs);
+    if (renew) await renewLease(runId, owner);
+  }
+}
+
+/** This process's helpers of the run stop and record what they have in flight (it is about to own the run). */
+async function stopLocalHelpers(runId: string): Promise<void> {
+  const stopping = localHelpers(runId);
+  for (const helper of stopping) helper.cancel();
+  await Promise.all(stopping.map((helper) => helper.done));
+}
+
+function heartbeatInterval(): number {
+  return Math.min(1000, (getConfig().BULK_RUN_LEASE_SECONDS * 1000) / 4);
 }
 
 /** Starts applying a dry run. The caller does not wait for it. */
@@ -349,6 +493,10 @@ export async function applyRun(runId: string, staff: StaffUser, options: RunnerO
 export async function resumeRun(runId: string, staff: StaffUser, options: RunnerOptions = {}): Promise<{ status: "resumed"; runner?: BulkRunner } | { status: "not-interrupted" }> {
   const owner = options.owner ?? INSTANCE_ID;
   if (!(await claimInterrupted(runId, owner))) return { status: "not-interrupted" };
+  await stopLocalHelpers(runId);
+  // Helpers of the lapsed owner stop at their next heartbeat (the owner changed); their writes in flight
+  // are theirs to record, not abandoned entries to settle from the core.
+  await waitForWorkersToLeave(runId, owner, heartbeatInterval(), undefined, true);
   // Its process may have died before settling the sessions no write can help, with finished writes not
   // yet recorded (the audit trail has them), or after the last outcome but before marking the run complete.
   await settleUnwritable(runId);
@@ -370,6 +518,7 @@ export async function resumeRun(runId: string, staff: StaffUser, options: Runner
  */
 export async function cancelRun(runId: string, staff: StaffUser): Promise<"cancelling" | "cancelled" | "not-running"> {
   if (!(await requestCancel(runId, staff))) return "not-running";
+  for (const helper of localHelpers(runId)) helper.cancel();
   const local = runners.get(runId);
   if (local) {
     local.cancel();
@@ -377,6 +526,8 @@ export async function cancelRun(runId: string, staff: StaffUser): Promise<"cance
   }
   const row = await getRunRow(runId);
   if (row && runStatusOf(row) === "interrupted" && (await claimInterrupted(runId, INSTANCE_ID, { resume: false }))) {
+    await stopLocalHelpers(runId);
+    await waitForWorkersToLeave(runId, INSTANCE_ID, heartbeatInterval(), undefined, true);
     await settleRunEntries(runId);
     await finishCancelled(runId, INSTANCE_ID);
     await auditRunEnded(runId);

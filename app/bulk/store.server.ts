@@ -256,7 +256,7 @@ export async function listItems(runId: string, filter: ItemFilter, page: number,
   }
   const { count } = await query.select((eb) => eb.fn.countAll<string | number>().as("count")).executeTakeFirstOrThrow();
   const rows = await query
-    .select(["seq", "session_handle", "tenant_id", "plan", "plan_error", "summary_json", "outcome", "outcome_error", "attempts", "audit_entry_id"])
+    .select(["seq", "session_handle", "tenant_id", "plan", "plan_error", "summary_json", "outcome", "outcome_error", "attempts", "audit_entry_id", "user_id"])
     .orderBy("seq")
     .limit(pageSize)
     .offset((Math.max(page, 1) - 1) * pageSize)
@@ -274,6 +274,8 @@ export async function listItems(runId: string, filter: ItemFilter, page: number,
       outcomeError: row.outcome_error,
       attempts: row.attempts,
       auditEntryId: row.audit_entry_id,
+      // Runs across users: whose session it is (null in a one-user run).
+      ...(row.user_id !== null ? { userId: row.user_id } : {}),
     })),
   };
 }
@@ -317,11 +319,14 @@ export async function claimInterrupted(runId: string, owner: string, options: { 
   return Number(result.numUpdatedRows) === 1;
 }
 
-/** The heartbeat. Returns null when `owner` no longer holds the run, else whether a cancel was asked for. */
-export async function renewLease(runId: string, owner: string): Promise<{ cancelRequested: boolean } | null> {
+/**
+ * The heartbeat. Returns null when `owner` no longer holds the run, else whether a cancel was asked for.
+ * `paceLimit`: the run's adaptive limit now, for other instances taking part to share (claims.server.ts).
+ */
+export async function renewLease(runId: string, owner: string, paceLimit?: number): Promise<{ cancelRequested: boolean } | null> {
   const row = await getDb()
     .updateTable("bulk_runs")
-    .set({ lease_expires_at: leaseExpiry() })
+    .set(paceLimit === undefined ? { lease_expires_at: leaseExpiry() } : { lease_expires_at: leaseExpiry(), pace_limit: paceLimit })
     .where("id", "=", runId)
     .where("lease_owner", "=", owner)
     .where("status", "=", "running")

@@ -112,6 +112,8 @@ export interface RunItemView {
   outcomeError: string | null;
   attempts: number;
   auditEntryId: string | null;
+  /** Runs across users: whose session it is. */
+  userId?: string;
 }
 
 /** Dry-run sessions with the same verdict and the same change (or the same reason to be left alone). */

@@ -20,6 +20,8 @@ export interface ServerProcess {
   stop(): Promise<void>;
   /** SIGTERM, then waits for the process to exit on its own (graceful shutdown); returns its exit code. */
   terminate(): Promise<number | null>;
+  /** SIGKILL: a crash, nothing finished or released. Resolves once the process is gone. */
+  crash(): Promise<void>;
 }
 
 export async function startServerProcess(options: { dataDir: string; env?: Record<string, string> }): Promise<ServerProcess> {
@@ -58,6 +60,12 @@ export async function startServerProcess(options: { dataDir: string; env?: Recor
     ...urls,
     coreApiKey,
     output: () => output,
+    async crash() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+      child.kill("SIGKILL");
+      await exited;
+    },
     terminate() {
       if (child.exitCode !== null) return Promise.resolve(child.exitCode);
       const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));

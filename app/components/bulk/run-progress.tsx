@@ -185,6 +185,7 @@ function RunPaceText({ pace }: { pace: RunPace }) {
   return (
     <span className="tabular-nums text-slate-500" data-testid="run-pace" title={`The run adapts how many sessions it works on at once to the core's answers, up to ${pace.ceiling}.`}>
       {rate} sessions/s · {pace.inFlight} in flight · pace limit {pace.concurrency} of {pace.ceiling}
+      {pace.instances > 1 ? ` · shared by ${pace.instances} instances` : null}
     </span>
   );
 }

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ApiScope } from "../../../app/api/scopes";
 import type { StaffRole } from "../../../app/staff/roles";
 import { getPage, postForm, signInAs } from "../../helpers/http";
+import { postData } from "../sessions/helpers";
 import { createCoreUserWithSession, startTestStack, type TestStack, type TestStaff } from "../../helpers/stack";
 
 let stack: TestStack;
@@ -38,7 +39,8 @@ async function expectProblem(response: Response, status: number, slug: string): 
 }
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  // Runs across users of more than 3 sessions wait for a second admin's approval (one-user runs never do).
+  stack = await startTestStack({ env: { BULK_APPROVAL_THRESHOLD: "3" } });
 });
 
 afterAll(async () => {
@@ -54,7 +56,12 @@ interface RouteCase {
   ok: number;
   request(token: string, fixture: Fixture): Promise<Response>;
   /** Makes what the request needs; runs for every request. */
-  needs?: "session" | "planned-run" | "completed-run";
+  needs?: "session" | "planned-run" | "completed-run" | "cross-user-run";
+}
+
+/** A dry run across users of a list: the users' ids (or anything else) as entries. */
+async function planCrossUserRun(token: string, entries: string[]): Promise<Response> {
+  return api("POST", "/bulk-runs", token, { users: { by: "list", entries }, keyPath: "flags.beta", operation: "set", value: true, reason: REASON });
 }
 
 async function planRun(token: string, userId: string): Promise<string> {
@@ -84,6 +91,10 @@ const ROUTES: RouteCase[] = [
   },
   { name: "POST /users/:id/bulk-runs", scope: "bulk", ok: 201, needs: "session", request: (t, f) => api("POST", `/users/${f.userId}/bulk-runs`, t, { keyPath: "a", operation: "set", value: 1, reason: REASON }) },
   { name: "GET /bulk-runs/:id", scope: "read", ok: 200, needs: "planned-run", request: (t, f) => api("GET", `/bulk-runs/${f.runId}`, t) },
+  { name: "POST /bulk-runs (across users)", scope: "bulk", ok: 201, needs: "session", request: (t, f) => planCrossUserRun(t, [f.userId, "nobody@example.invalid"]) },
+  { name: "GET /bulk-runs/:id (across users)", scope: "read", ok: 200, needs: "cross-user-run", request: (t, f) => api("GET", `/bulk-runs/${f.runId}`, t) },
+  { name: "GET /bulk-runs/:id/users", scope: "read", ok: 200, needs: "cross-user-run", request: (t, f) => api("GET", `/bulk-runs/${f.runId}/users`, t) },
+  { name: "POST /bulk-runs/:id/apply (across users)", scope: "bulk", ok: 202, needs: "cross-user-run", request: (t, f) => api("POST", `/bulk-runs/${f.runId}/apply`, t) },
   { name: "POST /bulk-runs/:id/apply", scope: "bulk", ok: 202, needs: "planned-run", request: (t, f) => api("POST", `/bulk-runs/${f.runId}/apply`, t) },
   // On a finished run: the scope lets it through, and the run's state refuses it (409, not 403).
   { name: "POST /bulk-runs/:id/cancel", scope: "bulk", ok: 409, needs: "completed-run", request: (t, f) => api("POST", `/bulk-runs/${f.runId}/cancel`, t) },
@@ -113,6 +124,11 @@ describe("every route × token scope × role", () => {
     const session = (await (await api("GET", `/users/${userId}/sessions/${sessionHandle}`, adminToken)).json()) as { fingerprint: string };
     let runId = "0".repeat(16);
     if (needs === "planned-run" || needs === "completed-run") runId = await planRun(adminToken, userId);
+    if (needs === "cross-user-run") {
+      const planned = await planCrossUserRun(adminToken, [userId]);
+      expect(planned.status, await planned.clone().text()).toBe(201);
+      runId = ((await planned.json()) as { run: { id: string } }).run.id;
+    }
     if (needs === "completed-run") {
       expect((await api("POST", `/bulk-runs/${runId}/apply`, adminToken)).status).toBe(202);
       await waitForRun(adminToken, runId);
@@ -310,6 +326,84 @@ describe("bulk runs", () => {
     expect(audit.entries.map((entry) => entry.action).sort()).toEqual(["bulk-apply-item", "bulk-apply-run"]);
     expect(audit.entries.every((entry) => entry.viaApiToken?.name === "bulk script")).toBe(true);
   });
+
+  it("across users: unknown and invalid entries are listed first; apply; the report per user and per session; a previous run's users", async () => {
+    const admin = await stack.createStaff("admin");
+    const token = await makeToken(admin, "bulk", "cross-user script");
+    const email = `api-across-${Date.now()}@example.com`;
+    const a = await createCoreUserWithSession(stack, { email, sessionData: { plan: "free" } });
+    const b = await createCoreUserWithSession(stack, { sessionData: { plan: "pro", flags: { beta: true } } });
+    const unknown = `nobody-${Date.now()}@example.invalid`;
+
+    // Bad input: each problem named by its path, nothing planned.
+    const bad = await expectProblem(await api("POST", "/bulk-runs", token, { users: { by: "list", entries: [] }, keyPath: "flags.beta", operation: "set", value: true, reason: REASON }), 400, "invalid-request");
+    expect((bad.errors as { path: string }[]).map((error) => error.path)).toContain("users.entries");
+    const noRun = await expectProblem(await api("POST", "/bulk-runs", token, { users: { by: "run", runId: "0".repeat(16) }, keyPath: "a", operation: "delete", reason: REASON }), 400, "invalid-request");
+    expect(noRun.errors).toEqual([{ path: "users.runId", message: "There is no bulk run with that id." }]);
+
+    const planned = await planCrossUserRun(token, [email, b.userId, unknown, "not an entry at all"]);
+    expect(planned.status, await planned.clone().text()).toBe(201);
+    const plan = (await planned.json()) as { run: { id: string; userId: string; progress: { status: string; plan: Record<string, number> } }; crossUser: { approval: { status: string | null }; entries: Record<string, number>; unresolved: { input: string; status: string }[] } };
+    const runId = plan.run.id;
+    expect(planned.headers.get("location")).toBe(`/api/v1/bulk-runs/${runId}`);
+    expect(plan.run.userId).toBe("*");
+    expect(plan.run.progress).toMatchObject({ status: "planned", plan: { "will-change": 1, "already-so": 1 } });
+    expect(plan.crossUser.approval.status).toBeNull();
+    expect(plan.crossUser.entries).toMatchObject({ matched: 2, unknown: 1, invalid: 1 });
+    expect(plan.crossUser.unresolved.map((entry) => [entry.input, entry.status])).toEqual([
+      [unknown, "unknown"],
+      ["not an entry at all", "invalid"],
+    ]);
+    const read = (await (await api("GET", `/bulk-runs/${runId}`, token)).json()) as { crossUser: { entries: Record<string, number> } };
+    expect(read.crossUser.entries.matched).toBe(2);
+    const unresolved = (await (await api("GET", `/bulk-runs/${runId}/users?show=unresolved`, token)).json()) as { entries: { status: string }[]; pageCount: number };
+    expect(unresolved.entries.map((entry) => entry.status)).toEqual(["unknown", "invalid"]);
+
+    expect((await api("POST", `/bulk-runs/${runId}/apply`, token)).status).toBe(202);
+    await waitForRun(token, runId);
+    const users = (await (await api("GET", `/bulk-runs/${runId}/users`, token)).json()) as { users: { userId: string; verdict: string; outcomes: Record<string, number> }[] };
+    expect(users.users.map((user) => [user.userId, user.verdict])).toEqual([
+      [a.userId, "written"],
+      [b.userId, "already-so"],
+    ]);
+    const report = (await (await api("GET", `/bulk-runs/${runId}/report`, token)).json()) as { items: { userId: string; sessionHandle: string; outcome: string }[] };
+    expect(report.items.map((item) => [item.userId, item.sessionHandle, item.outcome])).toEqual([
+      [a.userId, a.sessionHandle, "written"],
+      [b.userId, b.sessionHandle, "already-so"],
+    ]);
+    // A one-user run has no users to list.
+    const single = await planRun(token, a.userId);
+    await expectProblem(await api("GET", `/bulk-runs/${single}/users`, token), 404, "not-found");
+
+    // The users of that run, again: a fresh dry run of the same users.
+    const again = await api("POST", "/bulk-runs", token, { users: { by: "run", runId }, keyPath: "flags.beta", operation: "delete", reason: REASON });
+    expect(again.status).toBe(201);
+    expect(((await again.json()) as { crossUser: { entries: Record<string, number> } }).crossUser.entries.matched).toBe(2);
+  });
+
+  it("across users above the approval threshold: the API cannot apply it until a second admin approves it in the app", async () => {
+    const admin = await stack.createStaff("admin");
+    const token = await makeToken(admin, "bulk", "large run script");
+    const users = await Promise.all([1, 2, 3, 4].map(() => createCoreUserWithSession(stack, { sessionData: { plan: "free" } })));
+    const planned = await planCrossUserRun(token, users.map((user) => user.userId));
+    expect(planned.status).toBe(201);
+    const plan = (await planned.json()) as { run: { id: string }; crossUser: { approval: { status: string; threshold: number } } };
+    expect(plan.crossUser.approval).toMatchObject({ status: "pending", threshold: 3 });
+    const refused = await expectProblem(await api("POST", `/bulk-runs/${plan.run.id}/apply`, token), 409, "not-applicable");
+    expect(refused.detail).toMatch(/second admin must approve it in the app/);
+    expect(refused.approval).toBe("pending");
+    // Nothing was started or written.
+    const before = (await (await api("GET", `/bulk-runs/${plan.run.id}`, token)).json()) as { run: { progress: { status: string } } };
+    expect(before.run.progress.status).toBe("planned");
+
+    // A second admin approves it in the app (the API has no way to approve), then the token may apply it.
+    const second = await stack.createStaff("admin");
+    const approved = await postData(`${stack.url}/bulk/across/${plan.run.id}`, "routes/bulk.across.$runId", { intent: "approve", note: "Checked" }, await signInAs(stack, second));
+    expect(approved.toast).toMatchObject({ kind: "success", title: "Run approved" });
+    expect((await api("POST", `/bulk-runs/${plan.run.id}/apply`, token)).status).toBe(202);
+    const done = await waitForRun(token, plan.run.id);
+    expect((done as { progress: { outcomes: Record<string, number> } }).progress.outcomes.written).toBe(4);
+  });
 });
 
 describe("OpenAPI", () => {
@@ -319,7 +413,7 @@ describe("OpenAPI", () => {
     const document = (await (await api("GET", "/openapi.json", token)).json()) as { openapi: string; paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, unknown> } };
     expect(document.openapi).toBe("3.1.0");
     expect(Object.keys(document.paths).sort()).toEqual(
-      ["/audit", "/bulk-runs/{runId}", "/bulk-runs/{runId}/apply", "/bulk-runs/{runId}/cancel", "/bulk-runs/{runId}/report", "/bulk-runs/{runId}/resume", "/users", "/users/{userId}", "/users/{userId}/bulk-runs", "/users/{userId}/sessions/{sessionHandle}"].sort(),
+      ["/audit", "/bulk-runs", "/bulk-runs/{runId}", "/bulk-runs/{runId}/users", "/bulk-runs/{runId}/apply", "/bulk-runs/{runId}/cancel", "/bulk-runs/{runId}/report", "/bulk-runs/{runId}/resume", "/users", "/users/{userId}", "/users/{userId}/bulk-runs", "/users/{userId}/sessions/{sessionHandle}"].sort(),
     );
     expect(Object.keys(document.paths["/users/{userId}/sessions/{sessionHandle}"]!).sort()).toEqual(["get", "put"]);
     expect(document.components.schemas.WriteSessionRequest).toMatchObject({ required: expect.arrayContaining(["data", "expectedFingerprint"]) });

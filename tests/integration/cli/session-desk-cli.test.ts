@@ -176,6 +176,28 @@ data.mine = true;`,
     expect(after).toContain("9223372036854775807");
   });
 
+  it("bulk plan across users: a list file with an unknown email lists it as left out; apply; status shows the users", async () => {
+    const unknown = `nobody-${Date.now()}@example.invalid`;
+    const file = path.join(work, "users.csv");
+    writeFileSync(file, `demo@example.com\n${unknown}\n`);
+    const human = await run(["bulk", "plan", "--users-file", file, "--key", "cli.across", "--value", "true", "--reason", "TICKET-11"]);
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stdout).toContain("users 1 matched; 1 no user");
+    expect(human.stdout).toMatch(new RegExp(`Left out:\\s+${unknown.replace(/[.]/g, "\\.")}\\s+unknown`));
+    const plan = await run(["--json", "bulk", "plan", "--users", userId, unknown, "--key", "cli.across", "--value", "true", "--reason", "TICKET-11"]);
+    expect(plan.code, plan.stderr).toBe(0);
+    const planned = JSON.parse(plan.stdout) as { run: { id: string; userId: string }; crossUser: { unresolved: { input: string; status: string }[] } };
+    expect(planned.run.userId).toBe("*");
+    expect(planned.crossUser.unresolved).toEqual([expect.objectContaining({ input: unknown, status: "unknown" })]);
+    const apply = await run(["bulk", "apply", planned.run.id]);
+    expect(apply.code, apply.stderr).toBe(0);
+    expect(apply.stdout).toMatch(/completed/);
+    const status = await run(["bulk", "status", planned.run.id]);
+    expect(status.stdout).toContain("users 1 matched");
+    const both = await run(["bulk", "plan", userId, "--users", userId, "--key", "x", "--value", "1"]);
+    expect(both.code).toBe(2);
+  });
+
   it("a read-only token is refused a bulk plan (exit 5); a missing login is exit 6; bad usage is exit 2", async () => {
     const refused = await run(["bulk", "plan", userId, "--key", "x", "--value", "1", "--reason", "r"], { env: { SESSION_DESK_URL: app.baseUrl, SESSION_DESK_TOKEN: viewerToken } });
     expect(refused.code).toBe(5);

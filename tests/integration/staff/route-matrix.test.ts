@@ -55,7 +55,29 @@ async function buildMatrixContext(stack: TestStack): Promise<MatrixContext> {
     },
     fingerprint: (value) => fingerprint(value as never),
     newBulkRun: (state) => newBulkRun(stack, userId, newSession, state),
+    newCrossUserRun: (state) => newCrossUserRun(stack, state),
   };
+}
+
+/** See MatrixContext.newCrossUserRun. A new user whose one session the change cannot apply to, so a run ends at once. */
+async function newCrossUserRun(stack: TestStack, state: "planned" | "pending-approval" | "completed" | "interrupted") {
+  const { planCrossUserRun } = await import("../../../app/bulk/cross-user/plan.server");
+  const { applyRun } = await import("../../../app/bulk/engine.server");
+  const store = await import("../../../app/bulk/store.server");
+  const { getDb } = await import("../../../app/db/db.server");
+  bulkAuthor ??= await stack.createStaff("admin");
+  const { userId } = await createCoreUserWithSession(stack, { sessionData: { featureFlags: "off" } });
+  const operation = { kind: "set" as const, path: ["featureFlags", "beta"], value: true };
+  const { runId } = await planCrossUserRun({ staff: bulkAuthor, users: { by: "list", entries: [{ input: userId, kind: "id", row: 1 }] }, operation, reason: "matrix" });
+  // Above the approval threshold, as a large run would be (this one has one session).
+  if (state === "pending-approval") await getDb().updateTable("bulk_runs").set({ approval_status: "pending" }).where("id", "=", runId).execute();
+  if (state === "completed") await applyRun(runId, bulkAuthor);
+  if (state === "interrupted") {
+    await store.claimPlanned(runId, "an-instance-that-went-away", bulkAuthor);
+    await store.settleUnwritable(runId);
+    await getDb().updateTable("bulk_runs").set({ lease_expires_at: "2000-01-01T00:00:00.000Z" }).where("id", "=", runId).execute();
+  }
+  return { runId, userId };
 }
 
 /** See MatrixContext.newBulkRun. Made with the app's own modules (this process runs the app). */

@@ -39,6 +39,12 @@ export interface MatrixContext {
    * session), or "interrupted" (its server went away after recording every outcome). Returns { runId, userId }.
    */
   newBulkRun(state: "planned" | "completed" | "interrupted"): Promise<{ runId: string; userId: string }>;
+  /**
+   * A bulk run across users (one new user, one session the change cannot apply to), by another admin:
+   * a dry run ("planned"), one waiting for a second admin ("pending-approval"), "completed" or
+   * "interrupted", as newBulkRun. Returns { runId, userId }.
+   */
+  newCrossUserRun(state: "planned" | "pending-approval" | "completed" | "interrupted"): Promise<{ runId: string; userId: string }>;
 }
 
 export interface RouteCase {
@@ -184,6 +190,26 @@ export const ROUTES: RouteCase[] = [
     minimumRole: "admin",
   },
   { name: "bulk fresh dry run", method: "POST", fixture: async (ctx) => ctx.newBulkRun("planned"), path: (_ctx, f) => `/bulk/runs/${f.runId}`, form: () => ({ intent: "replan" }), minimumRole: "admin" },
+
+  // ── Bulk across users (admins only, pages included: they list many users' data) ──
+  { name: "bulk runs across users", method: "GET", path: () => "/bulk", minimumRole: "admin" },
+  { name: "new run across users form", method: "GET", path: () => "/bulk/new", minimumRole: "admin" },
+  {
+    name: "dry run across users",
+    method: "POST",
+    fixture: async (ctx) => ({ userId: (await createCoreUserWithSession(ctx.stack, { sessionData: { featureFlags: "off" } })).userId }),
+    path: () => "/bulk/new",
+    form: (_ctx, f) => ({ source: "list", list: `${f.userId}\nnobody@example.invalid`, keyPath: "featureFlags.beta", operation: "set", value: "true", reason: "matrix" }),
+    minimumRole: "admin",
+  },
+  { name: "run across users page", method: "GET", fixture: async (ctx) => ctx.newCrossUserRun("completed"), path: (_ctx, f) => `/bulk/across/${f.runId}?show=failed`, minimumRole: "admin" },
+  { name: "run across users: users CSV", method: "GET", fixture: async (ctx) => ctx.newCrossUserRun("completed"), path: (_ctx, f) => `/bulk/across/${f.runId}/report.csv?level=users`, minimumRole: "admin" },
+  { name: "run across users: sessions CSV", method: "GET", fixture: async (ctx) => ctx.newCrossUserRun("completed"), path: (_ctx, f) => `/bulk/across/${f.runId}/report.csv?level=sessions`, minimumRole: "admin" },
+  { name: "approve a run across users", method: "POST", fixture: async (ctx) => ctx.newCrossUserRun("pending-approval"), path: (_ctx, f) => `/bulk/across/${f.runId}`, form: () => ({ intent: "approve", note: "matrix" }), minimumRole: "admin" },
+  { name: "apply a run across users", method: "POST", fixture: async (ctx) => ctx.newCrossUserRun("planned"), path: (_ctx, f) => `/bulk/across/${f.runId}`, form: () => ({ intent: "apply" }), minimumRole: "admin" },
+  { name: "cancel a run across users", method: "POST", fixture: async (ctx) => ctx.newCrossUserRun("interrupted"), path: (_ctx, f) => `/bulk/across/${f.runId}`, form: () => ({ intent: "cancel" }), minimumRole: "admin" },
+  { name: "resume a run across users", method: "POST", fixture: async (ctx) => ctx.newCrossUserRun("interrupted"), path: (_ctx, f) => `/bulk/across/${f.runId}`, form: () => ({ intent: "resume" }), minimumRole: "admin" },
+  { name: "fresh dry run across users", method: "POST", fixture: async (ctx) => ctx.newCrossUserRun("planned"), path: (_ctx, f) => `/bulk/across/${f.runId}`, form: () => ({ intent: "replan" }), minimumRole: "admin" },
 
   // ── Staff management ──
   { name: "staff page", method: "GET", path: () => "/staff", minimumRole: "admin" },
