@@ -1,25 +1,26 @@
 /**
- * How many sessions a bulk run works on at once, found while it runs instead of fixed in advance. A
+ * How many requests a bulk run has at the core at once, found while it runs instead of fixed in advance
+ * (the run's sessions pass their core calls through an AdaptiveGate: app/core/core-pacing.server.ts). A
  * support tool shares its core with the customer's live app: a fixed 128 tuned on an idle core made a
  * real core answer 500 on about 17% of requests (issue #14), and every request queued at the core also
  * delays the app's own. So the limit follows the core, in the manner of TCP Vegas (and Netflix's
  * concurrency-limits VegasLimit):
  *
- * - It estimates how many of its sessions are waiting rather than being worked on:
+ * - It estimates how many of its requests are waiting rather than being worked on:
  *   `queued = limit x (1 - noLoadRoundTrip / recentRoundTrip)`. The recent round trip is a short moving
  *   average (about the last 5 answers); the no-load round trip is the lowest that average has been. The
  *   lowest average, not the fastest single answer: on a busy machine single answers jitter by half or
  *   more, and measuring the queue from a lucky outlier held the limit far too low.
  * - Every 30 round trips (400 answers at least) it measures the no-load round trip afresh, as TCP BBR's ProbeRTT does:
- *   for two round trips it works on half as many sessions, so that whatever queue it had made drains,
+ *   for two round trips it sends half as many requests, so that whatever queue it had made drains,
  *   and takes the fastest answer of the second one as the new no-load round trip. A sliding minimum
  *   alone is not enough: a run that keeps the core busy never sees a no-load answer again, so the
  *   minimum would creep up to the loaded round trip and the queue would look empty.
  * - Slow start: from `initial`, +0.5 per good answer (x1.5 per round trip) while fewer than `alpha`
- *   sessions are queued. Growth by half, not by doubling, so that the one round trip it takes to see the
+ *   requests are queued. Growth by half, not by doubling, so that the one round trip it takes to see the
  *   queue does not overshoot a core that fails writes above a few more requests than it has workers.
  * - Afterwards: as in slow start while nothing is queued, +1 per round trip below `alpha` queued, -1 per round trip above `beta`, unchanged
- *   between them (alpha = 3 log10(limit), beta = 6 log10(limit), at least 2 and 4): a few sessions
+ *   between them (alpha = 3 log10(limit), beta = 6 log10(limit), at least 2 and 4): a few requests
  *   always waiting keep the core busy, more only lengthen its queue and the live app's wait.
  * - A transient failure (5xx, 429, dropped connection, timeout) halves the limit, at most once per
  *   round trip: the answers already in flight were sent at the old limit and say nothing new.
@@ -75,7 +76,7 @@ export class AdaptiveLimit {
     this.value = clamp(options.initial, options.min, options.max);
   }
 
-  /** The whole number of sessions that may be in flight now. */
+  /** The whole number of requests that may be in flight now. */
   get limit(): number {
     return Math.floor(this.value);
   }
@@ -172,10 +173,15 @@ const clamp = (value: number, min: number, max: number) => Math.min(max, Math.ma
  * Lets at most `limit.limit` callers through at once, in arrival order; the limit may change between
  * calls. Each pass reports its round trip to the limit when released. `share`, when given, lowers that
  * further: a run applied by several instances gives each its part of the run's one limit (never below 1).
+ * A caller may ask to go first
+ * (`priority`): a bulk session's write, whose read has already passed, goes ahead of reads that start
+ * new sessions, so that the time between a session's read and its write (when a change by the
+ * customer's app could land unseen, see write.server.ts) stays one pass long however many wait.
  */
 export class AdaptiveGate {
   private inFlight = 0;
   private readonly waiting: (() => void)[] = [];
+  private readonly waitingFirst: (() => void)[] = [];
 
   constructor(
     readonly limit: AdaptiveLimit,
@@ -194,29 +200,33 @@ export class AdaptiveGate {
 
   /**
    * Waits for a free place; returns how to report the outcome and free it. The round trip is the time
-   * in between, unless the caller measured a better one (`latencyMs`: the core calls' own time).
+   * in between, unless the caller measured a better one (`latencyMs`). Released with no outcome
+   * (`undefined`), the place is freed and the limit learns nothing (the pass was never used).
    */
-  async enter(): Promise<(outcome: { overloaded: boolean; latencyMs?: number }) => void> {
-    // First come, first served: a newcomer waits behind anyone already waiting. A waiter is counted in
-    // by wake(), before it resumes, so no one can slip past the limit in between.
-    if (this.inFlight >= this.allowed || this.waiting.length > 0) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    else this.inFlight += 1;
+  async enter(options: { priority?: boolean } = {}): Promise<(outcome: { overloaded: boolean; latencyMs?: number } | undefined) => void> {
+    // First come, first served within each queue: a newcomer waits behind anyone already waiting. A
+    // waiter is counted in by wake(), before it resumes, so no one can slip past the limit in between.
+    if (this.inFlight >= this.allowed || this.waiting.length > 0 || this.waitingFirst.length > 0) {
+      await new Promise<void>((resolve) => (options.priority ? this.waitingFirst : this.waiting).push(resolve));
+    } else this.inFlight += 1;
     const started = this.now();
     let left = false;
-    return ({ overloaded, latencyMs }) => {
+    return (outcome) => {
       if (left) return;
       left = true;
       this.inFlight -= 1;
       const at = this.now();
-      this.limit.record({ at, latencyMs: latencyMs ?? at - started, overloaded });
+      if (outcome) this.limit.record({ at, latencyMs: outcome.latencyMs ?? at - started, overloaded: outcome.overloaded });
       this.wake();
     };
   }
 
   private wake(): void {
-    while (this.waiting.length > 0 && this.inFlight < this.allowed) {
+    while (this.inFlight < this.allowed) {
+      const next = this.waitingFirst.shift() ?? this.waiting.shift();
+      if (!next) return;
       this.inFlight += 1;
-      this.waiting.shift()!();
+      next();
     }
   }
 }

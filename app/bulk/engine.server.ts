@@ -1,6 +1,6 @@
 /**
  * The run: applies a dry run's operation to each of its sessions through the one conflict-checked
- * write (writeSessionData), with a concurrency that adapts to the core (app/bulk/adaptive-limit.ts: it
+ * write (writeSessionData), with its requests to the core paced by a limit that adapts to the core (app/bulk/adaptive-limit.ts: it
  * backs off when the core fails or queues, and climbs while it keeps up), retries for transient core
  * failures, cancel, and resume. The run belongs to the server, not to a browser tab: the request that starts it returns at
  * once and the work goes on in this process, its state in the database (app/bulk/store.server.ts).
@@ -26,7 +26,8 @@ import { settleRunEntries } from "~/sessions/settle-abandoned.server";
 import { writeSessionData } from "~/sessions/write.server";
 import type { StaffUser } from "~/staff/roles";
 import { singleton } from "~/utils/singleton.server";
-import { measureCoreTime } from "~/core/core-time.server";
+import { CoreCallNotStartedError, withCorePacing, type CorePacing } from "~/core/core-pacing.server";
+import { describeCoreError } from "~/core/problems.server";
 import { AdaptiveGate, AdaptiveLimit } from "./adaptive-limit";
 import { claimPendingItems, claimsInUse, countLiveWorkers, markWorkerLeft, markWorkerSeen, othersHoldClaims, releaseClaims, renewClaims } from "./claims.server";
 import { applyBulkOperation } from "./operation";
@@ -53,7 +54,10 @@ const FLUSH_EVERY = 50;
 const FLUSH_MS = 150;
 
 export interface RunnerOptions {
-  /** The most sessions in flight at once (default BULK_APPLY_CONCURRENCY); the run finds its pace below it. */
+  /**
+   * The most sessions in flight at once, and the most requests at the core (default
+   * BULK_APPLY_CONCURRENCY); the run finds its pace at the core below it.
+   */
   concurrency?: number;
   retry?: Partial<RetryPolicy>;
   /** How often the lease is renewed and a cancel asked for by another instance is noticed. */
@@ -70,9 +74,10 @@ export interface RunnerOptions {
 /** How a run is going, for its page: measured over the last PACE_WINDOW_MS. */
 export interface RunPace {
   sessionsPerSecond: number;
-  /** Sessions the run may have in flight now (its adaptive limit) and the ceiling it may climb to. */
+  /** Requests the run may have in flight at the core now (its adaptive limit), and the ceiling it may climb to. */
   concurrency: number;
   ceiling: number;
+  /** Its requests in flight at the core now. */
   inFlight: number;
   /** Transient failures retried so far in this process. */
   retries: number;
@@ -83,7 +88,7 @@ export interface RunPace {
 }
 
 const PACE_WINDOW_MS = 5_000;
-/** Where the adaptive limit starts (slow start doubles it every round trip while the core keeps up). */
+/** Where the adaptive limit on requests at the core starts (slow start grows it x1.5 a round trip while the core keeps up). */
 const INITIAL_CONCURRENCY = 8;
 
 type Attempt = { kind: "final"; result: Omit<ItemResult, "seq" | "attempts"> } | { kind: "transient"; error: string };
@@ -344,27 +349,22 @@ export class BulkRunner {
     await Promise.all([...this.writing]);
   }
 
-  /** One session, retried on transient failures; each attempt waits its turn at the adaptive gate. */
+  /**
+   * One session, retried on transient failures. Its core calls wait their turn at the adaptive gate
+   * (app/core/core-pacing.server.ts), which learns from each of them: a transient failure is the core
+   * saying it has too much.
+   */
   private async processItem(item: PendingItem, userId: string, reason: string | undefined, operation: BulkOperation): Promise<ItemResult | undefined> {
     for (let attempts = 1; ; attempts++) {
-      const leave = await this.gate.enter();
-      // Shutting down, a retry is left pending too: the instance that takes the run over makes it.
-      if ((attempts === 1 && (this.cancelled || this.dead || this.lost)) || this.stopping) {
-        leave({ overloaded: false });
-        return undefined;
-      }
-      // The gate learns from every attempt: a transient failure is the core saying it has too much.
-      // Its round trip is the time the attempt's core calls were in flight (see app/core/core-time.server.ts).
-      let overloaded = false;
-      let coreMs: number | undefined;
+      // Cancelled (or this process lost the run) before the session's read was sent: it stays "not
+      // attempted". Shutting down, a retry is left pending too: the instance that takes the run over makes it.
+      const mayStart = () => !((attempts === 1 && (this.cancelled || this.dead || this.lost)) || this.stopping);
       let outcome: Attempt;
       try {
-        const measured = await measureCoreTime(() => this.attempt(item, userId, reason, operation));
-        outcome = measured.result;
-        overloaded = outcome.kind === "transient";
-        if (measured.coreCalls > 0) coreMs = measured.coreMs;
-      } finally {
-        leave({ overloaded, latencyMs: coreMs });
+        outcome = await withCorePacing({ gate: this.gate, overloaded: isOverloaded, mayStart }, () => this.attempt(item, userId, reason, operation));
+      } catch (error) {
+        if (error instanceof CoreCallNotStartedError) return undefined;
+        throw error;
       }
       if (outcome.kind === "final") return { seq: item.seq, attempts, ...outcome.result };
       if (attempts > this.policy.maxRetries || this.dead) {
@@ -415,10 +415,18 @@ export class BulkRunner {
           return final({ outcome: "changed", error: CHANGED });
       }
     } catch (error) {
+      if (error instanceof CoreCallNotStartedError) throw error;
       const failure = await classifyFailure(error);
       return failure.transient ? { kind: "transient", error: failure.error } : final({ outcome: "failed", error: failure.error });
     }
   }
+}
+
+/** A core call's failure that says the core has too much: 5xx, 429, a dropped connection, a timeout. */
+function isOverloaded(error: unknown): boolean {
+  if (error instanceof Response) return error.status === 503;
+  const { kind } = describeCoreError(error);
+  return kind === "transient" || kind === "unreachable";
 }
 
 const CHANGED = "The session's data changed after the dry run, so nothing was written. Start a fresh dry run to include it.";

@@ -3,7 +3,7 @@
  * The SDK reports core errors as plain `Error`s with a fixed message format (contract §1.6), so we
  * classify by message; anything unrecognised stays a generic core error with its status.
  */
-import { timeCoreCall } from "./core-time.server";
+import { pacedCoreCall } from "./core-pacing.server";
 import { coreTarget } from "./sdk.server";
 import { CoreTimeoutError } from "./transport.server";
 
@@ -128,7 +128,7 @@ export function isOutageResponse(value: unknown): value is Response {
  */
 export async function callCore<T>(operation: () => Promise<T>): Promise<T> {
   try {
-    return await timeCoreCall(operation);
+    return await pacedCoreCall(operation);
   } catch (error) {
     if (error instanceof Response) throw error;
     const problem = describeCoreError(error);

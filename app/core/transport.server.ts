@@ -340,8 +340,15 @@ export function installExactJsonFetch(): void {
   });
 }
 
-const SDK_CHANGED =
-  "This supertokens-node build has no querier.doFetch, which Session Desk wraps so that session data keeps every number's text exactly. Install the version in package.json (supertokens-node 24.0.3).";
+/**
+ * The supertokens-node version whose internal `doFetch` this module was checked against (the parity
+ * tests in tests/integration/core/transport.test.ts). An upgrade fails that test until someone re-runs
+ * them against the new version and moves this constant: replacing an internal must never change
+ * silently under an `npm update`.
+ */
+export const SDK_VERSION_VERIFIED = "24.0.3";
+
+const SDK_CHANGED = `This supertokens-node build has no querier.doFetch, which Session Desk wraps so that session data keeps every number's text exactly. Install the version in package.json (supertokens-node ${SDK_VERSION_VERIFIED}).`;
 
 function querierModule(): Partial<QuerierModule> {
   return createRequire(import.meta.url)("supertokens-node/lib/build/querier.js") as Partial<QuerierModule>;

@@ -31,6 +31,7 @@
  */
 import { AuditReasonRequiredError, beginAudit, finishAudit } from "~/audit/audit.server";
 import { getConfig } from "~/config.server";
+import { CoreCallNotStartedError } from "~/core/core-pacing.server";
 import { describeCoreError, isOutageResponse, type CoreProblem } from "~/core/problems.server";
 import { getSessionInfo, updateSessionData, type SessionInfo } from "~/core/sessions.server";
 import { countSessionWrite } from "~/observability/metrics.server";
@@ -143,6 +144,8 @@ async function writeLocked(input: WriteSessionDataInput, given: Record<string, u
     // Not this user's session: as if it did not exist, and nothing recorded under the wrong user.
     if (current && !(await sessionBelongsTo(current, input.userId))) return { status: "not-found" };
   } catch (error) {
+    // A bulk run stopped before this session's read was sent: not a failure, nothing to report here.
+    if (error instanceof CoreCallNotStartedError) throw error;
     // Nothing was attempted, so there is no audit entry: the caller shows the error (or retries).
     return await failedOutcome(error);
   }

@@ -162,7 +162,8 @@ async function sample(page: Page, url: string): Promise<Sample> {
 
 export async function benchEditor(report: (r: Record<string, string | number | boolean>) => void, options: { repeats: number; cases?: string[] }) {
   const dataDir = mkdtempSync(path.join(tmpdir(), "session-desk-bench-"));
-  const server = await startServerProcess({ dataDir });
+  // The server says "Session Desk is ready" at info level: not the bench's own quiet level (bench/quiet-logs.ts).
+  const server = await startServerProcess({ dataDir, env: { LOG_LEVEL: "info" } });
   const browser = await launchBrowser();
   try {
     const editor = DEMO_ACCOUNTS.find((account) => account.role === "editor")!;

@@ -14,7 +14,8 @@ import { median } from "../timing";
 
 export async function benchUserPage(report: (r: Record<string, string | number>) => void, options: { sessions: number; repeats: number }) {
   const dataDir = mkdtempSync(path.join(tmpdir(), "session-desk-bench-"));
-  const server = await startServerProcess({ dataDir });
+  // The server says "Session Desk is ready" at info level: not the bench's own quiet level (bench/quiet-logs.ts).
+  const server = await startServerProcess({ dataDir, env: { LOG_LEVEL: "info" } });
   const browser = await launchBrowser();
   try {
     const userId = await createUserWithSessionsOverHttp(server.coreUrl, `bench-page-${options.sessions}@example.com`, options.sessions, server.coreApiKey);

@@ -183,8 +183,8 @@ export function RunProgressView({ runId, initial, show, hrefFor }: { runId: stri
 function RunPaceText({ pace }: { pace: RunPace }) {
   const rate = pace.sessionsPerSecond >= 10 ? Math.round(pace.sessionsPerSecond).toLocaleString("en-US") : pace.sessionsPerSecond.toFixed(1);
   return (
-    <span className="tabular-nums text-slate-500" data-testid="run-pace" title={`The run adapts how many sessions it works on at once to the core's answers, up to ${pace.ceiling}.`}>
-      {rate} sessions/s · {pace.inFlight} in flight · pace limit {pace.concurrency} of {pace.ceiling}
+    <span className="tabular-nums text-slate-500" data-testid="run-pace" title={`The run adapts how many requests it has at the core at once to the core's answers, up to ${pace.ceiling}.`}>
+      {rate} sessions/s · {pace.inFlight} requests at the core · pace limit {pace.concurrency} of {pace.ceiling}
       {pace.instances > 1 ? ` · shared by ${pace.instances} instances` : null}
     </span>
   );

@@ -5,6 +5,7 @@
  * back-off, failover on a dropped connection) — and the transport must really be the one in use.
  */
 import http from "node:http";
+import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalCore } from "../../../local-core/index";
@@ -43,6 +44,17 @@ async function bothWays(call: () => Promise<unknown>): Promise<{ pooled: unknown
 }
 
 describe("the core transport", () => {
+  it("replaces an internal of the supertokens-node version it was checked against, and no other", () => {
+    // An upgrade of supertokens-node fails here, loudly, until the parity tests below have been run
+    // against the new version and SDK_VERSION_VERIFIED moved (docs/decisions/core-transport.md).
+    // The SDK's own record of its version (its package.json is not exported).
+    const installed = (createRequire(import.meta.url)("supertokens-node/lib/build/version.js") as { version: string }).version;
+    expect(installed, "supertokens-node was upgraded: re-run these parity tests against it, then update SDK_VERSION_VERIFIED").toBe(transportModule.SDK_VERSION_VERIFIED);
+    // The hook itself: a function the querier calls through its module's exports.
+    const querier = createRequire(import.meta.url)("supertokens-node/lib/build/querier.js") as { doFetch?: unknown };
+    expect(typeof querier.doFetch).toBe("function");
+  });
+
   it("is installed by default and carries the SDK's requests", async () => {
     const transport = transportModule.installedCoreTransport();
     expect(transport).toBeDefined();

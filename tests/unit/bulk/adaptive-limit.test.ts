@@ -152,4 +152,44 @@ describe("AdaptiveGate", () => {
     expect(gate.active).toBe(0);
     expect(most).toBeLessThanOrEqual(3);
   });
+
+  it("lets a caller that asks to go first (a session's write after its read) ahead of those waiting to start", async () => {
+    let clock = 0;
+    const gate = new AdaptiveGate(new AdaptiveLimit({ initial: 1, min: 1, max: 1 }), () => clock);
+    const order: string[] = [];
+    const leaves = new Map<string, (outcome: { overloaded: boolean } | undefined) => void>();
+    const enter = (name: string, priority = false) =>
+      gate.enter({ priority }).then((leave) => {
+        order.push(name);
+        leaves.set(name, leave);
+      });
+    const all = [enter("read 1")];
+    await settled();
+    all.push(enter("read 2"), enter("read 3"), enter("write 1", true));
+    await settled();
+    expect(order).toEqual(["read 1"]);
+    clock = 5;
+    leaves.get("read 1")!({ overloaded: false });
+    await settled();
+    expect(order).toEqual(["read 1", "write 1"]);
+    for (const name of ["write 1", "read 2", "read 3"]) {
+      clock += 5;
+      leaves.get(name)!({ overloaded: false });
+      await settled();
+    }
+    await Promise.all(all);
+    expect(order).toEqual(["read 1", "write 1", "read 2", "read 3"]);
+    expect(gate.active).toBe(0);
+  });
+
+  it("frees a place released without an outcome, and learns nothing from it", async () => {
+    const limit = new AdaptiveLimit({ initial: 2, min: 1, max: 8 });
+    const gate = new AdaptiveGate(limit, () => 0);
+    const leave = await gate.enter();
+    expect(gate.active).toBe(1);
+    leave(undefined);
+    expect(gate.active).toBe(0);
+    expect(limit.limit).toBe(2);
+    expect(limit.baseline).toBeUndefined();
+  });
 });
