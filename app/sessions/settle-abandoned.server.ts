@@ -26,7 +26,7 @@ import pLimit from "p-limit";
 import { AuditEntryError, finishAudit, getAuditEntry, type AuditEntry, type AuditOutcomeStatus } from "~/audit/audit.server";
 import { getSessionInfo, type SessionInfo } from "~/core/sessions.server";
 import { getDb } from "~/db/db.server";
-import { fingerprint } from "~/json";
+import { fingerprint, parseJson } from "~/json";
 import { now } from "~/staff/clock.server";
 import { failedOutcome } from "./write.server";
 
@@ -119,8 +119,12 @@ async function settleEntry(entryId: string): Promise<Settlement["status"] | null
   let current: SessionInfo | undefined;
   let settlement: Settlement;
   try {
-    current = await getSessionInfo(entry.target.sessionHandle);
-    settlement = entry.action === "revoke" ? judgeRevoke(current) : judgeWrite(entry, current);
+    const laterAttempt = entry.runId && entry.action === "bulk-apply-item" ? await laterAttemptInRun(entry) : undefined;
+    if (laterAttempt) settlement = judgeByLaterRead(entry, laterAttempt);
+    else {
+      current = await getSessionInfo(entry.target.sessionHandle);
+      settlement = entry.action === "revoke" ? judgeRevoke(current) : judgeWrite(entry, current);
+    }
   } catch (error) {
     settlement = { status: "undetermined", error: `${PREFIX} the SuperTokens core could not be reached to check the session (${await describe(error)}).` };
   }
@@ -131,6 +135,40 @@ async function settleEntry(entryId: string): Promise<Settlement["status"] | null
     if (error instanceof AuditEntryError) return null; // another instance settled it first: its outcome stands
     throw error;
   }
+}
+
+/**
+ * The run's next attempt at the same session, begun after this one: an instance died between this
+ * entry and its write, and another took the session over once the claim lapsed. Its `before` is what
+ * the core held when it read the session, long after this entry's writer was gone — a better witness
+ * than the core now, which holds that later attempt's result (the same result, so by itself it would
+ * credit both entries with the one write).
+ */
+async function laterAttemptInRun(entry: AuditEntry): Promise<{ before: unknown } | undefined> {
+  const row = await getDb()
+    .selectFrom("audit_entries")
+    .select(["before_json", "id"])
+    .where("run_id", "=", entry.runId!)
+    .where("session_handle", "=", entry.target.sessionHandle!)
+    .where("action", "=", "bulk-apply-item")
+    .where((eb) => eb.or([eb("created_at", ">", entry.createdAt), eb.and([eb("created_at", "=", entry.createdAt), eb("id", ">", entry.id)])]))
+    .orderBy("created_at")
+    .orderBy("id")
+    .limit(1)
+    .executeTakeFirst();
+  if (!row || row.before_json === null) return undefined;
+  return { before: parseJson(row.before_json) };
+}
+
+function judgeByLaterRead(entry: AuditEntry, later: { before: unknown }): Settlement {
+  const seen = fingerprint(later.before);
+  if (entry.after !== null && seen === fingerprint(entry.after)) {
+    return { status: "written", error: `${PREFIX} the run's next attempt at this session found this entry's result already there.` };
+  }
+  if (entry.before !== null && seen === fingerprint(entry.before)) {
+    return { status: "not-written", error: `${PREFIX} the run's next attempt at this session still found the data from before this change, so it was not written; that attempt made the change.` };
+  }
+  return { status: "undetermined", error: `${PREFIX} the run's next attempt at this session found neither the data from before this change nor its result.` };
 }
 
 function judgeWrite(entry: AuditEntry, current: SessionInfo | undefined): Settlement {

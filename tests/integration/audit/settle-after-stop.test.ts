@@ -20,7 +20,7 @@ process.env.BULK_RUN_LEASE_SECONDS = "15";
 const { planBulkApply } = await import("../../../app/bulk/plan.server");
 const engine = await import("../../../app/bulk/engine.server");
 const store = await import("../../../app/bulk/store.server");
-const { beginAudit, getAuditEntry, queryAudit } = await import("../../../app/audit/audit.server");
+const { beginAudit, finishAudit, getAuditEntry, queryAudit } = await import("../../../app/audit/audit.server");
 const settle = await import("../../../app/sessions/settle-abandoned.server");
 const clock = await import("../../../app/staff/clock.server");
 const { diffJson, patchFromChanges } = await import("../../../app/json");
@@ -152,6 +152,36 @@ describe.each(DATABASE_KINDS)("settling what a stopped instance left unfinished,
       else if (state === "not-landed") expect(item).toMatchObject({ outcome: "not-attempted", outcomeError: expect.stringMatching(/checked afterwards and it had not landed/) });
       else expect(item.outcome).toBe("not-attempted");
     }
+  });
+
+  it("an entry a dead instance left open is judged by the run's later attempt at that session, not by the core it has since written", async () => {
+    // Two instances on one run: one began a write and died before sending it; once its claim lapsed the
+    // other read the session (still as before), wrote it, and recorded that. The core now holds the
+    // result, but the dead one's write never landed: only the later attempt's read can tell.
+    const user = await makeUser(2, (i) => ({ featureFlags: { n: i } }));
+    const plan = await planBulkApply({ staff: admin, userId: user.userId, operation: setBeta, scope: { kind: "all" } });
+    expect(await store.claimPlanned(plan.runId, "instance-that-lives", admin)).toBe(true);
+    const [unsent, sent] = user.handles as [string, string];
+    const attempts = new Map<string, { dead: string; later: string }>();
+    for (const [handle, n, landed] of [[unsent, 0, false], [sent, 1, true]] as const) {
+      const before = { featureFlags: { n } };
+      const next = { featureFlags: { n, beta: true } };
+      const dead = await beginAbandonedWrite({ userId: user.userId, handle, before, next, runId: plan.runId });
+      if (landed) await leaveCore("landed", handle, next);
+      clock.advanceClock(5_000); // the claim lapses; the other instance reads the session again
+      const later = await beginAbandonedWrite({ userId: user.userId, handle, before: landed ? next : before, next, runId: plan.runId });
+      if (!landed) await leaveCore("landed", handle, next);
+      await finishAudit(later, { status: "written" });
+      attempts.set(handle, { dead, later });
+    }
+    await settle.settleRunEntries(plan.runId);
+    const unsentEntry = await getAuditEntry(attempts.get(unsent)!.dead);
+    expect(unsentEntry?.outcome).toMatchObject({ status: "not-written", error: expect.stringMatching(/^Settled after the instance stopped: the run's next attempt at this session still found the data from before/) });
+    const sentEntry = await getAuditEntry(attempts.get(sent)!.dead);
+    expect(sentEntry?.outcome).toMatchObject({ status: "written", error: expect.stringMatching(/^Settled after the instance stopped: the run's next attempt at this session found this entry's result/) });
+    // One landed write per session in the trail.
+    const trail = (await queryAudit({ runId: plan.runId, pageSize: 500 })).entries.filter((entry) => entry.target.sessionHandle === unsent);
+    expect(trail.filter((entry) => entry.outcome?.status === "written")).toHaveLength(1);
   });
 
   it("start-up settles old single edits and revokes, and the entries of runs whose lease expired, but not what a live writer may still finish", async () => {
