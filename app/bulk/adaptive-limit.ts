@@ -22,6 +22,15 @@
  * - Afterwards: as in slow start while nothing is queued, +1 per round trip below `alpha` queued, -1 per round trip above `beta`, unchanged
  *   between them (alpha = 3 log10(limit), beta = 6 log10(limit), at least 2 and 4): a few requests
  *   always waiting keep the core busy, more only lengthen its queue and the live app's wait.
+ * - While this process is itself the bottleneck (its event loop busy nearly all the time: `clientBusy`),
+ *   the round trip grows with our own wait for the loop, not with a queue at the core, so the queue
+ *   estimate is not acted on and the limit grows as in slow start. A core that really is struggling
+ *   leaves our loop idle between its answers, and then the estimate rules again. Once the core has
+ *   failed a request as overloaded, this run no longer grows on a busy loop at all: the core has shown
+ *   where its limit is, and a busy loop must not push the run back over it (the loaded bench retried 1
+ *   write in 10 and exhausted a session's retries when it did).
+ *   Without this, an idle core on this 2-core machine held the limit at 12-17 and a run took 1.3-1.5x
+ *   as long as at a fixed 128 (issue #14's plain and 5 ms cases).
  * - A transient failure (5xx, 429, dropped connection, timeout) halves the limit, at most once per
  *   round trip: the answers already in flight were sent at the old limit and say nothing new.
  * - Never below `min` or above `max` (the configured ceiling, BULK_APPLY_CONCURRENCY).
@@ -46,6 +55,11 @@ export interface Sample {
   latencyMs: number;
   /** A transient failure: the core said it is overloaded, or did not answer. */
   overloaded: boolean;
+  /**
+   * This process's event loop was busy nearly all the time when the answer came: the round trip then
+   * measures our own wait as much as the core's, so it says nothing about a queue at the core.
+   */
+  clientBusy?: boolean;
 }
 
 const SHORT_WEIGHT = 0.2;
@@ -68,6 +82,8 @@ export class AdaptiveLimit {
   /** While the no-load round trip is being measured: the limit to return to, and when to measure. */
   private probe?: { restoreTo: number; measureFrom: number; until: number; fastest: number };
   private readonly options: Required<AdaptiveLimitOptions>;
+  /** Whether the core has failed a request as overloaded during this run. */
+  private coreFailed = false;
   /** Decreases so far (failures and queueing), for the run page and the bench. */
   decreases = 0;
 
@@ -135,17 +151,19 @@ export class AdaptiveLimit {
       this.value = clamp(this.value + SLOW_START_STEP, min, max);
       return;
     }
-    const queued = this.queued;
     const scale = Math.log10(Math.max(this.value, 10));
     const alpha = Math.max(2, 3 * scale);
     const beta = Math.max(4, 6 * scale);
     if (this.slowStart) {
-      if (queued < alpha) {
+      if (this.queued < alpha) {
         this.value = clamp(this.value + SLOW_START_STEP, min, max);
         return;
       }
       this.slowStart = false;
     }
+    // Our own loop is the bottleneck: a longer round trip is our wait, not the core's queue (not in slow
+    // start, whose first queue is the core's to judge, and not once the core has failed a request).
+    const queued = sample.clientBusy && !this.coreFailed ? 0 : this.queued;
     // Nothing queued at all (after a cut, or the core got faster): grow as in slow start, so a limit cut
     // to 1 by an outage does not take a hundred round trips to come back.
     if (queued < 1) this.value = clamp(this.value + SLOW_START_STEP, min, max);
@@ -160,6 +178,7 @@ export class AdaptiveLimit {
   }
 
   private cut(at: number, to: number): void {
+    this.coreFailed = true;
     this.value = clamp(to, this.options.min, this.options.max);
     this.lastDecreaseAt = at;
     this.slowStart = false;
@@ -187,6 +206,8 @@ export class AdaptiveGate {
     readonly limit: AdaptiveLimit,
     private readonly now: () => number = () => performance.now(),
     private readonly share: () => number = () => Infinity,
+    /** Whether this process is itself the bottleneck now (see Sample.clientBusy). */
+    private readonly clientBusy: () => boolean = () => false,
   ) {}
 
   get active(): number {
@@ -216,7 +237,7 @@ export class AdaptiveGate {
       left = true;
       this.inFlight -= 1;
       const at = this.now();
-      if (outcome) this.limit.record({ at, latencyMs: outcome.latencyMs ?? at - started, overloaded: outcome.overloaded });
+      if (outcome) this.limit.record({ at, latencyMs: outcome.latencyMs ?? at - started, overloaded: outcome.overloaded, clientBusy: this.clientBusy() });
       this.wake();
     };
   }

@@ -29,6 +29,7 @@ import { singleton } from "~/utils/singleton.server";
 import { CoreCallNotStartedError, withCorePacing, type CorePacing } from "~/core/core-pacing.server";
 import { describeCoreError } from "~/core/problems.server";
 import { AdaptiveGate, AdaptiveLimit } from "./adaptive-limit";
+import { eventLoopSaturation } from "./event-loop.server";
 import { claimPendingItems, claimsInUse, countLiveWorkers, markWorkerLeft, markWorkerSeen, othersHoldClaims, releaseClaims, renewClaims } from "./claims.server";
 import { applyBulkOperation } from "./operation";
 import { auditRunApplied, auditRunEnded } from "./run-audit.server";
@@ -141,7 +142,7 @@ export class BulkRunner {
     // run's (its round trips measure the core's load from all of them); a helper takes its share of the
     // limit the owner published, and its own adaptive limit can only lower that (it backs off on failures).
     const share = !this.claims ? () => Infinity : this.role === "owner" ? () => this.gate.limit.limit / this.liveWorkers : () => this.runPaceLimit / this.liveWorkers;
-    this.gate = new AdaptiveGate(new AdaptiveLimit({ initial: Math.min(INITIAL_CONCURRENCY, this.concurrency), min: 1, max: this.concurrency }), undefined, share);
+    this.gate = new AdaptiveGate(new AdaptiveLimit({ initial: Math.min(INITIAL_CONCURRENCY, this.concurrency), min: 1, max: this.concurrency }), undefined, share, eventLoopSaturation());
     this.policy = retryPolicy(options.retry);
     this.heartbeatMs = options.heartbeatMs ?? heartbeatInterval();
     this.done = this.drive().catch((error) => {

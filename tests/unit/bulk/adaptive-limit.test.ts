@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AdaptiveGate, AdaptiveLimit } from "~/bulk/adaptive-limit";
+import { eventLoopSaturation } from "~/bulk/event-loop.server";
 
 const good = (at: number, latencyMs = 10) => ({ at, latencyMs, overloaded: false });
 const failed = (at: number, latencyMs = 10) => ({ at, latencyMs, overloaded: true });
@@ -9,7 +10,7 @@ const failed = (at: number, latencyMs = 10) => ({ at, latencyMs, overloaded: tru
  * the round trip, whose length and outcome `core` decides from the number in flight. Returns the limit
  * after each round trip and how many answers were failures.
  */
-function simulate(limit: AdaptiveLimit, rounds: number, core: (inFlight: number) => { latencyMs: number; failures: number }) {
+function simulate(limit: AdaptiveLimit, rounds: number, core: (inFlight: number) => { latencyMs: number; failures: number; clientBusy?: boolean }) {
   let at = 0;
   let failures = 0;
   const limits: number[] = [];
@@ -19,7 +20,7 @@ function simulate(limit: AdaptiveLimit, rounds: number, core: (inFlight: number)
     for (let i = 0; i < inFlight; i++) {
       const overloaded = i < answer.failures;
       if (overloaded) failures += 1;
-      limit.record({ at: at + ((i + 1) * answer.latencyMs) / inFlight, latencyMs: answer.latencyMs, overloaded });
+      limit.record({ at: at + ((i + 1) * answer.latencyMs) / inFlight, latencyMs: answer.latencyMs, overloaded, clientBusy: answer.clientBusy });
     }
     at += answer.latencyMs;
     limits.push(limit.limit);
@@ -74,6 +75,30 @@ describe("AdaptiveLimit", () => {
     const limit = new AdaptiveLimit({ initial: 8, min: 1, max: 128 });
     const { limits } = simulate(limit, 60, () => ({ latencyMs: 10, failures: 0 }));
     expect(limits.slice(20).filter((value) => value === 128).length).toBeGreaterThanOrEqual(30);
+  });
+
+  /** Our own process as the bottleneck: it handles an answer every 0.3 ms, so round trips grow with what is in flight. */
+  const busyClient = (failAbove = Infinity) => (inFlight: number) => ({ latencyMs: 1 + 0.3 * inFlight, failures: inFlight > failAbove ? inFlight - failAbove : 0, clientBusy: true });
+
+  it("climbs to the ceiling while its own loop is the bottleneck: the longer round trip is its own wait, not a queue at the core", () => {
+    const busy = new AdaptiveLimit({ initial: 8, min: 1, max: 128 });
+    const climbed = simulate(busy, 60, busyClient()).limits.slice(10);
+    // At the ceiling but for the round trips that measure the no-load round trip afresh at half the limit.
+    expect(climbed.filter((value) => value === 128).length).toBeGreaterThanOrEqual(0.9 * climbed.length);
+    // The same round trips from an idle loop are a queue, and hold it low (the bundled core's plain case before).
+    const idle = new AdaptiveLimit({ initial: 8, min: 1, max: 128 });
+    const { limits } = simulate(idle, 60, (inFlight) => ({ ...busyClient()(inFlight), clientBusy: false }));
+    expect(Math.max(...limits.slice(10))).toBeLessThanOrEqual(16);
+  });
+
+  it("stops growing on a busy loop once the core has failed a request as overloaded", () => {
+    const limit = new AdaptiveLimit({ initial: 8, min: 1, max: 128 });
+    const { limits, failures } = simulate(limit, 200, busyClient(40));
+    const settled = limits.slice(60);
+    // Past the first cut the queue estimate rules again: it stays under where the core failed,
+    // instead of climbing back into the failures after every cut.
+    expect(Math.max(...settled)).toBeLessThanOrEqual(40);
+    expect(failures).toBeLessThan(0.01 * limits.reduce((a, b) => a + b, 0));
   });
 
   it("comes back quickly after an outage cut the limit to its minimum", () => {
@@ -191,5 +216,21 @@ describe("AdaptiveGate", () => {
     expect(gate.active).toBe(0);
     expect(limit.limit).toBe(2);
     expect(limit.baseline).toBeUndefined();
+  });
+});
+
+describe("eventLoopSaturation", () => {
+  const spin = (ms: number) => {
+    const until = performance.now() + ms;
+    while (performance.now() < until);
+  };
+
+  it("says busy after a window spent running code, and not after one spent waiting", async () => {
+    const busy = eventLoopSaturation({ windowMs: 20, threshold: 0.85 });
+    expect(busy()).toBe(false);
+    spin(40);
+    expect(busy()).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(busy()).toBe(false);
   });
 });
