@@ -33,6 +33,11 @@
  *   as long as at a fixed 128 (issue #14's plain and 5 ms cases).
  * - A transient failure (5xx, 429, dropped connection, timeout) halves the limit, at most once per
  *   round trip: the answers already in flight were sent at the old limit and say nothing new.
+ *   The limit it failed at is remembered (TCP's ssthresh): afterwards the limit grows fast only up to
+ *   3/4 of it, then by one a round trip. A core that fails above a fixed number in flight (a real one's
+ *   SQLite lock, the loaded bench) shows no queue before it fails, so regrowing at x1.5 a round trip
+ *   went straight back into the failures, about every third round trip. Further cuts with no good round
+ *   trip in between (an outage) keep the limit of the first, so recovery after it is still fast.
  * - Never below `min` or above `max` (the configured ceiling, BULK_APPLY_CONCURRENCY).
  *
  * Why not the previous short-versus-long average (a gradient): under a core with a fixed worker pool,
@@ -69,6 +74,8 @@ const WARM_UP = 10;
 const PROBE_EVERY_ANSWERS = 400;
 const PROBE_EVERY_ROUND_TRIPS = 30;
 const SLOW_START_STEP = 0.5;
+/** After a failure, the share of the limit it happened at up to which the limit grows fast again. */
+const FAST_REGROW_SHARE = 0.75;
 
 export class AdaptiveLimit {
   private value: number;
@@ -84,6 +91,10 @@ export class AdaptiveLimit {
   private readonly options: Required<AdaptiveLimitOptions>;
   /** Whether the core has failed a request as overloaded during this run. */
   private coreFailed = false;
+  /** The limit at which the core last failed a request after a good round trip (see `cut`). */
+  private failedAt?: number;
+  /** Good answers since the last cut. */
+  private goodSinceCut = 0;
   /** Decreases so far (failures and queueing), for the run page and the bench. */
   decreases = 0;
 
@@ -118,10 +129,11 @@ export class AdaptiveLimit {
       // A failure ends a measurement of the no-load round trip; the cut applies to the run's limit.
       const from = this.probe?.restoreTo ?? this.value;
       this.probe = undefined;
-      this.cut(sample.at, from * failureBackoff);
+      this.cut(sample.at, from, from * failureBackoff);
       return;
     }
     this.answers += 1;
+    this.goodSinceCut += 1;
     this.shortMs += (this.answers <= WARM_UP ? 1 / this.answers : SHORT_WEIGHT) * (sample.latencyMs - this.shortMs);
     if (this.probe) {
       const probe = this.probe;
@@ -166,7 +178,9 @@ export class AdaptiveLimit {
     const queued = sample.clientBusy && !this.coreFailed ? 0 : this.queued;
     // Nothing queued at all (after a cut, or the core got faster): grow as in slow start, so a limit cut
     // to 1 by an outage does not take a hundred round trips to come back.
-    if (queued < 1) this.value = clamp(this.value + SLOW_START_STEP, min, max);
+    // ... but after a failure only up to 3/4 of where the core failed; from there one a round trip.
+    const regrowFast = this.failedAt === undefined || this.value < FAST_REGROW_SHARE * this.failedAt;
+    if (queued < 1 && regrowFast) this.value = clamp(this.value + SLOW_START_STEP, min, max);
     else if (queued < alpha) this.value = clamp(this.value + 1 / this.value, min, max);
     else if (queued > beta) {
       this.value = clamp(this.value - 1 / this.value, min, max);
@@ -177,7 +191,11 @@ export class AdaptiveLimit {
     }
   }
 
-  private cut(at: number, to: number): void {
+  private cut(at: number, from: number, to: number): void {
+    // Where the core failed. Cuts that follow with no good round trip in between are one outage: they
+    // keep the limit it began at, not the 1 it was cut down to.
+    if (this.failedAt === undefined || this.goodSinceCut >= from) this.failedAt = from;
+    this.goodSinceCut = 0;
     this.coreFailed = true;
     this.value = clamp(to, this.options.min, this.options.max);
     this.lastDecreaseAt = at;

@@ -6,8 +6,8 @@ import { performance } from "node:perf_hooks";
  * Cheap enough to ask on every answer: it re-measures at most once per window.
  */
 export function eventLoopSaturation(options: { windowMs?: number; threshold?: number } = {}): () => boolean {
-  const windowMs = options.windowMs ?? 50;
-  const threshold = options.threshold ?? 0.85;
+  const windowMs = options.windowMs ?? 100;
+  const threshold = options.threshold ?? 0.9;
   let last = performance.eventLoopUtilization();
   let lastAt = performance.now();
   let busy = false;

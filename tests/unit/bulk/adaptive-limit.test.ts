@@ -101,6 +101,18 @@ describe("AdaptiveLimit", () => {
     expect(failures).toBeLessThan(0.01 * limits.reduce((a, b) => a + b, 0));
   });
 
+  it("after a failure, regrows fast only to 3/4 of where the core failed, then one a round trip (a core that fails with no queue first)", () => {
+    // The round trip does not grow before the failures: nothing but the failures says where the core's limit is.
+    const lockingCore = (inFlight: number) => ({ latencyMs: 10, failures: inFlight > 20 ? inFlight - 20 : 0 });
+    const limit = new AdaptiveLimit({ initial: 8, min: 1, max: 128 });
+    const { limits, failures } = simulate(limit, 200, lockingCore);
+    const answers = limits.reduce((a, b) => a + b, 0);
+    // Regrowing at x1.5 a round trip after each halving went straight back over: 14% of answers failed.
+    expect(failures).toBeLessThan(0.015 * answers);
+    // ... and it still works near the core's limit most of the time.
+    expect(limits.slice(20).filter((value) => value >= 14).length).toBeGreaterThanOrEqual(0.7 * 180);
+  });
+
   it("comes back quickly after an outage cut the limit to its minimum", () => {
     const limit = new AdaptiveLimit({ initial: 64, min: 1, max: 64 });
     simulate(limit, 10, (inFlight) => ({ latencyMs: 10, failures: inFlight }));
