@@ -59,7 +59,9 @@ export async function benchListSessions(core: CoreProcess, report: (r: Record<st
       // are each taken at their best concurrency. The SDK alone is what any SDK-based loader can reach
       // here; the dashboard on the SDK's built-in fetch (CORE_TRANSPORT=fetch) shows what the transport is worth.
       takeFloorRetries();
-      const samples = await interleaved(options.repeats, {
+      // A 100-session listing takes 10-25 ms, where one slow sample from the machine moves a median of 9
+      // by several percent: three times the rounds (still well under a second each).
+      const samples = await interleaved(sessions <= 100 ? 3 * options.repeats : options.repeats, {
         dashboard: loadAll,
         dashboardBuiltinFetch: () => withBuiltinFetch(loadAll),
         ...Object.fromEntries(FLOOR_CONCURRENCIES.map((concurrency) => [`floor@${concurrency}`, () => floorListSessions(core.url, userId, concurrency)])),
