@@ -11,6 +11,7 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { isDemoMode } from "~/config.server";
 import { getDb } from "~/db/db.server";
+import { hashBearerToken } from "~/staff/bearer-token.server";
 import { now } from "~/staff/clock.server";
 import { recordStaffEvent } from "~/staff/events.server";
 import type { StaffRole, StaffUser } from "~/staff/roles";
@@ -44,7 +45,6 @@ export interface ApiTokenView {
   owner: { id: string; email: string; displayName: string; role: StaffRole; disabled: boolean };
 }
 
-const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
 
 /** Makes a token for `staff`; the returned `token` is the only time it exists in the clear. */
 export async function createApiToken(input: { staff: StaffUser; name: string; scope: ApiScope; expiresInDays: number }): Promise<{ token: string; view: ApiTokenView }> {
@@ -62,7 +62,7 @@ export async function createApiToken(input: { staff: StaffUser; name: string; sc
   const expiresAt = new Date(at.getTime() + input.expiresInDays * 86_400_000).toISOString();
   await getDb()
     .insertInto("api_tokens")
-    .values({ id, staff_id: input.staff.id, name, scope: input.scope, token_hash: hashToken(token), created_at: at.toISOString(), expires_at: expiresAt, last_used_at: null, revoked_at: null, revoked_by_email: null })
+    .values({ id, staff_id: input.staff.id, name, scope: input.scope, token_hash: hashBearerToken(token), created_at: at.toISOString(), expires_at: expiresAt, last_used_at: null, revoked_at: null, revoked_by_email: null })
     .execute();
   await recordStaffEvent({ actorEmail: input.staff.email, action: "api-token-create", targetEmail: input.staff.email, detail: `“${name}” (${input.scope}, until ${expiresAt.slice(0, 10)})` });
   const [view] = await listTokens({ tokenId: id });

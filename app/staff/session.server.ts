@@ -4,48 +4,36 @@
  * account and role changes take effect at once. Idle timeout slides with activity; the absolute
  * lifetime does not.
  */
-import { createCookie, type Cookie } from "@remix-run/node";
-import { createHash, randomBytes } from "node:crypto";
 import { getConfig, isDemoMode } from "~/config.server";
 import { getDb } from "~/db/db.server";
 import { noteRequestStaff } from "~/observability/request-context.server";
+import { hashBearerToken as hashToken, newBearerToken, signedCookie } from "./bearer-token.server";
 import { now } from "./clock.server";
 import { isServedOverHttps } from "./origin.server";
 import type { StaffRole, StaffUser } from "./roles";
-import { getSessionSecret } from "./secret.server";
 
 const COOKIE_NAME = "sd_staff";
 /** Last-seen is written at most this often: idle expiry is exact to a minute, and most GETs write nothing. */
 const TOUCH_INTERVAL_MS = 60_000;
 
-let cookie: { secret: string; cookie: Cookie } | undefined;
-
-function staffCookie(): Cookie {
-  const secret = getSessionSecret();
-  if (cookie?.secret === secret) return cookie.cookie;
+const staffCookie = signedCookie(COOKIE_NAME, () => {
   const config = getConfig();
-  cookie = {
-    secret,
-    cookie: createCookie(COOKIE_NAME, {
-      path: "/",
-      httpOnly: true,
-      sameSite: "lax",
-      // Secure exactly when the app is served over https: decided per sign-in from the app's origin
-      // (isServedOverHttps), so sign-in over plain http (APP_ORIGIN=http://…) does not loop back to /login.
-      secure: defaultSecure(config),
-      secrets: [secret],
-      maxAge: config.STAFF_SESSION_MAX_HOURS * 3600,
-    }),
+  return {
+    path: "/",
+    httpOnly: true,
+    sameSite: "lax",
+    // Secure exactly when the app is served over https: decided per sign-in from the app's origin
+    // (isServedOverHttps), so sign-in over plain http (APP_ORIGIN=http://…) does not loop back to /login.
+    secure: defaultSecure(config),
+    maxAge: config.STAFF_SESSION_MAX_HOURS * 3600,
   };
-  return cookie.cookie;
-}
+});
 
 /** Without the request: APP_ORIGIN's scheme when set, else Secure in production (the old default). */
 function defaultSecure(config: ReturnType<typeof getConfig>): boolean {
   return config.APP_ORIGIN ? config.APP_ORIGIN.startsWith("https:") : config.NODE_ENV === "production";
 }
 
-const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
 
 export type StaffSessionLookup = { status: "signed-in"; staff: StaffUser; sessionId: string } | { status: "none" } | { status: "expired" };
 
@@ -64,7 +52,7 @@ export async function startStaffSession(
   },
 ): Promise<string> {
   const config = getConfig();
-  const token = randomBytes(32).toString("base64url");
+  const token = newBearerToken();
   const at = now();
   const db = getDb();
   await db

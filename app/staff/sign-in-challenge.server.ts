@@ -8,14 +8,12 @@
  * (throttle.server.ts), and the password step does not clear that run for these accounts, so knowing the
  * password does not buy fresh guesses at the code.
  */
-import { createCookie, type Cookie } from "@remix-run/node";
-import { createHash, randomBytes } from "node:crypto";
 import { isDemoMode } from "~/config.server";
 import { getDb } from "~/db/db.server";
 import { isTotpRequired } from "./app-settings.server";
+import { hashBearerToken as hashToken, newBearerToken, signedCookie } from "./bearer-token.server";
 import { now } from "./clock.server";
 import type { StaffRole, StaffUser } from "./roles";
-import { getSessionSecret } from "./secret.server";
 import { startStaffSession } from "./session.server";
 import { recordSignInFailure, recordSignInSuccess } from "./throttle.server";
 import { hasConfirmedTotp } from "./totp.server";
@@ -24,20 +22,7 @@ const COOKIE_NAME = "sd_sign_in_step";
 export const CHALLENGE_MINUTES = 10;
 export const MAX_CHALLENGE_FAILURES = 5;
 
-let cookie: { secret: string; cookie: Cookie } | undefined;
-
-function challengeCookie(): Cookie {
-  const secret = getSessionSecret();
-  if (cookie?.secret !== secret) {
-    cookie = {
-      secret,
-      cookie: createCookie(COOKIE_NAME, { path: "/login", httpOnly: true, sameSite: "lax", secrets: [secret], maxAge: CHALLENGE_MINUTES * 60 }),
-    };
-  }
-  return cookie.cookie;
-}
-
-const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
+const challengeCookie = signedCookie(COOKIE_NAME, () => ({ path: "/login", httpOnly: true, sameSite: "lax", maxAge: CHALLENGE_MINUTES * 60 }));
 
 export type SecondStep = "code" | "enrol";
 
@@ -59,7 +44,7 @@ export async function createSignInChallenge(
   staffId: string,
   details: { userAgent: string | null; clientAddress: string | null; redirectTo: string; secure?: boolean },
 ): Promise<string> {
-  const token = randomBytes(32).toString("base64url");
+  const token = newBearerToken();
   const at = now();
   const db = getDb();
   await db

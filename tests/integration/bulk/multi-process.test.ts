@@ -5,6 +5,10 @@
  * mid-run, holding claimed sessions and with writes in flight. A finishes every session once B's claims
  * lapse: each session holds the change exactly once, the audit trail has exactly one landed write per
  * session and no entry left open, and both instances did work.
+ *
+ * Then cancel across instances: a run applied on A, with a fresh instance C helping, is cancelled from
+ * C's page. Both stop: every session either holds the change with one landed write in the audit trail
+ * and "written" in the report, or holds its old data and is "not attempted"; nothing is written after.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -27,8 +31,16 @@ let pgDatabase: { url: string; drop(): Promise<void> };
 let core: LocalCore;
 let a: ServerProcess;
 let b: ServerProcess;
+let c: ServerProcess | undefined;
+let shared: Record<string, string>;
+let admin: Awaited<ReturnType<typeof createStaff>>;
 let database: DashboardDatabase;
 const dataDirs: string[] = [];
+const dataDir = () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "session-desk-multi-"));
+  dataDirs.push(dir);
+  return dir;
+};
 let cookieA = "";
 
 async function coreFetch(route: string, init: { method?: string; body?: unknown; rid?: string } = {}): Promise<Record<string, unknown>> {
@@ -64,12 +76,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined | false
 beforeAll(async () => {
   pgDatabase = await createPostgresDatabase();
   core = await startLocalCore({ apiKey: CORE_API_KEY });
-  const dataDir = () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "session-desk-multi-"));
-    dataDirs.push(dir);
-    return dir;
-  };
-  const shared = {
+  shared = {
     DATABASE_URL: pgDatabase.url,
     SESSION_SECRET: "multi-process-test-secret-0123456789abcdef012",
     SUPERTOKENS_CONNECTION_URI: core.url,
@@ -84,12 +91,12 @@ beforeAll(async () => {
   const { installDatabase, openDatabase } = await import("../../../app/db/db.server");
   database = await openDatabase({ kind: "postgres", url: pgDatabase.url });
   installDatabase(database);
-  const admin = await createStaff("admin", { password: "Multi-process-Vq9-nocturne-7141" });
+  admin = await createStaff("admin", { password: "Multi-process-Vq9-nocturne-7141" });
   cookieA = await signInAs({ url: a.baseUrl }, admin);
 }, 240_000);
 
 afterAll(async () => {
-  await Promise.all([a?.stop(), b?.stop()]);
+  await Promise.all([a?.stop(), b?.stop(), c?.stop()]);
   const { installDatabase } = await import("../../../app/db/db.server");
   installDatabase(undefined);
   await database?.close();
@@ -159,5 +166,67 @@ describe("a bulk run on two instances sharing PostgreSQL", () => {
     const deadB = workers.find((row) => row.instance === helperB.instance)!;
     expect(deadB.processed).toBeGreaterThanOrEqual(20);
     expect(deadB.seen_until < new Date().toISOString()).toBe(true);
+  }, 180_000);
+
+  it("a run cancelled on the instance that helps, not the one that owns it, stops on both: each session written once or not attempted", async () => {
+    c = await startServerProcess({ dataDir: dataDir(), env: shared });
+    const cookieC = await signInAs({ url: c.baseUrl }, admin);
+    const { userId, handles } = await userWithSessions(SESSIONS);
+    core.faults.set({ endpoints: { "PUT /recipe/session/data": { latencyMs: 40 } } });
+
+    const planned = await postData(`${a.baseUrl}/users/${userId}/bulk`, FORM_ROUTE, { intent: "dry-run", operation: "set", scope: "all", keyPath: "migrated", value: "true", reason: "Cancel across instances" }, cookieA);
+    const runId = /^\/bulk\/runs\/([0-9a-f]+)$/.exec(planned.redirect ?? "")?.[1];
+    expect(runId, JSON.stringify(planned)).toBeTruthy();
+    await postData(`${a.baseUrl}/bulk/runs/${runId}`, RUN_ROUTE, { intent: "apply" }, cookieA);
+    const ownerA = (await database.db.selectFrom("bulk_runs").select("lease_owner").where("id", "=", runId!).executeTakeFirstOrThrow()).lease_owner;
+    await until("C to take part and record work", async () => {
+      const rows = await database.db.selectFrom("bulk_run_workers").selectAll().where("run_id", "=", runId!).execute();
+      return rows.find((row) => row.instance !== ownerA && row.processed >= 20);
+    });
+
+    const cancelled = await postData(`${c.baseUrl}/bulk/runs/${runId}`, RUN_ROUTE, { intent: "cancel" }, cookieC);
+    expect(cancelled.status, JSON.stringify(cancelled)).toBeLessThan(400);
+    const finished = await until("the run cancelled", async () => {
+      const row = await database.db.selectFrom("bulk_runs").selectAll().where("id", "=", runId!).executeTakeFirstOrThrow();
+      return row.status === "cancelled" ? row : undefined;
+    });
+    expect(finished.lease_owner).toBeNull();
+    // Nobody is still working on it, and nothing lands afterwards.
+    const workers = await database.db.selectFrom("bulk_run_workers").selectAll().where("run_id", "=", runId!).execute();
+    expect(workers).toHaveLength(2);
+    for (const worker of workers) expect(worker.processed, worker.instance).toBeGreaterThan(0);
+    const readAll = () => Promise.all(handles.map((handle) => coreFetch(`/recipe/session?sessionHandle=${encodeURIComponent(handle)}`, { rid: "session" }).then((answer) => answer.userDataInDatabase)));
+    const atCancel = await readAll();
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(await readAll()).toEqual(atCancel);
+    core.faults.clear();
+
+    // The report matches the core, session by session; the run stopped well before the end.
+    const items = await database.db.selectFrom("bulk_run_items").select(["session_handle", "outcome"]).where("run_id", "=", runId!).execute();
+    expect(items).toHaveLength(SESSIONS);
+    const outcomeOf = new Map(items.map((item) => [item.session_handle, item.outcome]));
+    for (const [i, handle] of handles.entries()) {
+      const data = atCancel[i];
+      if (outcomeOf.get(handle) === "written") expect(data, handle).toEqual({ n: i, migrated: true });
+      else {
+        expect(outcomeOf.get(handle), handle).toBe("not-attempted");
+        expect(data, handle).toEqual({ n: i });
+      }
+    }
+    const writtenCount = items.filter((item) => item.outcome === "written").length;
+    expect(writtenCount).toBeGreaterThan(0);
+    expect(writtenCount).toBeLessThan(SESSIONS);
+
+    // The audit trail: nothing left open, one landed write for each written session and none for the rest.
+    const entries = await database.db
+      .selectFrom("audit_entries")
+      .leftJoin("audit_outcomes", "audit_outcomes.entry_id", "audit_entries.id")
+      .select(["audit_entries.session_handle as handle", "audit_outcomes.status as status"])
+      .where("audit_entries.run_id", "=", runId!)
+      .where("audit_entries.session_handle", "is not", null)
+      .execute();
+    expect(entries.filter((entry) => entry.status === null)).toEqual([]);
+    const landed = entries.filter((entry) => entry.status === "written").map((entry) => entry.handle!);
+    expect([...landed].sort()).toEqual(items.filter((item) => item.outcome === "written").map((item) => item.session_handle).sort());
   }, 180_000);
 });
