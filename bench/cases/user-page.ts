@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { DEMO_ACCOUNTS } from "../../app/staff/demo.server";
-import { launchBrowser, signInAs } from "../../tests/helpers/browser";
+import { DESKTOP_CHROME_USER_AGENT, launchBrowser, signInAs } from "../../tests/helpers/browser";
 import { startServerProcess } from "../../tests/helpers/server-process";
 import { createUserWithSessionsOverHttp } from "../sdk";
 import { median } from "../timing";
@@ -16,7 +16,8 @@ export async function benchUserPage(report: (r: Record<string, string | number>)
   const dataDir = mkdtempSync(path.join(tmpdir(), "session-desk-bench-"));
   // The server says "Session Desk is ready" at info level: not the bench's own quiet level (bench/quiet-logs.ts).
   const server = await startServerProcess({ dataDir, env: { LOG_LEVEL: "info" } });
-  const browser = await launchBrowser();
+  // As staff's browsers are served: headless Chromium's own user agent gets the crawler's whole-page render.
+  const browser = await launchBrowser({ userAgent: DESKTOP_CHROME_USER_AGENT });
   try {
     const userId = await createUserWithSessionsOverHttp(server.coreUrl, `bench-page-${options.sessions}@example.com`, options.sessions, server.coreApiKey);
     const admin = DEMO_ACCOUNTS.find((account) => account.role === "admin")!;

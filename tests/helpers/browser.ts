@@ -66,7 +66,14 @@ async function unpackNpmChromium(): Promise<string> {
   return bundled.executablePath();
 }
 
-export async function launchBrowser(options: { colorScheme?: "light" | "dark" } = {}): Promise<Browser> {
+/**
+ * A desktop Chrome's user agent. Headless Chromium says "HeadlessChrome", which `isbot` (app/entry.server.tsx)
+ * takes for a crawler: the server then renders the whole page, deferred data included, before its first
+ * byte. Given this, a page is served as it is to staff, streamed.
+ */
+export const DESKTOP_CHROME_USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+
+export async function launchBrowser(options: { colorScheme?: "light" | "dark"; userAgent?: string } = {}): Promise<Browser> {
   const { executablePath } = await resolveChromium();
   const profile = mkdtempSync(path.join(tmpdir(), "session-desk-chromium-"));
   // The same flags for both builds. @sparticuz/chromium's own `args` are for AWS Lambda and include
@@ -76,6 +83,7 @@ export async function launchBrowser(options: { colorScheme?: "light" | "dark" } 
     headless: true,
     viewport: { width: 1440, height: 900 },
     colorScheme: options.colorScheme ?? "light",
+    ...(options.userAgent ? { userAgent: options.userAgent } : {}),
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
   const foreignRequests: string[] = [];
