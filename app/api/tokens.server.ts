@@ -45,7 +45,6 @@ export interface ApiTokenView {
   owner: { id: string; email: string; displayName: string; role: StaffRole; disabled: boolean };
 }
 
-
 /** Makes a token for `staff`; the returned `token` is the only time it exists in the clear. */
 export async function createApiToken(input: { staff: StaffUser; name: string; scope: ApiScope; expiresInDays: number }): Promise<{ token: string; view: ApiTokenView }> {
   const name = input.name.trim();

@@ -34,7 +34,6 @@ function defaultSecure(config: ReturnType<typeof getConfig>): boolean {
   return config.APP_ORIGIN ? config.APP_ORIGIN.startsWith("https:") : config.NODE_ENV === "production";
 }
 
-
 export type StaffSessionLookup = { status: "signed-in"; staff: StaffUser; sessionId: string } | { status: "none" } | { status: "expired" };
 
 /**

@@ -113,3 +113,14 @@ export async function openTestDatabase(kind: DatabaseKind): Promise<TestDatabase
     },
   };
 }
+
+/** A bulk run's per-session audit entries, each with its outcome (null while the entry is still open). */
+export function runSessionAuditOutcomes(database: DashboardDatabase, runId: string) {
+  return database.db
+    .selectFrom("audit_entries")
+    .leftJoin("audit_outcomes", "audit_outcomes.entry_id", "audit_entries.id")
+    .select(["audit_entries.session_handle as handle", "audit_outcomes.status as status"])
+    .where("audit_entries.run_id", "=", runId)
+    .where("audit_entries.session_handle", "is not", null)
+    .execute();
+}

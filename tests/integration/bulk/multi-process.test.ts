@@ -16,7 +16,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DashboardDatabase } from "../../../app/db/db.server";
 import { startLocalCore, type LocalCore } from "../../../local-core/index";
-import { createPostgresDatabase } from "../../helpers/databases";
+import { createPostgresDatabase, runSessionAuditOutcomes } from "../../helpers/databases";
 import { signInAs } from "../../helpers/http";
 import { startServerProcess, type ServerProcess } from "../../helpers/server-process";
 import { createStaff } from "../../helpers/stack";
@@ -148,13 +148,7 @@ describe("a bulk run on two instances sharing PostgreSQL", () => {
     expect(items.filter((item) => item.outcome !== "written")).toEqual([]);
 
     // The audit trail: no entry left open (B's writes in flight are settled from the core), one landed write per session.
-    const entries = await database.db
-      .selectFrom("audit_entries")
-      .leftJoin("audit_outcomes", "audit_outcomes.entry_id", "audit_entries.id")
-      .select(["audit_entries.session_handle as handle", "audit_outcomes.status as status"])
-      .where("audit_entries.run_id", "=", runId!)
-      .where("audit_entries.session_handle", "is not", null)
-      .execute();
+    const entries = await runSessionAuditOutcomes(database, runId!);
     expect(entries.filter((entry) => entry.status === null)).toEqual([]);
     const written = entries.filter((entry) => entry.status === "written").map((entry) => entry.handle);
     expect([...written].sort()).toEqual([...handles].sort());
@@ -218,13 +212,7 @@ describe("a bulk run on two instances sharing PostgreSQL", () => {
     expect(writtenCount).toBeLessThan(SESSIONS);
 
     // The audit trail: nothing left open, one landed write for each written session and none for the rest.
-    const entries = await database.db
-      .selectFrom("audit_entries")
-      .leftJoin("audit_outcomes", "audit_outcomes.entry_id", "audit_entries.id")
-      .select(["audit_entries.session_handle as handle", "audit_outcomes.status as status"])
-      .where("audit_entries.run_id", "=", runId!)
-      .where("audit_entries.session_handle", "is not", null)
-      .execute();
+    const entries = await runSessionAuditOutcomes(database, runId!);
     expect(entries.filter((entry) => entry.status === null)).toEqual([]);
     const landed = entries.filter((entry) => entry.status === "written").map((entry) => entry.handle!);
     expect([...landed].sort()).toEqual(items.filter((item) => item.outcome === "written").map((item) => item.session_handle).sort());

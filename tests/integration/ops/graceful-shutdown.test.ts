@@ -13,7 +13,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DashboardDatabase } from "../../../app/db/db.server";
 import { startLocalCore, type LocalCore } from "../../../local-core/index";
-import { createPostgresDatabase } from "../../helpers/databases";
+import { createPostgresDatabase, runSessionAuditOutcomes } from "../../helpers/databases";
 import { signInAs } from "../../helpers/http";
 import { startServerProcess, type ServerProcess } from "../../helpers/server-process";
 import { createCoreUserWithSession, createStaff } from "../../helpers/stack";
@@ -157,13 +157,7 @@ describe("SIGTERM with a bulk run and an edit in flight", () => {
     const items = await database.db.selectFrom("bulk_run_items").select(["session_handle", "outcome"]).where("run_id", "=", runId!).execute();
     expect(items).toHaveLength(SESSIONS);
     expect(items.filter((item) => item.outcome !== "written")).toEqual([]);
-    const entries = await database.db
-      .selectFrom("audit_entries")
-      .leftJoin("audit_outcomes", "audit_outcomes.entry_id", "audit_entries.id")
-      .select(["audit_entries.session_handle as handle", "audit_outcomes.status as status"])
-      .where("audit_entries.run_id", "=", runId!)
-      .where("audit_entries.session_handle", "is not", null)
-      .execute();
+    const entries = await runSessionAuditOutcomes(database, runId!);
     const written = entries.filter((entry) => entry.status === "written").map((entry) => entry.handle);
     expect(entries.filter((entry) => entry.status === null)).toEqual([]);
     expect([...written].sort()).toEqual([...handles].sort()); // each session exactly once
