@@ -139,6 +139,9 @@ describe("bulk apply as a support person", () => {
     // Retry failed: a fresh dry run of just those sessions, then apply it.
     await page.getByRole("button", { name: `Retry failed (${failed})` }).click();
     await page.waitForURL((url) => /\/bulk\/runs\/[0-9a-f]+$/.test(url.pathname) && url.href !== dryRunUrl);
+    // The URL changes before the new run renders, and the finished run's page has counts too:
+    // wait for the new page's dry-run section (the finished run's page has none) before reading them.
+    await page.getByRole("region", { name: "Dry run", exact: true }).waitFor();
     await expect(count("will-change")).resolves.toBe(failed - 6);
     await expect(count("error")).resolves.toBe(6);
     await browser.screenshot("bulk-5-retry-dry-run");

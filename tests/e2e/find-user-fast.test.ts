@@ -92,6 +92,9 @@ describe("finding the right person", () => {
     await page.getByLabel("Search").fill(phone.slice(1));
     await page.keyboard.press("Enter");
     await page.waitForURL(/q=49/);
+    // The URL changes a moment before the results replace the newest-users list (which
+    // holds this recent user too), so wait for what a person reads: the results heading.
+    await page.getByRole("heading", { name: `1 match for “${phone.slice(1)}”` }).waitFor();
     await page.locator(`tbody tr[data-user-id="${phoneUserId}"]`).waitFor();
     await expect(page.locator("tbody tr").count()).resolves.toBe(1);
     await expect(page.locator(`tbody tr[data-user-id="${phoneUserId}"] td[data-column='methods']`).innerText()).resolves.toBe("Passwordless");

@@ -63,6 +63,8 @@ describe("finding a user and reading their sessions", () => {
     await page.keyboard.type(`e2e-find-${run}`);
     await page.keyboard.press("Enter");
     await page.waitForURL(/q=e2e-find/);
+    // The URL changes a moment before the results render: wait for the results heading.
+    await page.getByRole("heading", { name: `1 match for “e2e-find-${run}”` }).waitFor();
     // A user without a name in their metadata is shown (and linked) by their email.
     const link = page.getByRole("link", { name: `e2e-find-${run}@example.com` });
     await expect(link.count()).resolves.toBe(1);

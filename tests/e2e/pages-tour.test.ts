@@ -41,6 +41,7 @@ for (const scheme of ["light", "dark"] as const) {
       await browser.page.getByLabel("Search").fill("demo@example.com");
       await browser.page.keyboard.press("Enter");
       await browser.page.waitForURL(/q=demo/);
+      await browser.page.getByRole("heading", { name: /\d+ match(es)? for “demo@example\.com”/ }).waitFor();
       await browser.screenshot(`tour-${scheme}-search-results`);
       await browser.page.locator("tbody a[href^='/users/']").first().click();
       await browser.page.waitForURL(/\/users\//);
