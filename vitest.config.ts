@@ -33,6 +33,7 @@ export default defineConfig({
           name: "e2e",
           include: ["tests/e2e/**/*.test.ts"],
           globalSetup: ["tests/e2e/global-setup.ts"],
+          setupFiles: ["tests/e2e/setup-failure-screenshots.ts"],
           testTimeout: 90_000,
           hookTimeout: 120_000,
           // Chromium instances are heavy on a 2-core machine: one browser file at a time.

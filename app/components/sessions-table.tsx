@@ -1,4 +1,4 @@
-import { Link, useSearchParams, useSubmit } from "@remix-run/react";
+import { Link, useLocation, useNavigation, useSearchParams, useSubmit } from "@remix-run/react";
 import {
   columnVisibilityFeature,
   createSortedRowModel,
@@ -93,12 +93,22 @@ export function SessionsTable({ sessions, now, userId, canRevoke, canSelect, rea
   // Set when "Apply to N selected" is posted: a navigation started after it (the filter's own, below)
   // would cancel that submission, so the page keeps still until it has left.
   const leaving = useRef(false);
+  // Where this table is, and whether the page is on its way elsewhere: the filter's URL update below must
+  // not replace the page a person went to (Back, or a link) within its pause, which would bounce them here.
+  const location = useLocation();
+  const navigation = useNavigation();
+  const elsewhere = useRef(false);
+  elsewhere.current = navigation.state !== "idle" && navigation.location?.pathname !== location.pathname;
   // The URL follows the filter box after a short pause, not on every keystroke.
   useEffect(() => {
     if (filterText === filterFromUrl) return;
-    const timer = setTimeout(() => leaving.current || updateParams((p) => (filterText ? p.set("filter", filterText) : p.delete("filter"))), 250);
+    const timer = setTimeout(() => {
+      // On Back the browser's URL has already changed while the router loads the previous page.
+      if (leaving.current || elsewhere.current || window.location.pathname !== location.pathname) return;
+      updateParams((p) => (filterText ? p.set("filter", filterText) : p.delete("filter")));
+    }, 250);
     return () => clearTimeout(timer);
-  }, [filterText, filterFromUrl, updateParams]);
+  }, [filterText, filterFromUrl, updateParams, location.pathname]);
 
   // Matching "inside the data" means the JSON text; lower-cased once per load, not per keystroke.
   const searchIndex = useMemo(

@@ -116,6 +116,31 @@ describe("finding a user and reading their sessions", () => {
     await expect(page.locator("th", { hasText: "Data size" }).getAttribute("aria-sort")).resolves.toBe(firstSort);
   });
 
+  it("goes Back to the search even while the filter's URL update is still pending", async () => {
+    const { page } = browser;
+    await page.goto(`${baseUrl}/?q=e2e-find-${run}`);
+    await page.waitForSelector("html[data-hydrated='true']");
+    await page.getByRole("link", { name: `e2e-find-${run}@example.com` }).click();
+    await page.waitForSelector("[data-sessions-table][data-interactive='true']");
+    // The search page's data arrives after the filter's 250 ms pause has ended, as from a busy server:
+    // the filter's URL update must not then replace the page the person went Back to.
+    await page.route(/[?&]_data=/, async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      await route.continue();
+    });
+    try {
+      await page.getByLabel("Filter sessions").fill("plan");
+      await page.goBack();
+      await page.getByRole("heading", { name: `1 match for “e2e-find-${run}”` }).waitFor();
+      // Longer than the pause and the delayed load together: nothing may bring the user page back.
+      await page.waitForTimeout(1500);
+      expect(new URL(page.url()).pathname).toBe("/");
+      await expect(page.getByRole("heading", { name: `1 match for “e2e-find-${run}”` }).count()).resolves.toBe(1);
+    } finally {
+      await page.unroute(/[?&]_data=/);
+    }
+  });
+
   it("shows script and HTML payloads in session data as text and runs nothing", async () => {
     const { page } = browser;
     await page.goto(`${baseUrl}/users/${xssUserId}`);

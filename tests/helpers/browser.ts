@@ -73,6 +73,21 @@ async function unpackNpmChromium(): Promise<string> {
  */
 export const DESKTOP_CHROME_USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
 
+/** The pages of the browsers launched in this test file and not yet closed. */
+const openPages = new Set<Page>();
+
+/** Saves a screenshot of every open page (for a failed test: see tests/e2e/setup-failure-screenshots.ts). */
+export async function screenshotOpenPages(name: string): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  let index = 0;
+  for (const page of openPages) {
+    if (page.isClosed()) continue;
+    const suffix = index++ === 0 ? "" : `-${index}`;
+    // A page stuck mid-navigation may not answer: the failure itself matters more than its picture.
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}${suffix}.png`), fullPage: true, timeout: 10_000 }).catch(() => undefined);
+  }
+}
+
 export async function launchBrowser(options: { colorScheme?: "light" | "dark"; userAgent?: string } = {}): Promise<Browser> {
   const { executablePath } = await resolveChromium();
   const profile = mkdtempSync(path.join(tmpdir(), "session-desk-chromium-"));
@@ -83,7 +98,9 @@ export async function launchBrowser(options: { colorScheme?: "light" | "dark"; u
     headless: true,
     viewport: { width: 1440, height: 900 },
     colorScheme: options.colorScheme ?? "light",
-    ...(options.userAgent ? { userAgent: options.userAgent } : {}),
+    // As staff browse: with headless Chromium's own agent every page would take the crawler path (the
+    // whole page rendered before its first byte), and no test would see the streamed page staff get.
+    userAgent: options.userAgent ?? DESKTOP_CHROME_USER_AGENT,
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
   const foreignRequests: string[] = [];
@@ -94,6 +111,7 @@ export async function launchBrowser(options: { colorScheme?: "light" | "dark"; u
     if ((url.protocol === "http:" || url.protocol === "https:" || url.protocol === "ws:") && url.hostname !== "127.0.0.1") foreignRequests.push(request.url());
   });
   const page = context.pages()[0] ?? (await context.newPage());
+  openPages.add(page);
   page.on("console", (message) => message.type() === "error" && consoleErrors.push(message.text()));
   page.on("dialog", async (dialog) => {
     dialogs.push(`${dialog.type()}: ${dialog.message()}`);
@@ -112,6 +130,7 @@ export async function launchBrowser(options: { colorScheme?: "light" | "dark"; u
       return file;
     },
     async close() {
+      openPages.delete(page);
       await context.close();
       rmSync(profile, { recursive: true, force: true });
     },
