@@ -1,7 +1,22 @@
 import { Form, useNavigation } from "@remix-run/react";
 import type { RunProgress } from "~/bulk/types";
 
-function IntentButton({ intent, label, fields = {}, primary = false, danger = false }: { intent: string; label: string; fields?: Record<string, string>; primary?: boolean; danger?: boolean }) {
+/** One action of a run page (apply, cancel, resume, retry, a fresh dry run): a POST with its intent. */
+export function IntentButton({
+  intent,
+  label,
+  fields = {},
+  primary = false,
+  danger = false,
+  disabled = false,
+}: {
+  intent: string;
+  label: string;
+  fields?: Record<string, string>;
+  primary?: boolean;
+  danger?: boolean;
+  disabled?: boolean;
+}) {
   const navigation = useNavigation();
   const busy = navigation.state === "submitting" && navigation.formData?.get("intent") === intent && Object.entries(fields).every(([k, v]) => navigation.formData?.get(k) === v);
   return (
@@ -10,7 +25,7 @@ function IntentButton({ intent, label, fields = {}, primary = false, danger = fa
       {Object.entries(fields).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}
-      <button type="submit" className={primary ? "btn-primary" : danger ? "btn-danger" : "btn"} disabled={navigation.state === "submitting"}>
+      <button type="submit" className={primary ? "btn-primary" : danger ? "btn-danger" : "btn"} disabled={disabled || navigation.state === "submitting"}>
         {busy ? "Working…" : label}
       </button>
     </Form>
@@ -35,7 +50,12 @@ export function RunActions({ progress }: { progress: RunProgress }) {
         </div>
       );
     case "running":
-      return <IntentButton intent="cancel" danger label="Cancel run" />;
+      // A form is inline: alone, in a block of its own, so the page's vertical spacing applies to it.
+      return (
+        <div className="flex flex-wrap gap-2">
+          <IntentButton intent="cancel" danger label="Cancel run" />
+        </div>
+      );
     case "cancelling":
       return <p className="text-sm text-amber-800 dark:text-amber-200">Cancelling: writes in flight are finishing; the rest will be reported as not attempted.</p>;
     case "interrupted":

@@ -4,21 +4,9 @@ import { ENTRY_STATUS_LABELS, USER_VERDICT_LABELS, type ApprovalState, type Entr
 import { OUTCOME_WORDS } from "~/bulk/report";
 import { ITEM_OUTCOMES, OUTCOME_LABELS, PLAN_LABELS, type ItemOutcome, type PlanVerdict, type RunProgress } from "~/bulk/types";
 import { formatCount } from "~/utils/format";
+import { IntentButton } from "../run-actions";
 
 const n = (count: number, one: string, many = `${one}s`) => `${formatCount(count)} ${count === 1 ? one : many}`;
-
-function IntentButton({ intent, label, primary = false, danger = false, disabled = false }: { intent: string; label: string; primary?: boolean; danger?: boolean; disabled?: boolean }) {
-  const navigation = useNavigation();
-  const busy = navigation.state === "submitting" && navigation.formData?.get("intent") === intent;
-  return (
-    <Form method="post" className="inline">
-      <input type="hidden" name="intent" value={intent} />
-      <button type="submit" className={primary ? "btn-primary" : danger ? "btn-danger" : "btn"} disabled={disabled || navigation.state === "submitting"}>
-        {busy ? "Working…" : label}
-      </button>
-    </Form>
-  );
-}
 
 /** Four-eyes: who may approve, who did, or why this admin cannot. */
 export function ApprovalPanel({ approval, total, canApprove, requestedBy, planned }: { approval: ApprovalState; total: number; canApprove: boolean; requestedBy: string; planned: boolean }) {
@@ -75,7 +63,12 @@ export function CrossUserRunActions({ progress, pendingApproval }: { progress: R
         </div>
       );
     case "running":
-      return <IntentButton intent="cancel" danger label="Cancel run" />;
+      // A form is inline: alone, in a block of its own, so the page's vertical spacing applies to it.
+      return (
+        <div className="flex flex-wrap gap-2">
+          <IntentButton intent="cancel" danger label="Cancel run" />
+        </div>
+      );
     case "cancelling":
       return <p className="text-sm text-amber-800 dark:text-amber-200">Cancelling: writes in flight are finishing; the rest will be reported as not attempted.</p>;
     case "interrupted":
@@ -92,7 +85,11 @@ export function CrossUserRunActions({ progress, pendingApproval }: { progress: R
       return <p className="text-sm text-amber-800 dark:text-amber-200">This dry run did not finish (the server stopped while making it). Start a new one.</p>;
     case "completed":
     case "cancelled":
-      return <IntentButton intent="replan" label="Fresh dry run of the same users and change" />;
+      return (
+        <div className="flex flex-wrap gap-2">
+          <IntentButton intent="replan" label="Fresh dry run of the same users and change" />
+        </div>
+      );
   }
 }
 
