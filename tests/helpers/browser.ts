@@ -73,14 +73,14 @@ async function unpackNpmChromium(): Promise<string> {
  */
 export const DESKTOP_CHROME_USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
 
-/** The pages of the browsers launched in this test file and not yet closed. */
-const openPages = new Set<Page>();
+/** The browsers launched in this test file and not yet closed (their tabs: a test may open new ones). */
+const openContexts = new Set<BrowserContext>();
 
 /** Saves a screenshot of every open page (for a failed test: see tests/e2e/setup-failure-screenshots.ts). */
 export async function screenshotOpenPages(name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   let index = 0;
-  for (const page of openPages) {
+  for (const page of [...openContexts].flatMap((context) => context.pages())) {
     if (page.isClosed()) continue;
     const suffix = index++ === 0 ? "" : `-${index}`;
     // A page stuck mid-navigation may not answer: the failure itself matters more than its picture.
@@ -111,7 +111,7 @@ export async function launchBrowser(options: { colorScheme?: "light" | "dark"; u
     if ((url.protocol === "http:" || url.protocol === "https:" || url.protocol === "ws:") && url.hostname !== "127.0.0.1") foreignRequests.push(request.url());
   });
   const page = context.pages()[0] ?? (await context.newPage());
-  openPages.add(page);
+  openContexts.add(context);
   page.on("console", (message) => message.type() === "error" && consoleErrors.push(message.text()));
   page.on("dialog", async (dialog) => {
     dialogs.push(`${dialog.type()}: ${dialog.message()}`);
@@ -130,7 +130,7 @@ export async function launchBrowser(options: { colorScheme?: "light" | "dark"; u
       return file;
     },
     async close() {
-      openPages.delete(page);
+      openContexts.delete(context);
       await context.close();
       rmSync(profile, { recursive: true, force: true });
     },

@@ -20,7 +20,9 @@ export function IntentButton({
   const navigation = useNavigation();
   const busy = navigation.state === "submitting" && navigation.formData?.get("intent") === intent && Object.entries(fields).every(([k, v]) => navigation.formData?.get(k) === v);
   return (
-    <Form method="post" className="inline">
+    // A block, not inline: a lone action then takes the page's vertical spacing (in a row of actions it is a
+    // flex item either way).
+    <Form method="post">
       <input type="hidden" name="intent" value={intent} />
       {Object.entries(fields).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
@@ -50,12 +52,7 @@ export function RunActions({ progress }: { progress: RunProgress }) {
         </div>
       );
     case "running":
-      // A form is inline: alone, in a block of its own, so the page's vertical spacing applies to it.
-      return (
-        <div className="flex flex-wrap gap-2">
-          <IntentButton intent="cancel" danger label="Cancel run" />
-        </div>
-      );
+      return <IntentButton intent="cancel" danger label="Cancel run" />;
     case "cancelling":
       return <p className="text-sm text-amber-800 dark:text-amber-200">Cancelling: writes in flight are finishing; the rest will be reported as not attempted.</p>;
     case "interrupted":

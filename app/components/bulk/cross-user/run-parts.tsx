@@ -63,12 +63,7 @@ export function CrossUserRunActions({ progress, pendingApproval }: { progress: R
         </div>
       );
     case "running":
-      // A form is inline: alone, in a block of its own, so the page's vertical spacing applies to it.
-      return (
-        <div className="flex flex-wrap gap-2">
-          <IntentButton intent="cancel" danger label="Cancel run" />
-        </div>
-      );
+      return <IntentButton intent="cancel" danger label="Cancel run" />;
     case "cancelling":
       return <p className="text-sm text-amber-800 dark:text-amber-200">Cancelling: writes in flight are finishing; the rest will be reported as not attempted.</p>;
     case "interrupted":
@@ -85,11 +80,7 @@ export function CrossUserRunActions({ progress, pendingApproval }: { progress: R
       return <p className="text-sm text-amber-800 dark:text-amber-200">This dry run did not finish (the server stopped while making it). Start a new one.</p>;
     case "completed":
     case "cancelled":
-      return (
-        <div className="flex flex-wrap gap-2">
-          <IntentButton intent="replan" label="Fresh dry run of the same users and change" />
-        </div>
-      );
+      return <IntentButton intent="replan" label="Fresh dry run of the same users and change" />;
   }
 }
 
