@@ -22,7 +22,7 @@
  * - Afterwards: as in slow start while nothing is queued, +1 per round trip below `alpha` queued, -1 per round trip above `beta`, unchanged
  *   between them (alpha = 3 log10(limit), beta = 6 log10(limit), at least 2 and 4): a few requests
  *   always waiting keep the core busy, more only lengthen its queue and the live app's wait.
- * - While this process is itself the bottleneck (its event loop busy nearly all the time: `clientBusy`),
+ * - While this process is itself the bottleneck (its event loop busy most of the time, app/bulk/event-loop.server.ts: `clientBusy`),
  *   the round trip grows with our own wait for the loop, not with a queue at the core, so the queue
  *   estimate is not acted on and the limit grows as in slow start. A core that really is struggling
  *   leaves our loop idle between its answers, and then the estimate rules again. Once the core has
@@ -61,7 +61,7 @@ export interface Sample {
   /** A transient failure: the core said it is overloaded, or did not answer. */
   overloaded: boolean;
   /**
-   * This process's event loop was busy nearly all the time when the answer came: the round trip then
+   * This process's event loop was busy most of the time (CLIENT_BUSY_THRESHOLD) when the answer came: the round trip then
    * measures our own wait as much as the core's, so it says nothing about a queue at the core.
    */
   clientBusy?: boolean;

@@ -290,22 +290,31 @@ export class BulkRunner {
     const queue: PendingItem[] = [];
     let processed = 0;
     // One page is fetched at a time however many workers are waiting, so no item is handed out twice.
+    const fetchNextPage = (): Promise<void> =>
+      // With claims, a page is claimed (each instance gets its own; a lapsed claim is taken again), a
+      // page about twice what may be in flight, so one instance does not hold what others could do.
+      (fetching ??= (this.claims ? claimPendingItems(this.runId, this.owner, Math.min(PAGE_SIZE, Math.max(20, 2 * this.gate.allowed))) : nextPendingItems(this.runId, afterSeq, PAGE_SIZE))
+        .then((page) => {
+          if (page.length === 0) exhausted = true;
+          else {
+            afterSeq = page[page.length - 1]!.seq;
+            queue.push(...page);
+          }
+        })
+        .finally(() => (fetching = undefined)));
     const take = async (): Promise<PendingItem | undefined> => {
       for (;;) {
-        if (queue.length > 0) return queue.shift();
+        if (queue.length > 0) {
+          const item = queue.shift()!;
+          // Read ahead: the next page is asked for while this one still has work for every worker, so
+          // they do not all stop and wait for it (the database is busy with the run's own commits, and
+          // a run held 128 sessions idle for a page now and then). The read-ahead's failure is not lost:
+          // the page is asked for again, and the error surfaces, when the queue runs dry.
+          if (queue.length < this.gate.allowed && !exhausted && !this.stopping && !this.cancelled) fetchNextPage().catch(() => {});
+          return item;
+        }
         if (exhausted) return undefined;
-        // With claims, a page is claimed (each instance gets its own; a lapsed claim is taken again), a
-        // page about twice what may be in flight, so one instance does not hold what others could do.
-        fetching ??= (this.claims ? claimPendingItems(this.runId, this.owner, Math.min(PAGE_SIZE, Math.max(20, 2 * this.gate.allowed))) : nextPendingItems(this.runId, afterSeq, PAGE_SIZE))
-          .then((page) => {
-            if (page.length === 0) exhausted = true;
-            else {
-              afterSeq = page[page.length - 1]!.seq;
-              queue.push(...page);
-            }
-          })
-          .finally(() => (fetching = undefined));
-        await fetching;
+        await fetchNextPage();
       }
     };
     const worker = async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AdaptiveGate, AdaptiveLimit } from "~/bulk/adaptive-limit";
-import { eventLoopSaturation } from "~/bulk/event-loop.server";
+import { CLIENT_BUSY_THRESHOLD, eventLoopSaturation } from "~/bulk/event-loop.server";
 
 const good = (at: number, latencyMs = 10) => ({ at, latencyMs, overloaded: false });
 const failed = (at: number, latencyMs = 10) => ({ at, latencyMs, overloaded: true });
@@ -243,6 +243,23 @@ describe("eventLoopSaturation", () => {
     spin(40);
     expect(busy()).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(busy()).toBe(false);
+  });
+
+  it("by default counts a loop busy three quarters of the time or more as the bottleneck, and one busy half the time or less not", async () => {
+    // A bulk run against a fast core that never queues kept its loop 75-85% busy while Vegas read that
+    // wait as the core's queue; against a loaded core whose queue is real, about 50% (event-loop.server.ts).
+    expect(CLIENT_BUSY_THRESHOLD).toBeGreaterThan(0.5);
+    expect(CLIENT_BUSY_THRESHOLD).toBeLessThan(0.75);
+    const busy = eventLoopSaturation({ windowMs: 50 });
+    expect(busy()).toBe(false);
+    // About 60 ms running in 70-85 ms (the timer may fire late): 0.7-0.86 busy.
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    spin(60);
+    expect(busy()).toBe(true);
+    // About 20 ms running in 50-70 ms: 0.3-0.4 busy.
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    spin(20);
     expect(busy()).toBe(false);
   });
 });
