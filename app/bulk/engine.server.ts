@@ -336,6 +336,10 @@ export class BulkRunner {
       }
     };
     await Promise.all(Array.from({ length: this.concurrency }, worker));
+    // A read-ahead may still be out when the workers stop (a cancel, a shutdown). Its claim (PostgreSQL)
+    // must land before the caller gives back this instance's unstarted claims, or those items would stay
+    // claimed by an instance that has left until the claim lapses.
+    await fetching?.catch(() => {});
     return processed;
   }
 
