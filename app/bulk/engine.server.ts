@@ -310,7 +310,10 @@ export class BulkRunner {
           // they do not all stop and wait for it (the database is busy with the run's own commits, and
           // a run held 128 sessions idle for a page now and then). The read-ahead's failure is not lost:
           // the page is asked for again, and the error surfaces, when the queue runs dry.
-          if (queue.length < this.gate.allowed && !exhausted && !this.stopping && !this.cancelled) fetchNextPage().catch(() => {});
+          // Not with claims (PostgreSQL, several instances): a page claimed early is a page the other
+          // instances cannot take, and with read-ahead there the two-instance test once saw the owner
+          // find items pending that it could neither claim nor see claimed by another instance.
+          if (!this.claims && queue.length < this.gate.allowed && !exhausted && !this.stopping && !this.cancelled) fetchNextPage().catch(() => {});
           return item;
         }
         if (exhausted) return undefined;
@@ -336,9 +339,8 @@ export class BulkRunner {
       }
     };
     await Promise.all(Array.from({ length: this.concurrency }, worker));
-    // A read-ahead may still be out when the workers stop (a cancel, a shutdown). Its claim (PostgreSQL)
-    // must land before the caller gives back this instance's unstarted claims, or those items would stay
-    // claimed by an instance that has left until the claim lapses.
+    // A read-ahead may still be out when the workers stop (a cancel, a shutdown): the run's next step
+    // (settling, finishing, handing over) comes after it, not beside it.
     await fetching?.catch(() => {});
     return processed;
   }
