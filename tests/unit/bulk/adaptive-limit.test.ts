@@ -246,20 +246,18 @@ describe("eventLoopSaturation", () => {
     expect(busy()).toBe(false);
   });
 
-  it("by default counts a loop busy three quarters of the time or more as the bottleneck, and one busy half the time or less not", async () => {
+  it("by default counts a loop busy 70% of the time as the bottleneck: between the loaded core's 50-57% and the 75-85% of a fast core", async () => {
     // A bulk run against a fast core that never queues kept its loop 75-85% busy while Vegas read that
-    // wait as the core's queue; against a loaded core whose queue is real, about 50% (event-loop.server.ts).
-    expect(CLIENT_BUSY_THRESHOLD).toBeGreaterThan(0.5);
+    // wait as the core's queue; against a loaded core whose queue is real, 50-57% (event-loop.server.ts).
+    // The bounds are what matter (the old 0.9 fails here); the timing checks below stay far from them,
+    // so a loaded machine's late timers cannot tip them.
+    expect(CLIENT_BUSY_THRESHOLD).toBeGreaterThan(0.57);
     expect(CLIENT_BUSY_THRESHOLD).toBeLessThan(0.75);
     const busy = eventLoopSaturation({ windowMs: 50 });
-    expect(busy()).toBe(false);
-    // About 60 ms running in 70-85 ms (the timer may fire late): 0.7-0.86 busy.
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    spin(60);
+    spin(80);
     expect(busy()).toBe(true);
-    // About 20 ms running in 50-70 ms: 0.3-0.4 busy.
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    spin(20);
+    // A window spent waiting, longer than the window so that it is measured afresh.
+    await new Promise((resolve) => setTimeout(resolve, 80));
     expect(busy()).toBe(false);
   });
 });
